@@ -1,0 +1,116 @@
+"""Organisation units, departments and users with their role."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from zhaoshang.core.permissions import RestrictedQuerySet, Scope
+
+from .roles import ROLE_SCOPE, Role
+
+
+class UnitKind(models.TextChoices):
+    CITY = "city", "市"
+    DISTRICT = "district", "区"
+    COUNTY = "county", "县"
+    COUNTY_CITY = "county_city", "县级市"
+    ZONE = "zone", "功能区"
+
+
+class Track(models.TextChoices):
+    """Ranking track (赛道/分类) a unit competes in."""
+
+    COUNTY = "county", "县市区"
+    ZONE = "zone", "功能区"
+    NONE = "none", "不参与排名"
+
+
+class Unit(models.Model):
+    """The city, a county-level unit or a functional zone: owner of leads, projects and goals."""
+
+    code = models.CharField("代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    short_name = models.CharField("简称", max_length=20)
+    kind = models.CharField("类型", max_length=16, choices=UnitKind.choices)
+    track = models.CharField("排名赛道", max_length=8, choices=Track.choices, default=Track.COUNTY)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT
+    )
+    division_code = models.CharField("行政区划代码", max_length=6, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_city(self) -> bool:
+        return self.kind == UnitKind.CITY
+
+
+class Department(models.Model):
+    """A functional department (职能部门) to which problems are routed."""
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True)
+    short_name = models.CharField("简称", max_length=20)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "职能部门"
+        verbose_name_plural = "职能部门"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using the platform, with one role and the unit or department it binds to."""
+
+    role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT
+    )
+    display_name = models.CharField("姓名", max_length=30, blank=True)
+    title = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("电话", max_length=20, blank=True)
+
+    scope_paths: dict = {"unit": "unit", "department": "department", "assigned": "pk"}
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def scope(self) -> Scope:
+        if not self.is_active or not self.role:
+            return Scope.NONE
+        scope = ROLE_SCOPE.get(self.role, Scope.NONE)
+        if scope == Scope.UNIT and self.unit_id and self.unit.is_city:
+            return Scope.ALL
+        return scope
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in (Role.UNIT_STAFF, Role.LEADER) and not self.unit_id:
+            raise ValidationError({"unit": "该角色必须绑定单位"})
+        if self.role == Role.DEPT_STAFF and not self.department_id:
+            raise ValidationError({"department": "职能部门人员必须绑定部门"})

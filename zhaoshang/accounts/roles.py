@@ -1,0 +1,117 @@
+"""Roles: which group of model permissions a user holds and which records they reach.
+
+The permissions of each role live in its Group (data, seeded by migration and editable by the
+system administrator); the scope of each role is fixed here because it is what the role *means*.
+"""
+
+from django.db import models
+
+from zhaoshang.core.permissions import Scope
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", "市级管理员（市投资促进局）"
+    UNIT_STAFF = "unit_staff", "县市区/功能区招商人员"
+    LEADER = "leader", "领导"
+    COMMISSIONER = "commissioner", "服务专员"
+    DEPT_STAFF = "dept_staff", "职能部门人员"
+    AUDITOR = "auditor", "审计/统计（只读）"
+    SYSADMIN = "sysadmin", "系统管理员"
+
+
+# A leader bound to the city unit sees the whole city; a county leader sees their county.
+ROLE_SCOPE: dict[str, Scope] = {
+    Role.CITY_ADMIN: Scope.ALL,
+    Role.AUDITOR: Scope.ALL,
+    Role.LEADER: Scope.UNIT,
+    Role.UNIT_STAFF: Scope.UNIT,
+    Role.COMMISSIONER: Scope.ASSIGNED,
+    Role.DEPT_STAFF: Scope.DEPARTMENT,
+    Role.SYSADMIN: Scope.NONE,
+}
+
+_BUSINESS = ["projects", "enterprises", "industries", "activities"]
+_REFERENCE_VIEW = [
+    "accounts.view_unit",
+    "accounts.view_department",
+    "industries.view_industry",
+    "industries.view_direction",
+    "activities.view_campaign",
+    "enterprises.view_enterprise",
+    "enterprises.view_tag",
+]
+
+# Model permissions granted to each role's group (app_label.codename). `*` = all of an app.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CITY_ADMIN: [
+        *(f"{app}.*" for app in _BUSINESS),
+        "accounts.view_unit",
+        "accounts.view_department",
+        "accounts.view_user",
+        "core.view_auditentry",
+    ],
+    Role.UNIT_STAFF: [
+        *_REFERENCE_VIEW,
+        "enterprises.add_enterprise",
+        "enterprises.change_enterprise",
+        "projects.view_project",
+        "projects.add_project",
+        "projects.change_project",
+        "projects.view_stagechange",
+        "projects.add_stagechange",
+        "projects.view_fundsrecord",
+        "projects.add_fundsrecord",
+        "projects.change_fundsrecord",
+        "projects.view_evidence",
+        "projects.add_evidence",
+        "projects.view_projectplan",
+        "projects.add_projectplan",
+        "projects.change_projectplan",
+        "projects.view_milestone",
+        "projects.add_milestone",
+        "projects.change_milestone",
+        "projects.view_progressupdate",
+        "projects.add_progressupdate",
+    ],
+    Role.LEADER: [
+        *_REFERENCE_VIEW,
+        "projects.view_project",
+        "projects.view_stagechange",
+        "projects.view_fundsrecord",
+        "projects.view_evidence",
+        "projects.view_projectplan",
+        "projects.view_milestone",
+        "projects.view_progressupdate",
+        "projects.add_progressupdate",
+    ],
+    Role.COMMISSIONER: [
+        *_REFERENCE_VIEW,
+        "projects.view_project",
+        "projects.view_stagechange",
+        "projects.view_fundsrecord",
+        "projects.view_evidence",
+        "projects.add_evidence",
+        "projects.view_projectplan",
+        "projects.view_milestone",
+        "projects.change_milestone",
+        "projects.view_progressupdate",
+        "projects.add_progressupdate",
+    ],
+    Role.DEPT_STAFF: [*_REFERENCE_VIEW],
+    Role.AUDITOR: [
+        *(f"{app}.view_*" for app in _BUSINESS),
+        "accounts.view_unit",
+        "accounts.view_department",
+        "accounts.view_user",
+        "core.view_auditentry",
+    ],
+    Role.SYSADMIN: [
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_unit",
+        "accounts.view_department",
+        "auth.view_group",
+        "auth.change_group",
+    ],
+}

@@ -1,0 +1,91 @@
+"""Fixtures every app's tests share: the organisation, one user per role, files, clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from zhaoshang.accounts.models import Department, Unit, User
+from zhaoshang.accounts.reference import org_load
+from zhaoshang.accounts.roles import Role
+
+PASSWORD = "test-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def org(db) -> dict[str, Unit]:
+    """All units by short code: city, linqing, dongchangfu, chiping …"""
+    org_load()
+    units = {u.code: u for u in Unit.objects.all()}
+    return {
+        "city": units["371500"],
+        "linqing": units["371581"],
+        "dongchangfu": units["371502"],
+        "chiping": units["371503"],
+        "zone": units["LCZ01"],
+    }
+
+
+def _make(username: str, role: str, unit: Unit | None = None, dept: Department | None = None):
+    user = User(username=username, role=role, unit=unit, department=dept, display_name=username)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def users(org) -> dict[str, User]:
+    """One user per role, named like the demo logins."""
+    land = Department.objects.get(code="zrzy")
+    return {
+        "city": _make("city", Role.CITY_ADMIN, org["city"]),
+        "city2": _make("city2", Role.CITY_ADMIN, org["city"]),
+        "linqing": _make("linqing", Role.UNIT_STAFF, org["linqing"]),
+        "dongchangfu": _make("dongchangfu", Role.UNIT_STAFF, org["dongchangfu"]),
+        "leader": _make("leader", Role.LEADER, org["city"]),
+        "linqing_leader": _make("linqing_leader", Role.LEADER, org["linqing"]),
+        "commissioner": _make("commissioner", Role.COMMISSIONER, org["city"]),
+        "dept_land": _make("dept_land", Role.DEPT_STAFF, dept=land),
+        "auditor": _make("auditor", Role.AUDITOR, org["city"]),
+        "sysadmin": _make("sysadmin", Role.SYSADMIN),
+        "norole": _make("norole", ""),
+    }
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def pdf_file(name: str = "合同.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
+
+
+@pytest.fixture
+def make_project(users):
+    """Create a project through the service, as the unit's staff by default."""
+    from zhaoshang.projects.services import project_create
+
+    def factory(unit_user: str = "linqing", **fields):
+        actor = users[unit_user]
+        defaults = dict(
+            name=fields.pop("name", "高端轴承项目"),
+            unit=fields.pop("unit", actor.unit),
+            total_investment_wan=fields.pop("total_investment_wan", Decimal("20000")),
+            lead_on=fields.pop("lead_on", timezone.localdate() - dt.timedelta(days=60)),
+        )
+        return project_create(actor=actor, **defaults, **fields)
+
+    return factory

@@ -1,0 +1,25 @@
+"""Template context shared by every page: the navigation the user's role allows."""
+
+from zhaoshang.core.permissions import has_model_permission
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    from zhaoshang.accounts.models import User
+    from zhaoshang.core.models import AuditEntry
+    from zhaoshang.enterprises.models import Enterprise
+    from zhaoshang.projects.models import FundsRecord, Project
+
+    return {
+        "nav": {
+            "projects": has_model_permission(user, "view", Project),
+            "funds": has_model_permission(user, "view", FundsRecord),
+            "verify": user.has_perm("projects.verify_fundsrecord"),
+            "enterprises": has_model_permission(user, "view", Enterprise),
+            "audit": has_model_permission(user, "view", AuditEntry),
+            "users": has_model_permission(user, "view", User)
+            and has_model_permission(user, "change", User),
+        }
+    }

@@ -1,0 +1,89 @@
+"""What every app builds on: timestamps, the restricted queryset and the append-only audit log."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from .permissions import RestrictedQuerySet
+
+
+class TimeStampedModel(models.Model):
+    """Base for business records: creation and update times, and `.restrict(user, action)`."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    STAGE = "stage", "阶段变更"
+    VERIFY = "verify", "核实"
+    REJECT = "reject", "退回"
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    TOKEN = "token", "签发API令牌"
+    EXPORT = "export", "导出"
+    REVEAL = "reveal", "查看敏感信息"
+
+
+class AuditEntry(models.Model):
+    """One append-only line of the audit log: who did what to which record, before and after.
+
+    Written only by `core.audit.record`, inside the same transaction as the change it describes.
+    Never updated or deleted: there is no page, API or service that does, and the database
+    refuses UPDATE (and DELETE on PostgreSQL) through triggers created by migration.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name="对象类型",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=300, blank=True)
+    before = models.JSONField("修改前", null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField("修改后", null=True, blank=True, encoder=DjangoJSONEncoder)
+    note = models.TextField("说明", blank=True)
+    request_id = models.CharField("请求ID", max_length=64, blank=True, db_index=True)
+    ip = models.CharField("地址", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field whose value differs."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,100 @@
+"""Filter sets shared by the project pages, the Excel export and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.activities.models import Campaign
+from zhaoshang.industries.models import Direction, Industry
+
+from .models import AttractionMode, FundsRecord, FundsSource, FundsStatus, Project, Stage
+
+ORDERING = (
+    ("created_at", "created"),
+    ("name", "name"),
+    ("total_investment_wan", "total_investment_wan"),
+    ("signed_on", "signed_on"),
+    ("started_on", "started_on"),
+    ("stage", "stage"),
+)
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词", method="filter_text")
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=Unit.objects.all(), to_field_name="code"
+    )
+    stage = django_filters.MultipleChoiceFilter(label="阶段", choices=Stage.choices)
+    industry = django_filters.ModelChoiceFilter(label="产业", queryset=Industry.objects.all())
+    direction = django_filters.ModelChoiceFilter(label="细分方向", queryset=Direction.objects.all())
+    attraction_mode = django_filters.ChoiceFilter(label="招商方式", choices=AttractionMode.choices)
+    campaign = django_filters.ModelChoiceFilter(label="招商会战", queryset=Campaign.objects.all())
+    is_key = django_filters.BooleanFilter(label="重点项目")
+    is_over_100m = django_filters.BooleanFilter(label="过亿元项目")
+    is_out_of_province = django_filters.BooleanFilter(label="省外项目")
+    is_top500 = django_filters.BooleanFilter(label="三类500强项目")
+    signed_on = django_filters.DateFromToRangeFilter(label="签约日期")
+    started_on = django_filters.DateFromToRangeFilter(label="开工日期")
+    created = django_filters.DateFromToRangeFilter(label="录入日期", field_name="created_at__date")
+    min_investment = django_filters.NumberFilter(
+        label="总投资不低于（万元）", field_name="total_investment_wan", lookup_expr="gte"
+    )
+    ordering = django_filters.OrderingFilter(
+        label="排序",
+        fields=ORDERING,
+        field_labels={
+            "created_at": "录入时间",
+            "name": "名称",
+            "total_investment_wan": "总投资",
+            "signed_on": "签约日期",
+            "started_on": "开工日期",
+            "stage": "阶段",
+        },
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(name__icontains=value) | Q(description__icontains=value)
+        investor_ids = Project.investors.through.objects.filter(
+            Q(enterprise__name__icontains=value) | Q(enterprise__uscc=value.upper())
+        ).values("project_id")
+        return queryset.filter(match | Q(pk__in=investor_ids))
+
+
+class FundsFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(label="项目")
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=Unit.objects.all(), to_field_name="code", field_name="project__unit"
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=FundsStatus.choices)
+    source = django_filters.ChoiceFilter(label="资金来源", choices=FundsSource.choices)
+    period_from = django_filters.CharFilter(label="起始月份", method="filter_period_from")
+    period_to = django_filters.CharFilter(label="截止月份", method="filter_period_to")
+
+    class Meta:
+        model = FundsRecord
+        fields: list[str] = []
+
+    @staticmethod
+    def _month(value: str):
+        import datetime as dt
+
+        try:
+            year, month = value.strip().split("-")[:2]
+            return dt.date(int(year), int(month), 1)
+        except (ValueError, TypeError):
+            return None
+
+    def filter_period_from(self, queryset, name, value):
+        month = self._month(value)
+        return queryset.filter(period__gte=month) if month else queryset
+
+    def filter_period_to(self, queryset, name, value):
+        month = self._month(value)
+        return queryset.filter(period__lte=month) if month else queryset

@@ -1,0 +1,424 @@
+"""Investment projects over their whole life cycle: stage log, evidence, funds in place, plans."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+
+from zhaoshang.core.models import TimeStampedModel
+from zhaoshang.core.permissions import RestrictedQuerySet
+
+OVER_100M_WAN = 10_000  # 过亿元: total investment ≥ 1亿元 = 10,000 万元
+
+
+class Stage(models.TextChoices):
+    LEAD = "lead", "线索"
+    NEGOTIATING = "negotiating", "洽谈"
+    SIGNED = "signed", "签约"
+    STARTED = "started", "开工"
+    OPERATING = "operating", "投产"
+    DROPPED = "dropped", "终止"
+
+
+# The forward order of the life cycle; `dropped` stands outside it.
+STAGE_ORDER = [Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.OPERATING]
+
+
+class AttractionMode(models.TextChoices):
+    HOMETOWN = "hometown", "乡贤招商"
+    BY_BUSINESS = "by_business", "以商招商"
+    PARK = "park", "园区招商"
+    SMALL_TEAM = "small_team", "小团组招商"
+    AGENCY = "agency", "委托招商"
+    RESIDENT_OFFICE = "resident_office", "驻点招商"
+    DOOR_TO_DOOR = "door_to_door", "登门招商"
+    DIGITAL = "digital", "数字招商"
+    CAPITAL = "capital", "资本招商"
+
+
+class Project(TimeStampedModel):
+    """An investment project (招商项目) of one unit, from first lead to production.
+
+    `stage` and the stage dates are a cache of the StageChange log, written only by
+    `projects.services.stages`; the investor flags are derived from the investors' records.
+    """
+
+    name = models.CharField("项目名称", max_length=200)
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="projects"
+    )
+    industry = models.ForeignKey(
+        "industries.Industry",
+        verbose_name="产业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    direction = models.ForeignKey(
+        "industries.Direction",
+        verbose_name="细分方向",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    investors = models.ManyToManyField(
+        "enterprises.Enterprise", verbose_name="投资方", blank=True, related_name="projects"
+    )
+    attraction_mode = models.CharField(
+        "招商方式", max_length=20, choices=AttractionMode.choices, blank=True
+    )
+    campaign = models.ForeignKey(
+        "activities.Campaign",
+        verbose_name="招商会战",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    total_investment_wan = models.DecimalField("总投资（万元）", max_digits=14, decimal_places=2)
+    contracted_investment_wan = models.DecimalField(
+        "合同投资（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    foreign_investment_usd_wan = models.DecimalField(
+        "外资（万美元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    land_mu = models.DecimalField(
+        "用地（亩）", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    expected_jobs = models.PositiveIntegerField("预计就业（人）", null=True, blank=True)
+    expected_output_wan = models.DecimalField(
+        "预计年产值（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    expected_tax_wan = models.DecimalField(
+        "预计年税收（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    is_key = models.BooleanField("重点项目", default=False, db_index=True)
+    lead_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="包帮领导",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+    )
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="服务专员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="served_projects",
+    )
+    team = models.CharField("工作团队", max_length=300, blank=True)
+    description = models.TextField("项目简介", blank=True)
+    duplicate_reason = models.CharField(
+        "疑似重复确认理由", max_length=300, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    # --- derived: never typed -------------------------------------------------------------
+    is_over_100m = models.GeneratedField(
+        expression=Case(
+            When(total_investment_wan__gte=OVER_100M_WAN, then=Value(True)),
+            default=Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name="过亿元项目",
+    )
+    stage = models.CharField(
+        "当前阶段", max_length=12, choices=Stage.choices, default=Stage.LEAD, editable=False
+    )
+    negotiating_on = models.DateField("洽谈日期", null=True, blank=True, editable=False)
+    signed_on = models.DateField("签约日期", null=True, blank=True, editable=False)
+    started_on = models.DateField("开工日期", null=True, blank=True, editable=False)
+    operating_on = models.DateField("投产日期", null=True, blank=True, editable=False)
+    dropped_on = models.DateField("终止日期", null=True, blank=True, editable=False)
+    drop_reason = models.CharField("终止原因", max_length=300, blank=True, editable=False)
+    is_out_of_province = models.BooleanField("省外项目", default=False, editable=False)
+    is_foreign = models.BooleanField("境外项目", default=False, editable=False)
+    is_top500 = models.BooleanField("三类500强项目", default=False, editable=False)
+
+    scope_paths: dict = {"unit": "unit", "assigned": ("commissioner", "lead_leader")}
+
+    class Meta:
+        verbose_name = "招商项目"
+        verbose_name_plural = "招商项目"
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("revert_stage", "退回项目阶段"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "stage"], name="project_unit_stage_idx"),
+            models.Index(fields=["stage", "started_on"], name="project_stage_started_idx"),
+            models.Index(fields=["signed_on"], name="project_signed_idx"),
+            models.Index(fields=["started_on"], name="project_started_idx"),
+            models.Index(fields=["-created_at", "-id"], name="project_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment_wan__gte=0), name="project_total_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=Q(contracted_investment_wan__isnull=True)
+                | Q(contracted_investment_wan__gte=0),
+                name="project_contracted_nonnegative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def stage_index(self) -> int:
+        return STAGE_ORDER.index(self.stage) if self.stage in STAGE_ORDER else -1
+
+
+_CHILD_SCOPE: dict = {
+    "unit": "project__unit",
+    "assigned": ("project__commissioner", "project__lead_leader"),
+}
+
+
+class StageChange(models.Model):
+    """One step in a project's stage log (阶段记录): from, to, date, actor, evidence, note."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField("原阶段", max_length=12, choices=Stage.choices, blank=True)
+    to_stage = models.CharField("新阶段", max_length=12, choices=Stage.choices)
+    on = models.DateField("日期")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField("说明", blank=True)
+    is_reversal = models.BooleanField("退回", default=False)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths = _CHILD_SCOPE
+
+    class Meta:
+        verbose_name = "阶段记录"
+        verbose_name_plural = "阶段记录"
+        ordering = ["project", "on", "id"]
+        indexes = [models.Index(fields=["to_stage", "on"], name="stagechange_to_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.get_to_stage_display()} ({self.on})"
+
+
+class FundsSource(models.TextChoices):
+    OWN = "own", "自有资金"
+    BANK_LOAN = "bank_loan", "银行贷款"
+    EQUITY = "equity", "股权融资"
+    OTHER = "other", "其他"
+
+
+class FundsStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待核实"
+    VERIFIED = "verified", "已核实"
+    REJECTED = "rejected", "已退回"
+
+
+class FundsRecord(models.Model):
+    """Funds in place (到位资金) for one project and month; counts only once verified by the city."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="funds_records"
+    )
+    period = models.DateField("所属月份")  # always the first day of the month
+    amount_wan = models.DecimalField("到位金额（万元）", max_digits=14, decimal_places=2)
+    source = models.CharField("资金来源", max_length=12, choices=FundsSource.choices)
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=FundsStatus.choices,
+        default=FundsStatus.SUBMITTED,
+        editable=False,
+    )
+    note = models.CharField("说明", max_length=300, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField("填报时间", auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核实人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    verified_at = models.DateTimeField("核实时间", null=True, blank=True, editable=False)
+    reject_reason = models.CharField("退回原因", max_length=300, blank=True, editable=False)
+    override_reason = models.CharField(
+        "超总投资确认理由", max_length=300, blank=True, editable=False
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths = _CHILD_SCOPE
+
+    class Meta:
+        verbose_name = "到位资金"
+        verbose_name_plural = "到位资金"
+        ordering = ["-period", "-id"]
+        permissions = [
+            ("verify_fundsrecord", "核实到位资金"),
+            ("override_funds_cap", "确认超出总投资的到位资金"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "period"], name="funds_status_period_idx"),
+            models.Index(fields=["project", "status"], name="funds_project_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_wan__gt=0), name="funds_amount_positive"),
+            models.UniqueConstraint(
+                fields=["project", "period"],
+                condition=~Q(status="rejected"),
+                name="funds_one_live_record_per_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period:%Y-%m} {self.amount_wan}万元"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period:%Y-%m}"
+
+
+class EvidenceKind(models.TextChoices):
+    CONTRACT = "contract", "投资合同"
+    CONSTRUCTION_PERMIT = "construction_permit", "施工许可证"
+    SITE_PHOTO = "site_photo", "开工现场照片（带日期）"
+    PRODUCTION_LICENCE = "production_licence", "生产许可证"
+    SALES_INVOICE = "sales_invoice", "首笔销售发票"
+    BANK_RECEIPT = "bank_receipt", "银行进账单"
+    CAPITAL_VERIFICATION = "capital_verification", "验资报告"
+    PHOTO = "photo", "照片"
+    OTHER = "other", "其他"
+
+
+class Evidence(models.Model):
+    """An uploaded file that proves a stage change, a funds record or a progress update."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.CharField("类型", max_length=24, choices=EvidenceKind.choices)
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    stage_change = models.ForeignKey(
+        StageChange, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    funds_record = models.ForeignKey(
+        FundsRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    progress_update = models.ForeignKey(
+        "ProgressUpdate", null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths = _CHILD_SCOPE
+
+    class Meta:
+        verbose_name = "证明材料"
+        verbose_name_plural = "证明材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.original_name}"
+
+
+class ProjectPlan(TimeStampedModel):
+    """The written plan (一套方案) of a key project; leader and team live on the project."""
+
+    project = models.OneToOneField(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="plan"
+    )
+    content = models.TextField("推进方案")
+
+    scope_paths = _CHILD_SCOPE
+
+    class Meta:
+        verbose_name = "推进方案"
+        verbose_name_plural = "推进方案"
+
+    def __str__(self) -> str:
+        return f"{self.project} 推进方案"
+
+
+class Milestone(TimeStampedModel):
+    """A dated step of a project's plan (节点), done when `done_on` is set."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField("节点", max_length=200)
+    due_on = models.DateField("计划完成日期")
+    done_on = models.DateField("实际完成日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    scope_paths = _CHILD_SCOPE
+
+    class Meta:
+        verbose_name = "推进节点"
+        verbose_name_plural = "推进节点"
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.done_on is None and self.due_on < timezone.localdate()
+
+
+class ProgressUpdate(models.Model):
+    """A dated progress note on a project (进展), optionally with photos."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    on = models.DateField("日期")
+    content = models.TextField("进展情况")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths = _CHILD_SCOPE
+
+    class Meta:
+        verbose_name = "项目进展"
+        verbose_name_plural = "项目进展"
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.on}"

@@ -1,0 +1,92 @@
+"""五个一: the written plan, its milestones, and dated progress updates of a project."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhaoshang.core import audit
+from zhaoshang.core.permissions import require
+
+from ..models import Milestone, ProgressUpdate, Project, ProjectPlan
+from .evidence import EvidenceFile, check_files, store
+from .files import discard_on_failure
+
+
+def plan_save(*, actor: Any, project: Project, content: str) -> ProjectPlan:
+    """Create or replace the project's written plan (一套方案)."""
+    if not content.strip():
+        raise ValidationError({"content": ["请填写推进方案"]})
+    plan = ProjectPlan.objects.filter(project=project).first()
+    with transaction.atomic():
+        if plan is None:
+            plan = ProjectPlan(project=project, content=content.strip())
+            require(actor, "add", plan)
+            plan.save()
+            audit.record_create(actor=actor, obj=plan)
+        else:
+            require(actor, "change", plan)
+            before = audit.snapshot(plan)
+            plan.content = content.strip()
+            plan.save()
+            audit.record_update(actor=actor, obj=plan, before=before)
+    return plan
+
+
+def milestone_create(
+    *, actor: Any, project: Project, title: str, due_on: dt.date, note: str = ""
+) -> Milestone:
+    """Add a dated step to the project's plan."""
+    milestone = Milestone(project=project, title=title.strip(), due_on=due_on, note=note)
+    require(actor, "add", milestone)
+    if not milestone.title:
+        raise ValidationError({"title": ["请填写节点名称"]})
+    with transaction.atomic():
+        milestone.save()
+        audit.record_create(actor=actor, obj=milestone)
+    return milestone
+
+
+def milestone_complete(*, actor: Any, milestone: Milestone, done_on: dt.date) -> Milestone:
+    """Mark a milestone done on a date (not in the future)."""
+    require(actor, "change", milestone)
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": ["日期不能晚于今天"]})
+    before = audit.snapshot(milestone)
+    milestone.done_on = done_on
+    with transaction.atomic():
+        milestone.save()
+        audit.record_update(actor=actor, obj=milestone, before=before)
+    return milestone
+
+
+def progress_add(
+    *,
+    actor: Any,
+    project: Project,
+    on: dt.date,
+    content: str,
+    photos: list[EvidenceFile] | None = None,
+) -> ProgressUpdate:
+    """Record a dated progress note, optionally with photos."""
+    photos = photos or []
+    update = ProgressUpdate(project=project, on=on, content=content.strip(), actor=actor)
+    require(actor, "add", update)
+    errors: dict[str, list[str]] = {}
+    if not update.content:
+        errors["content"] = ["请填写进展情况"]
+    if on > timezone.localdate():
+        errors["on"] = ["日期不能晚于今天"]
+    if errors:
+        raise ValidationError(errors)
+    check_files(photos, field="photos")
+    with transaction.atomic():
+        update.save()
+        with discard_on_failure() as saved:
+            saved += store(project=project, files=photos, actor=actor, progress_update=update)
+            audit.record_create(actor=actor, obj=update)
+    return update

@@ -1,0 +1,23 @@
+"""URL map: pages per app, the API under /api/, and the schema with local interactive docs."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("zhaoshang.core.urls")),
+    path("accounts/", include("zhaoshang.accounts.urls")),
+    path("projects/", include("zhaoshang.projects.urls")),
+    path("enterprises/", include("zhaoshang.enterprises.urls")),
+    path("api/", include("zhaoshang.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
