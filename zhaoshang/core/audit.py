@@ -38,7 +38,13 @@ def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
     for field in obj._meta.concrete_fields:
         if field.name in _NOISE or getattr(field, "generated", False):
             continue
-        data[field.attname] = _jsonable(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and value is not None:
+            # The same amount reads the same before and after saving (8000 == 8000.00).
+            value = decimal.Decimal(str(value)).quantize(
+                decimal.Decimal(1).scaleb(-field.decimal_places)
+            )
+        data[field.attname] = _jsonable(value)
     if obj.pk:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))

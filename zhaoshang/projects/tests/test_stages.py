@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhaoshang.conftest import pdf_file
+from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.projects.models import EvidenceKind, Stage, StageChange
 from zhaoshang.projects.services import EvidenceFile, project_advance_stage
@@ -32,7 +33,7 @@ def test_signing_with_contract_records_stage_change_and_date(users, make_project
     assert project.contracted_investment_wan == Decimal("18000.00")
     assert change.from_stage == Stage.LEAD
     assert change.evidence.count() == 1
-    entry = AuditEntry.objects.get(action=AuditAction.STAGE, object_id=str(project.pk))
+    entry = audit.history_for(project).get(action=AuditAction.STAGE)
     assert entry.before["stage"] == "lead" and entry.after["stage"] == "signed"
 
 
@@ -143,4 +144,6 @@ def test_county_user_cannot_move_other_county_project(users, make_project, today
 def test_auditor_cannot_move_a_project(users, make_project, today):
     project = make_project()
     with pytest.raises(PermissionDenied):
-        project_advance_stage(project=project, to=Stage.NEGOTIATING, on=today, actor=users["auditor"])
+        project_advance_stage(
+            project=project, to=Stage.NEGOTIATING, on=today, actor=users["auditor"]
+        )
