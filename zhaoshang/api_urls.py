@@ -1,6 +1,21 @@
-"""All API routes, one router."""
+"""All API routes, one router, plus the token endpoint (`POST /api/auth/token/`)."""
 
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter()
-urlpatterns = router.urls
+from zhaoshang.accounts.api import TokenView, UnitViewSet
+from zhaoshang.core.api import Router
+from zhaoshang.enterprises.api import EnterpriseViewSet
+from zhaoshang.industries.api import IndustryViewSet
+from zhaoshang.projects.api import FundsViewSet, ProjectViewSet
+
+router = Router()
+router.register("projects", ProjectViewSet, basename="project")
+router.register("funds", FundsViewSet, basename="funds")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("units", UnitViewSet, basename="unit")
+router.register("industries", IndustryViewSet, basename="industry")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    *router.urls,
+]

@@ -89,3 +89,46 @@ def make_project(users):
         return project_create(actor=actor, **defaults, **fields)
 
     return factory
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (no browser download: executable_path)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test
+    # body are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()

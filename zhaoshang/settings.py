@@ -106,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "zhaoshang.accounts.backends.LockoutBackend",
     "zhaoshang.accounts.backends.RoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -136,6 +136,8 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = not TESTING or env_bool("AXES_ENABLED")
+# The lockout is reported in Chinese, on the login page (JSON for the API).
+AXES_LOCKOUT_CALLABLE = "zhaoshang.accounts.views.lockout_response"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -187,6 +189,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, whatever the field is called (to, from_stage, kind …).
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "zhaoshang.projects.models.Stage",
+        "EvidenceKindEnum": "zhaoshang.projects.models.EvidenceKind",
+        "AttractionModeEnum": "zhaoshang.projects.models.AttractionMode",
+        "FundsSourceEnum": "zhaoshang.projects.models.FundsSource",
+        "FundsStatusEnum": "zhaoshang.projects.models.FundsStatus",
+        "UnitKindEnum": "zhaoshang.accounts.models.UnitKind",
+        "TrackEnum": "zhaoshang.accounts.models.Track",
+    },
 }
 
 # Background jobs: embedded SQLite storage by default, Redis when REDIS_URL is set.

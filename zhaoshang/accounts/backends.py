@@ -1,6 +1,7 @@
-"""Grants each user the model permissions of their role's group."""
+"""Authentication backends: lockout first, then role permissions, then passwords."""
 
-from django.contrib.auth.backends import BaseBackend
+from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import Permission
 
 
@@ -27,3 +28,14 @@ class RoleBackend(BaseBackend):
 
     def has_perm(self, user_obj, perm, obj=None):
         return perm in self._role_perms(user_obj)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, first in line; it can also load a session's user.
+
+    Axes' backend authenticates nobody (it only refuses locked-out attempts), but as the first
+    backend it is the one `Client.force_login` and some tools record in the session.
+    """
+
+    def get_user(self, user_id):
+        return ModelBackend().get_user(user_id)

@@ -1,0 +1,97 @@
+"""API for accounts: issuing tokens (`POST /api/auth/token/`) and the organisation units."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zhaoshang.core import audit
+from zhaoshang.core.api import RestrictedReadOnlyViewSet
+from zhaoshang.core.models import AuditAction
+
+from .models import Unit
+
+WRONG_CREDENTIALS = "用户名或密码错误"
+LOCKED_OUT = "登录失败次数过多，账户已暂时锁定，请稍后再试"
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label="用户名", max_length=150)
+    password = serializers.CharField(
+        label="密码", max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(label="令牌")
+
+
+_ERROR = inline_serializer("TokenError", {"detail": serializers.CharField()})
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (`Authorization: Token …`).
+
+    Failed attempts go to the audit log (`login_failed`) and count towards the django-axes
+    lockout; issuing a token is audited as `token`.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    serializer_class = TokenRequestSerializer
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        tags=["auth"],
+        summary="签发API令牌",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="用户名或密码错误"),
+            429: OpenApiResponse(_ERROR, description="登录失败次数过多，暂时锁定"),
+        },
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        django_request = request._request  # axes marks lockouts on the Django request
+        user = authenticate(
+            request=django_request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None:
+            if getattr(django_request, "axes_locked_out", False):
+                # Answer in JSON and Chinese instead of the middleware's page.
+                django_request.axes_locked_out = False
+                return Response({"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            raise serializers.ValidationError({"non_field_errors": [WRONG_CREDENTIALS]})
+        with transaction.atomic():
+            token, _ = Token.objects.get_or_create(user=user)
+            audit.record(actor=user, action=AuditAction.TOKEN, obj=user)
+        return Response({"token": token.key})
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "kind", "track", "parent", "division_code"]
+
+
+@extend_schema(tags=["units"])
+class UnitViewSet(RestrictedReadOnlyViewSet):
+    """The city, its county-level units and functional zones (look up by code, e.g. 371581)."""
+
+    queryset = Unit.objects.select_related("parent")
+    serializer_class = UnitSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9]+"
+    filter_backends: list = []
