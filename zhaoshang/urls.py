@@ -1,6 +1,5 @@
 """URL map: pages per app, the API under /api/, and the schema with local interactive docs."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -17,7 +16,5 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded evidence is never served as /media/: only `projects:evidence` serves a file, and
+# only within the user's scope (also under DEBUG, which `make demo` runs with).

@@ -40,6 +40,9 @@ EDITABLE_FIELDS = (
 )
 
 
+DERIVED_INVESTOR_FLAGS = ("is_out_of_province", "is_foreign", "is_top500")
+
+
 def derive_investor_flags(project: Project, investors: Iterable[Enterprise]) -> None:
     """省外 / 境外 / 三类500强 follow from the investors' registered address and tags."""
     investors = list(investors)
@@ -142,7 +145,9 @@ def project_update(
     investor_list = list(investors) if investors is not None else list(project.investors.all())
     derive_investor_flags(project, investor_list)
     with transaction.atomic():
-        project.save()
+        # Only typed fields and investor flags: a stale instance must never overwrite the
+        # stage cache that the stage service maintains.
+        project.save(update_fields=[*EDITABLE_FIELDS, *DERIVED_INVESTOR_FLAGS, "updated_at"])
         if investors is not None:
             project.investors.set(investor_list)
         audit.record_update(actor=actor, obj=project, before=before)

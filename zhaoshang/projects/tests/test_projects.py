@@ -140,3 +140,18 @@ def test_stage_cannot_be_typed(users, make_project):
     project = make_project()
     with pytest.raises(TypeError):
         project_update(actor=users["linqing"], project=project, stage=Stage.OPERATING)
+
+
+def test_update_with_stale_instance_keeps_stage(users, make_project, today):
+    from zhaoshang.projects.services import project_advance_stage
+
+    project = make_project()
+    stale = type(project).objects.get(pk=project.pk)
+    project_advance_stage(project=project, to=Stage.NEGOTIATING, on=today, actor=users["linqing"])
+    project_update(actor=users["linqing"], project=stale, name="新名称")
+    project.refresh_from_db()
+    assert (project.name, project.stage, project.negotiating_on) == (
+        "新名称",
+        Stage.NEGOTIATING,
+        today,
+    )

@@ -1,0 +1,597 @@
+"""Forms of the project pages. They only parse and type the input; rules live in the services.
+
+Evidence uploads are one field (`EvidenceField`) made of a few rows, each a material kind with
+one or more files, so that a service error keyed `evidence` lands next to the upload rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils import timezone
+
+from zhaoshang.accounts.models import Unit, User
+from zhaoshang.accounts.roles import Role
+from zhaoshang.core.permissions import Scope
+from zhaoshang.enterprises.models import Enterprise
+
+from .models import (
+    STAGE_ORDER,
+    EvidenceKind,
+    FundsSource,
+    Project,
+    Stage,
+)
+from .services import EvidenceFile
+from .services.projects import EDITABLE_FIELDS
+from .stage_rules import FUNDS_EVIDENCE, STAGE_RULES, evidence_label, is_backward
+
+ACCEPT_EVIDENCE = ".pdf,.ofd,.jpg,.jpeg,.png,.webp,.heic,.doc,.docx,.xls,.xlsx,.wps,.et"
+ACCEPT_PHOTOS = ".jpg,.jpeg,.png,.webp,.heic"
+
+
+# --- widgets and fields -------------------------------------------------------------------
+
+
+class BootstrapMixin:
+    """Gives every widget the Bootstrap class it needs, and marks fields in error."""
+
+    def style(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.CheckboxSelectMultiple | EvidenceWidget):
+                css = ""
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            classes = widget.attrs.get("class", "").split()
+            if css and css not in classes:
+                classes.append(css)
+            errors = getattr(self, "_errors", None)
+            if errors and name in errors:
+                if "is-invalid" not in classes:
+                    classes.append("is-invalid")
+                widget.attrs["aria-invalid"] = "true"
+            if classes:
+                widget.attrs["class"] = " ".join(classes)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self.style()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        if field:
+            self.style()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return super().format_value(value)
+
+
+_MONTH = re.compile(r"^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*(?:月|[-/.]\d{1,2})?\s*$")
+
+
+class MonthField(forms.Field):
+    """A month typed as YYYY-MM (the browser's month picker); cleaned to its first day."""
+
+    widget = MonthInput
+    default_error_messages = {"invalid": "请按“年-月”填写月份，例如 2024-03"}
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value.replace(day=1)
+        match = _MONTH.match(str(value))
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12 or year < 1990:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return dt.date(year, month, 1)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleaned to a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class EvidenceWidget(forms.Widget):
+    """Rows of (material kind, files). Posts `<name>-<i>-kind` and `<name>-<i>-file`."""
+
+    template_name = "projects/widgets/evidence.html"
+    needs_multipart_form = True
+
+    def __init__(
+        self,
+        *,
+        rows: int = 3,
+        kinds: Sequence[tuple[str, str]] = (),
+        accept: str = ACCEPT_EVIDENCE,
+        attrs: dict | None = None,
+    ) -> None:
+        super().__init__(attrs)
+        self.rows = rows
+        self.kinds = list(kinds)
+        self.accept = accept
+        self.selected: list[str] = []
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[tuple[str, Any]]:
+        pairs: list[tuple[str, Any]] = []
+        for i in range(self.rows):
+            kind = data.get(f"{name}-{i}-kind", "")
+            uploaded = files.getlist(f"{name}-{i}-file") if hasattr(files, "getlist") else []
+            pairs += [(kind, f) for f in uploaded if f]
+        return pairs
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}-0-file" if id_ else ""
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        values = [k for k, _ in self.kinds]
+        default = (
+            EvidenceKind.OTHER if EvidenceKind.OTHER in values else values[0] if values else ""
+        )
+        context["widget"]["rows"] = [
+            {
+                "index": i,
+                "number": i + 1,
+                "kind": self.selected[i] if i < len(self.selected) else default,
+            }
+            for i in range(self.rows)
+        ]
+        context["widget"]["kinds"] = self.kinds
+        context["widget"]["accept"] = self.accept
+        return context
+
+
+class EvidenceField(forms.Field):
+    """Evidence files, each with the kind of material it is; cleaned to `EvidenceFile`s."""
+
+    default_error_messages = {
+        "required": "请上传证明材料",
+        "kind": "请为每个上传的文件选择材料类型",
+    }
+
+    def __init__(
+        self,
+        *,
+        rows: int = 3,
+        kinds: Iterable[str] | None = None,
+        accept: str = ACCEPT_EVIDENCE,
+        **kwargs: Any,
+    ) -> None:
+        values = list(kinds) if kinds is not None else list(EvidenceKind.values)
+        self.kinds = [(v, str(EvidenceKind(v).label)) for v in values]
+        kwargs.setdefault("widget", EvidenceWidget(rows=rows, kinds=self.kinds, accept=accept))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[EvidenceFile]:
+        allowed = {k for k, _ in self.kinds}
+        files = []
+        for kind, uploaded in value or []:
+            if kind not in allowed:
+                raise ValidationError(self.error_messages["kind"], code="kind")
+            files.append(EvidenceFile(kind=kind, file=uploaded))
+        return files
+
+    def validate(self, value: list[EvidenceFile]) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return data
+
+
+def select_kinds(form: forms.Form, name: str, defaults: Sequence[str]) -> None:
+    """Keep each evidence row's chosen kind when a form is shown again, else the defaults."""
+    widget = form.fields[name].widget
+    if form.is_bound:
+        widget.selected = [form.data.get(f"{name}-{i}-kind", "") for i in range(widget.rows)]
+    else:
+        widget.selected = list(defaults)
+
+
+# --- projects -----------------------------------------------------------------------------
+
+_SECTIONS = {
+    "money": (
+        "total_investment_wan",
+        "contracted_investment_wan",
+        "foreign_investment_usd_wan",
+        "land_mu",
+        "expected_jobs",
+        "expected_output_wan",
+        "expected_tax_wan",
+    ),
+    "people": ("lead_leader", "commissioner", "team"),
+}
+
+
+class ProjectForm(BootstrapMixin, forms.Form):
+    """The typed fields of a project (`EDITABLE_FIELDS`) and its investors.
+
+    Unit staff register projects of their own unit only; the city chooses the unit.
+    """
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        user: User,
+        project: Project | None = None,
+    ) -> None:
+        initial: dict[str, Any] = {}
+        if project is not None:
+            initial = model_to_dict(project, fields=[*EDITABLE_FIELDS, "investors"])
+            initial["investors"] = [e.pk for e in project.investors.all()]
+        else:
+            initial = {"unit": user.unit_id, "lead_on": timezone.localdate()}
+        super().__init__(data, initial=initial)
+        self.user = user
+        self.project = project
+        self.fields.update(
+            fields_for_model(
+                Project,
+                fields=EDITABLE_FIELDS,
+                widgets={
+                    "description": forms.Textarea(attrs={"rows": 4}),
+                    "team": forms.TextInput(
+                        attrs={"placeholder": "例如：张三（组长）、李四、王五"}
+                    ),
+                },
+                help_texts={
+                    "total_investment_wan": "单位：万元。1 亿元 = 10,000 万元",
+                    "team": "工作团队成员，用顿号分隔",
+                },
+            )
+        )
+        self._narrow_choices()
+        for name in _SECTIONS["money"]:
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+        self.fields["expected_jobs"].widget.attrs.update({"inputmode": "numeric", "step": "1"})
+        self.fields["investors"] = forms.ModelMultipleChoiceField(
+            label="投资方企业",
+            queryset=Enterprise.objects.restrict(user, "view"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="在企业库中按名称或统一社会信用代码查找并勾选",
+        )
+        if project is None:
+            self.fields["lead_on"] = forms.DateField(
+                label="线索登记日期", initial=timezone.localdate(), widget=DateInput()
+            )
+        self.fields["duplicate_reason"] = forms.CharField(
+            label="确认不是重复项目的理由",
+            required=False,
+            max_length=300,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.duplicates: list[Project] = []
+        self.style()
+
+    def _narrow_choices(self) -> None:
+        unit = self.fields["unit"]
+        if self.user.scope == Scope.ALL:
+            unit.queryset = Unit.objects.restrict(self.user, "view")
+        else:
+            # Unit staff work for their own unit: the field is shown but cannot be changed.
+            unit.queryset = Unit.objects.filter(
+                pk=self.project.unit_id if self.project else self.user.unit_id
+            )
+            unit.disabled = True
+            unit.help_text = "县市区、功能区人员只能登记本单位的项目"
+        self.fields["industry"].empty_label = "（请选择）"
+        self.fields["direction"].queryset = self.fields["direction"].queryset.select_related(
+            "industry"
+        )
+        self.fields["direction"].empty_label = "（不限）"
+        self.fields["campaign"].empty_label = "（无）"
+        self.fields["attraction_mode"].choices = [("", "（请选择）"), *self._mode_choices()]
+        leaders = User.objects.filter(role=Role.LEADER, is_active=True).select_related("unit")
+        if self.user.scope != Scope.ALL and self.user.unit_id:
+            leaders = leaders.filter(Q(unit=self.user.unit_id) | Q(unit__kind="city"))
+        self.fields["lead_leader"].queryset = leaders
+        self.fields["lead_leader"].label_from_instance = _person_label
+        self.fields["lead_leader"].empty_label = "（未指定）"
+        self.fields["commissioner"].queryset = User.objects.filter(
+            role=Role.COMMISSIONER, is_active=True
+        ).select_related("unit")
+        self.fields["commissioner"].label_from_instance = _person_label
+        self.fields["commissioner"].empty_label = "（未指定）"
+
+    @staticmethod
+    def _mode_choices() -> list[tuple[str, str]]:
+        from .models import AttractionMode
+
+        return list(AttractionMode.choices)
+
+    @property
+    def money_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in _SECTIONS["money"]]
+
+    @property
+    def people_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in _SECTIONS["people"]]
+
+    def selected_investors(self) -> list[Enterprise]:
+        """The enterprises ticked so far (bound data first, else the project's)."""
+        raw = self["investors"].value() or []
+        ids = [int(v) for v in raw if str(v).isdigit()]
+        if not ids:
+            return []
+        return list(Enterprise.objects.filter(pk__in=ids).order_by("name"))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs = {name: data.get(name) for name in EDITABLE_FIELDS}
+        for name in ("attraction_mode", "team", "description", "name"):
+            kwargs[name] = kwargs[name] or ""
+        if self.user.scope != Scope.ALL:
+            kwargs["unit"] = self.project.unit if self.project else self.user.unit
+        return kwargs
+
+
+def _person_label(user: User) -> str:
+    parts = [user.display_name or user.username]
+    if user.title:
+        parts.append(user.title)
+    if user.unit_id:
+        parts.append(user.unit.short_name)
+    return " · ".join(parts)
+
+
+# --- stage change -------------------------------------------------------------------------
+
+
+def stage_requirements() -> list[dict[str, Any]]:
+    """What each stage asks for, from STAGE_RULES, for the dialog's guidance table."""
+    rows = []
+    for stage in Stage:
+        rule = STAGE_RULES[stage]
+        fields = [str(Project._meta.get_field(f).verbose_name) for f in rule.required_fields]
+        if rule.needs_note:
+            fields.append("终止原因（说明）")
+        rows.append(
+            {
+                "stage": stage.value,
+                "label": stage.label,
+                "evidence": evidence_label(rule.evidence_any_of) if rule.evidence_any_of else "",
+                "fields": fields,
+            }
+        )
+    return rows
+
+
+class StageForm(BootstrapMixin, forms.Form):
+    """Move a project to another stage, with its date, evidence and note."""
+
+    to = forms.ChoiceField(label="变更为")
+    on = forms.DateField(label="日期", widget=DateInput())
+    contracted_investment_wan = forms.DecimalField(
+        label="合同投资（万元）",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        help_text="签约时必填，不超过总投资",
+    )
+    evidence = EvidenceField(label="证明材料", required=False)
+    note = forms.CharField(
+        label="说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="终止或退回阶段时必须说明原因",
+    )
+
+    def __init__(
+        self, data: Any = None, files: Any = None, *, user: User, project: Project, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("on", timezone.localdate())
+        kwargs["initial"].setdefault("contracted_investment_wan", project.contracted_investment_wan)
+        super().__init__(data, files, **kwargs)
+        self.project = project
+        may_revert = user.has_perm("projects.revert_stage")
+        choices = [
+            (s.value, s.label + ("（退回）" if is_backward(project.stage, s) else ""))
+            for s in Stage
+            if s != project.stage and (may_revert or not is_backward(project.stage, s))
+        ]
+        self.fields["to"].choices = [("", "（请选择）"), *choices]
+        if not self.is_bound and "to" not in self.initial:
+            self.initial["to"] = _next_stage(project.stage, {c for c, _ in choices})
+        select_kinds(self, "evidence", self._default_kinds(self.chosen_stage))
+        self.style()
+
+    @property
+    def chosen_stage(self) -> str:
+        value = self.data.get("to") if self.is_bound else self.initial.get("to")
+        return value if value in Stage.values else ""
+
+    @staticmethod
+    def _default_kinds(stage: str) -> list[str]:
+        rule = STAGE_RULES.get(stage)
+        kinds = sorted(rule.evidence_any_of) if rule else []
+        return [*kinds, EvidenceKind.OTHER][:3] if kinds else [EvidenceKind.OTHER]
+
+    def requirement(self) -> dict[str, Any] | None:
+        stage = self.chosen_stage
+        return next((r for r in stage_requirements() if r["stage"] == stage), None)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs: dict[str, Any] = {
+            "to": data["to"],
+            "on": data["on"],
+            "note": data.get("note") or "",
+            "evidence": data.get("evidence") or [],
+        }
+        if data["to"] == Stage.SIGNED and data.get("contracted_investment_wan") is not None:
+            kwargs["contracted_investment_wan"] = data["contracted_investment_wan"]
+        return kwargs
+
+
+def _next_stage(current: str, allowed: set[str]) -> str:
+    if current in STAGE_ORDER:
+        index = STAGE_ORDER.index(current)
+        if index + 1 < len(STAGE_ORDER) and STAGE_ORDER[index + 1] in allowed:
+            return STAGE_ORDER[index + 1]
+    return ""
+
+
+# --- funds --------------------------------------------------------------------------------
+
+
+class FundsForm(BootstrapMixin, forms.Form):
+    """One month's funds in place for a project, with bank receipt or 验资报告."""
+
+    period = MonthField(label="所属月份", help_text="格式：年-月，例如 2024-03")
+    amount_wan = forms.DecimalField(
+        label="到位金额（万元）",
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    source = forms.ChoiceField(label="资金来源", choices=[("", "（请选择）"), *FundsSource.choices])
+    evidence = EvidenceField(
+        label="证明材料",
+        rows=2,
+        kinds=[*sorted(FUNDS_EVIDENCE), EvidenceKind.OTHER],
+        help_text=f"必须上传：{evidence_label(FUNDS_EVIDENCE)}",
+    )
+    note = forms.CharField(label="说明", required=False, max_length=300)
+    override_reason = forms.CharField(
+        label="超出总投资的确认理由",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="仅当累计到位资金超过项目总投资时填写（市级管理员）",
+    )
+
+    def __init__(self, data: Any = None, files: Any = None, *, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("period", timezone.localdate().replace(day=1))
+        super().__init__(data, files, **kwargs)
+        if not user.has_perm("projects.override_funds_cap"):
+            del self.fields["override_reason"]
+        select_kinds(self, "evidence", sorted(FUNDS_EVIDENCE))
+        self.style()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "period": data["period"],
+            "amount_wan": data["amount_wan"],
+            "source": data["source"],
+            "evidence": data["evidence"],
+            "note": data.get("note") or "",
+            "override_reason": data.get("override_reason") or "",
+        }
+
+
+class RejectForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+# --- plan, milestones, progress ------------------------------------------------------------
+
+
+class PlanForm(BootstrapMixin, forms.Form):
+    content = forms.CharField(
+        label="推进方案",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="一套方案：目标、路径、责任分工、要素保障等",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class MilestoneForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label="节点名称", max_length=200)
+    due_on = forms.DateField(label="计划完成日期", widget=DateInput())
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class MilestoneCompleteForm(BootstrapMixin, forms.Form):
+    done_on = forms.DateField(label="实际完成日期", widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"done_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class ProgressForm(BootstrapMixin, forms.Form):
+    on = forms.DateField(label="日期", widget=DateInput())
+    content = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultipleFileField(
+        label="现场照片",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT_PHOTOS}),
+        help_text="可选，可一次选择多张",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "on": data["on"],
+            "content": data["content"],
+            "photos": [EvidenceFile(EvidenceKind.PHOTO, f) for f in data.get("photos") or []],
+        }
