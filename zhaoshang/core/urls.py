@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Home page and the audit log."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("audit/export/", views.audit_export, name="audit-export"),
+]

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Enterprise registry pages."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "enterprises"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("new/", views.enterprise_create_view, name="create"),
+    path("division/", views.division_lookup, name="division"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+]

@@ -1,0 +1,49 @@
+"""Django admin for the organisation: read-only.
+
+Users are managed on the user pages, units and departments by `accounts.reference.org_load`;
+both go through code that writes the audit log, which the admin would bypass.
+"""
+
+from django.contrib import admin
+
+from .models import Department, Unit, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "short_name", "kind", "track", "division_code", "sort_order")
+    list_filter = ("kind", "track")
+    search_fields = ("code", "name", "short_name")
+
+
+@admin.register(Department)
+class DepartmentAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "short_name", "sort_order")
+    search_fields = ("code", "name", "short_name")
+
+
+@admin.register(User)
+class UserAdmin(ReadOnlyAdmin):
+    list_display = ("username", "display_name", "role", "unit", "department", "is_active")
+    list_filter = ("role", "is_active", "unit")
+    search_fields = ("username", "display_name", "phone")
+    exclude = ("password", "user_permissions", "groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "password"]

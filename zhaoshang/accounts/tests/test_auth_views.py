@@ -1,0 +1,147 @@
+"""Login and logout pages: Chinese, audited, and locked after repeated failures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from zhaoshang.conftest import PASSWORD
+from zhaoshang.core.models import AuditAction, AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+LOGOUT = "/accounts/logout/"
+
+
+def test_login_and_logout_urls_are_named():
+    assert reverse("accounts:login") == LOGIN
+    assert reverse("accounts:logout") == LOGOUT
+
+
+def test_login_page_is_in_chinese_without_outside_links(client):
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "聊城市产业链精准招商云平台" in html
+    assert "用户名" in html and "密码" in html and "登录" in html
+    assert "http://" not in html and "https://" not in html
+
+
+def test_successful_login_is_audited_and_redirects_home(client, users):
+    response = client.post(LOGIN, {"username": "linqing", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+    entry = AuditEntry.objects.get(action=AuditAction.LOGIN)
+    assert (entry.user, entry.username, entry.object_id) == (
+        users["linqing"],
+        "linqing",
+        str(users["linqing"].pk),
+    )
+    assert entry.ip == "127.0.0.1"
+    assert entry.request_id
+
+
+def test_login_follows_next_within_site_only(client, users):
+    response = client.post(
+        LOGIN, {"username": "city", "password": PASSWORD, "next": "/enterprises/"}
+    )
+    assert response.url == "/enterprises/"
+    client.logout()
+    response = client.post(
+        LOGIN, {"username": "city", "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response.url == reverse("core:home")
+
+
+def test_failed_login_is_audited(client, users):
+    response = client.post(LOGIN, {"username": "linqing", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "用户名或密码错误" in response.content.decode()
+    entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert entry.user is None
+    assert entry.username == "linqing"
+    assert entry.object_id == str(users["linqing"].pk)
+    assert not AuditEntry.objects.filter(action=AuditAction.LOGIN).exists()
+
+
+def test_failed_login_for_unknown_user_is_audited_by_name(client, db):
+    client.post(LOGIN, {"username": "nobody", "password": "whatever-123"})
+    entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (entry.username, entry.object_id, entry.object_repr) == ("nobody", "", "nobody")
+
+
+def test_inactive_user_cannot_log_in(client, users):
+    users["linqing"].is_active = False
+    users["linqing"].save()
+    response = client.post(LOGIN, {"username": "linqing", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_audited_and_requires_post(client, users):
+    client.login(username="linqing", password=PASSWORD)
+    assert client.get(LOGOUT).status_code == 405
+    response = client.post(LOGOUT)
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login")
+    entry = AuditEntry.objects.get(action=AuditAction.LOGOUT)
+    assert entry.username == "linqing"
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_logged_in_user_visiting_login_goes_home(client, users):
+    client.login(username="linqing", password=PASSWORD)
+    response = client.get(LOGIN)
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+
+
+@pytest.fixture
+def axes_on(settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = 0.5
+
+
+def test_lockout_after_repeated_failures_shows_chinese_message(client, users, axes_on):
+    for _ in range(2):
+        response = client.post(LOGIN, {"username": "linqing", "password": "wrong"})
+        assert response.status_code == 200
+        assert "登录失败次数过多" not in response.content.decode()
+    response = client.post(LOGIN, {"username": "linqing", "password": "wrong"})
+    assert response.status_code == 429
+    assert "登录失败次数过多，请30分钟后再试" in response.content.decode()
+    # Even the right password is refused while locked out.
+    response = client.post(LOGIN, {"username": "linqing", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "登录失败次数过多，请30分钟后再试" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 4
+
+
+def test_password_reset_by_sysadmin_lifts_lockout(client, users, axes_on):
+    for _ in range(3):
+        client.post(LOGIN, {"username": "linqing", "password": "wrong"})
+    admin = client.__class__()
+    admin.force_login(users["sysadmin"], backend="django.contrib.auth.backends.ModelBackend")
+    response = admin.post(
+        reverse("accounts:user-password", args=[users["linqing"].pk]),
+        {"password1": "Liaocheng-2024-new", "password2": "Liaocheng-2024-new"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:user-edit", args=[users["linqing"].pk])
+    response = client.post(LOGIN, {"username": "linqing", "password": "Liaocheng-2024-new"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(users["linqing"].pk)
+
+
+def test_lockout_on_api_is_json_in_chinese(rf, users, axes_on):
+    from zhaoshang.accounts.views import lockout_response
+
+    request = rf.post("/api/auth/token/", HTTP_ACCEPT="application/json")
+    response = lockout_response(request, None, {"username": "linqing"})
+    assert response.status_code == 429
+    assert json.loads(response.content) == {"detail": "登录失败次数过多，请30分钟后再试"}

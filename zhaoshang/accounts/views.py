@@ -1,0 +1,205 @@
+"""Login and logout, and the system administrator's user management.
+
+Logins, failed logins and logouts are written to the audit log by `accounts.auth_events`; user
+changes by `accounts.services`. A django-axes lockout is shown on the login page in Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhaoshang.core.permissions import has_model_permission
+
+from .forms import (
+    LoginForm,
+    PasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+    lockout_message,
+)
+from .models import User
+from .selectors import users_for
+from .services import user_create, user_set_password, user_update
+
+USERS_PAGE_SIZE = 30
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django 5); the audit entry is written by accounts.auth_events."""
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes lockout (AXES_LOCKOUT_CALLABLE): a Chinese message, never an English page.
+
+    On the login page the form already carries the message, so its own response is kept; API
+    clients get JSON; any other page gets the login page with the message.
+    """
+    status = getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429)
+    match = getattr(request, "resolver_match", None)
+    if (
+        original_response is not None
+        and match is not None
+        and match.view_name == "accounts:login"
+        and original_response.status_code == 200
+    ):
+        original_response.status_code = status
+        return original_response
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"detail": lockout_message()}, status=status)
+    form = LoginForm(request)
+    form.add_error(None, lockout_message())
+    return TemplateResponse(request, "accounts/login.html", {"form": form}, status=status).render()
+
+
+# --- user management ------------------------------------------------------------------------
+
+
+def _require_view_users(user: Any) -> None:
+    if not has_model_permission(user, "view", User):
+        raise PermissionDenied("只有系统管理员和市级管理员可以查看用户列表")
+
+
+def _require_manage_users(user: Any) -> None:
+    if not has_model_permission(user, "change", User):
+        raise PermissionDenied("只有系统管理员可以管理用户账号")
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    """All accounts with their role and binding; the system administrator may edit them."""
+    _require_view_users(request.user)
+    form = UserFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"],
+            "role": data["role"],
+            "unit_id": data["unit"].pk if data["unit"] else None,
+            "active": {"1": True, "0": False}.get(data["active"]),
+        }
+    paginator = Paginator(users_for(actor=request.user, **filters), USERS_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "can_manage": has_model_permission(request.user, "change", User),
+            "can_add": has_model_permission(request.user, "add", User),
+        },
+    )
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's field errors on the form's fields (others at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    if not has_model_permission(request.user, "add", User):
+        raise PermissionDenied("只有系统管理员可以新建用户")
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_create(
+                actor=request.user,
+                username=data["username"],
+                password=data["password1"],
+                role=data["role"],
+                unit=data["unit"],
+                department=data["department"],
+                display_name=data["display_name"],
+                title=data["title"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已新建用户 {user.username}")
+            return redirect("accounts:user-edit", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+def _target(request: HttpRequest, pk: int) -> User:
+    return get_object_or_404(users_for(actor=request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage_users(request.user)
+    target = _target(request, pk)
+    form = UserEditForm(request.POST or None, initial=UserEditForm.initial_for(target))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update(actor=request.user, user=target, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存用户 {target.username} 的修改")
+            return redirect("accounts:user-list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "target": target, "password_form": PasswordResetForm()},
+    )
+
+
+@login_required
+@require_POST
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset another user's password (also lifts a login lockout)."""
+    _require_manage_users(request.user)
+    target = _target(request, pk)
+    password_form = PasswordResetForm(request.POST)
+    if password_form.is_valid():
+        try:
+            user_set_password(
+                actor=request.user, user=target, password=password_form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, msgs in errors.items():
+                password_form.add_error("password1" if field == "password" else None, msgs)
+        else:
+            messages.success(request, f"已重置用户 {target.username} 的密码，并解除登录锁定")
+            return redirect("accounts:user-edit", pk=target.pk)
+    form = UserEditForm(initial=UserEditForm.initial_for(target))
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "target": target, "password_form": password_form},
+    )

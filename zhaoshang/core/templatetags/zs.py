@@ -1,0 +1,72 @@
+"""Template filters for Chinese money and personal data: 万元 / 亿元, masked phone numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+YI_IN_WAN = Decimal("10000")  # 1 亿元 = 10,000 万元
+_CENT = Decimal("0.01")
+EMPTY = "—"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def _grouped(amount: Decimal) -> str:
+    """Two decimals with thousands separators: 1234.5 → "1,234.50"."""
+    return f"{amount.quantize(_CENT):,.2f}"
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A Decimal amount with two decimals and thousands separators, without unit."""
+    amount = _decimal(value)
+    return EMPTY if amount is None else _grouped(amount)
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """An amount in 万元, shown in 亿元 once it reaches 10,000 万元.
+
+    1234.5 → "1,234.50 万元"; 50000 → "5.00 亿元"; None → "—".
+    """
+    amount = _decimal(value)
+    if amount is None:
+        return EMPTY
+    amount = amount.quantize(_CENT)
+    if abs(amount) >= YI_IN_WAN:
+        return f"{_grouped(amount / YI_IN_WAN)} 亿元"
+    return f"{_grouped(amount)} 万元"
+
+
+@register.filter
+def yi(value: Any) -> str:
+    """An amount in 万元, always shown in 亿元: 12345 → "1.23 亿元"."""
+    amount = _decimal(value)
+    if amount is None:
+        return EMPTY
+    return f"{_grouped(amount / YI_IN_WAN)} 亿元"
+
+
+@register.filter
+def mask_phone(value: Any) -> str:
+    """Hide the middle of a phone number: 13812345678 → "138****5678"."""
+    phone = str(value or "").strip()
+    if not phone:
+        return ""
+    if len(phone) >= 11:  # mobile numbers and landlines with area code
+        return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+    if len(phone) >= 8:
+        return f"{'*' * (len(phone) - 4)}{phone[-4:]}"
+    return "*" * max(len(phone) - 2, 1) + phone[-2:] if len(phone) > 2 else "*" * len(phone)

@@ -1,0 +1,216 @@
+"""The home page: each user sees the figures of their own scope, and nobody sees an error."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from zhaoshang.conftest import PASSWORD, pdf_file
+from zhaoshang.projects.models import EvidenceKind, FundsSource, Stage
+from zhaoshang.projects.services import (
+    EvidenceFile,
+    funds_submit,
+    funds_verify,
+    project_advance_stage,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def signed(users, make_project, today, who="linqing", **fields):
+    project = make_project(who, **fields)
+    project_advance_stage(
+        project=project,
+        to=Stage.SIGNED,
+        on=today,
+        actor=users[who],
+        evidence=[EvidenceFile(EvidenceKind.CONTRACT, pdf_file())],
+        contracted_investment_wan=project.total_investment_wan,
+    )
+    return project
+
+
+def funds(users, project, amount, today, who="linqing", verify=True):
+    record = funds_submit(
+        actor=users[who],
+        project=project,
+        period=today.replace(day=1),
+        amount_wan=Decimal(amount),
+        source=FundsSource.OWN,
+        evidence=[EvidenceFile(EvidenceKind.BANK_RECEIPT, pdf_file("进账单.pdf"))],
+    )
+    if verify:
+        funds_verify(actor=users["city"], record=record)
+    return record
+
+
+@pytest.fixture
+def two_units(users, make_project, today):
+    """临清: 1,234.50 万元 verified + 100 pending; 东昌府: 30,000 万元 verified."""
+    linqing = signed(users, make_project, today, name="临清轴承项目", is_key=True)
+    funds(users, linqing, "1234.50", today)
+    linqing_2 = signed(users, make_project, today, name="临清钢球项目")
+    funds(users, linqing_2, "100", today, verify=False)
+    dongchangfu = signed(
+        users,
+        make_project,
+        today,
+        who="dongchangfu",
+        name="东昌府新能源项目",
+        total_investment_wan=Decimal("80000"),
+        is_key=True,
+    )
+    funds(users, dongchangfu, "30000", today, who="dongchangfu")
+    return {"linqing": linqing, "dongchangfu": dongchangfu}
+
+
+def test_home_requires_login(client):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_home_shows_only_own_unit_funds_for_county_user(client, users, two_units):
+    response = login(client, users["linqing"]).get(reverse("core:home"))
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures["funds_verified_wan"] == Decimal("1234.50")
+    assert figures["funds_pending_wan"] == Decimal("100.00")
+    assert figures["funds_pending_count"] == 1
+    html = response.content.decode()
+    assert "1,234.50 万元" in html
+    assert "3.00 亿元" not in html  # 东昌府's 30,000 万元
+    assert "东昌府新能源项目" not in html
+    assert [p.name for p in response.context["key_projects"]] == ["临清轴承项目"]
+    assert "funds_by_unit" not in response.context  # the per-unit table is for the city
+    assert "数据范围：临清市" in html
+
+
+def test_home_city_sees_all_units_funds_and_per_unit_table(client, users, two_units):
+    response = login(client, users["city2"]).get(reverse("core:home"))
+    figures = response.context["figures"]
+    assert figures["funds_verified_wan"] == Decimal("31234.50")
+    assert figures["funds_pending_wan"] == Decimal("100.00")
+    assert figures["verification_queue"] == 1  # 临清's 100 万元, entered by someone else
+    html = response.content.decode()
+    assert "3.12 亿元" in html
+    assert response.context["funds_by_unit"] == [
+        {"unit": "东昌府区", "verified": Decimal("30000.00"), "pending": Decimal("0")},
+        {"unit": "临清市", "verified": Decimal("1234.50"), "pending": Decimal("100.00")},
+    ]
+    assert [p.name for p in response.context["key_projects"]] == [
+        "东昌府新能源项目",
+        "临清轴承项目",
+    ]
+
+
+def test_home_shows_stage_counts_in_chart_data_and_table(client, users, two_units, make_project):
+    make_project(name="临清线索项目")
+    response = login(client, users["city"]).get(reverse("core:home"))
+    by_stage = {value: n for value, _label, n in response.context["figures"]["by_stage"]}
+    assert by_stage == {
+        "lead": 1,
+        "negotiating": 0,
+        "signed": 3,
+        "started": 0,
+        "operating": 0,
+        "dropped": 0,
+    }
+    assert response.context["stage_chart"] == {
+        "labels": ["线索", "洽谈", "签约", "开工", "投产", "终止"],
+        "values": [1, 0, 3, 0, 0, 0],
+    }
+    html = response.content.decode()
+    assert 'id="stage-chart-data"' in html
+    assert "vendor/echarts/echarts.min.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_home_counts_new_over_100m_starts_this_year(client, users, make_project, today):
+    project = signed(users, make_project, today, total_investment_wan=Decimal("12000"))
+    project_advance_stage(
+        project=project,
+        to=Stage.STARTED,
+        on=today,
+        actor=users["linqing"],
+        evidence=[EvidenceFile(EvidenceKind.CONSTRUCTION_PERMIT, pdf_file("施工许可证.pdf"))],
+    )
+    small = signed(users, make_project, today, name="小项目", total_investment_wan=Decimal("500"))
+    project_advance_stage(
+        project=small,
+        to=Stage.STARTED,
+        on=today,
+        actor=users["linqing"],
+        evidence=[EvidenceFile(EvidenceKind.CONSTRUCTION_PERMIT, pdf_file("施工许可证.pdf"))],
+    )
+    response = login(client, users["linqing"]).get(reverse("core:home"))
+    assert response.context["figures"]["started_over_100m"] == 1
+    assert "1.20 亿元" in response.content.decode()
+
+
+def test_home_for_sysadmin_explains_role_without_business_figures(client, users, two_units):
+    response = login(client, users["sysadmin"]).get(reverse("core:home"))
+    assert response.status_code == 200
+    assert response.context["figures"]["visible"] is False
+    html = response.content.decode()
+    assert "您的角色：系统管理员" in html
+    assert "管理用户账号" in html
+    assert reverse("accounts:user-list") in html
+    assert "万元" not in html and "亿元" not in html
+
+
+def test_home_for_department_staff_shows_role_and_registry_link(client, users):
+    response = login(client, users["dept_land"]).get(reverse("core:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "您的角色：职能部门人员" in html
+    assert reverse("enterprises:list") in html
+
+
+def test_home_for_user_without_role_asks_for_a_role(client, users):
+    response = login(client, users["norole"]).get(reverse("core:home"))
+    assert response.status_code == 200
+    assert "尚未分配角色" in response.content.decode()
+
+
+def test_home_for_commissioner_counts_only_assigned_projects(client, users, make_project, today):
+    mine = signed(users, make_project, today, name="专员服务项目")
+    mine.commissioner = users["commissioner"]
+    mine.save(update_fields=["commissioner"])
+    funds(users, mine, "200", today)
+    other = signed(users, make_project, today, name="其他项目")
+    funds(users, other, "300", today)
+    response = login(client, users["commissioner"]).get(reverse("core:home"))
+    assert response.context["figures"]["funds_verified_wan"] == Decimal("200.00")
+    assert response.context["figures"]["projects_total"] == 1
+
+
+def test_home_year_selector_shows_that_years_verified_funds(client, users, make_project, today):
+    project = signed(users, make_project, today)
+    last_year = today.year - 1
+    record = funds_submit(
+        actor=users["linqing"],
+        project=project,
+        period=today.replace(year=last_year, month=6, day=1),
+        amount_wan=Decimal("800"),
+        source=FundsSource.OWN,
+        evidence=[EvidenceFile(EvidenceKind.BANK_RECEIPT, pdf_file("进账单.pdf"))],
+    )
+    funds_verify(actor=users["city"], record=record)
+    login(client, users["linqing"])
+    assert client.get(reverse("core:home")).context["figures"]["funds_verified_wan"] == 0
+    response = client.get(reverse("core:home"), {"year": last_year})
+    assert response.context["figures"]["year"] == last_year
+    assert response.context["figures"]["funds_verified_wan"] == Decimal("800.00")
+    assert f'<option value="{last_year}" selected>' in response.content.decode()
+    # A year outside the offered range, or not a number, falls back to this year.
+    for bad in ("1999", "abc"):
+        response = client.get(reverse("core:home"), {"year": bad})
+        assert response.context["figures"]["year"] == today.year

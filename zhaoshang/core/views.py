@@ -1,0 +1,361 @@
+"""Pages everyone starts from: the home page with the user's figures, and the audit log browser.
+
+The home page reads its figures from `projects.selectors.home_figures`, already narrowed to what
+the user may see; the audit log is readable by roles holding `core.view_auditentry` (auditors and
+the city administrator) and is never written to from here, except for the export's own entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import lru_cache
+from io import BytesIO
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from zhaoshang.accounts.roles import Role
+from zhaoshang.projects.models import FundsRecord, FundsStatus, Stage
+from zhaoshang.projects.selectors import home_figures, projects_for
+
+from . import audit
+from .filters import AuditEntryFilter
+from .models import AuditAction, AuditEntry
+from .permissions import Scope, has_model_permission, restrict
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_EXPORT_LIMIT = 100_000
+KEY_PROJECTS_SHOWN = 10
+
+# What each role is for, shown on the home page (above all to roles without project figures).
+ROLE_DUTIES: dict[str, list[str]] = {
+    Role.CITY_ADMIN: [
+        "查看全市各县（市、区）和功能区的招商项目与到位资金",
+        "核实或退回各单位填报的到位资金（不能核实本人填报的记录）",
+        "查阅审计日志，导出筛选结果",
+    ],
+    Role.UNIT_STAFF: [
+        "录入和维护本单位的招商项目，推进项目阶段并上传证明材料",
+        "按月填报到位资金，提交市级核实",
+        "维护企业库中的投资方信息",
+    ],
+    Role.LEADER: ["查看负责范围内的项目进展和到位资金", "填报帮包项目的推进情况"],
+    Role.COMMISSIONER: ["跟踪服务分配给您的项目", "更新推进节点、填报项目进展"],
+    Role.DEPT_STAFF: [
+        "查阅企业库",
+        "办理派发到本部门的项目问题和诉求（功能建设中）",
+    ],
+    Role.AUDITOR: [
+        "只读查看全部招商项目、到位资金和企业信息",
+        "查阅和导出审计日志，追溯每一项修改的操作人、时间和前后内容",
+    ],
+    Role.SYSADMIN: [
+        "管理用户账号：新建、分配角色和单位、停用、重置密码",
+        "按照职责分离原则，系统管理员不能查看或修改招商业务数据，也不能查阅审计日志",
+    ],
+}
+
+
+def _url_or_empty(name: str, *args: Any) -> str:
+    """The URL, or "" while the page behind it does not exist yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _key_projects(user: Any) -> list[Any]:
+    """The user's most important live key projects (largest investment first)."""
+    return list(
+        projects_for(user=user, filters={"is_key": "true"})
+        .exclude(stage=Stage.DROPPED)
+        .order_by("-total_investment_wan", "pk")[:KEY_PROJECTS_SHOWN]
+    )
+
+
+def _funds_by_unit(user: Any, year: int) -> list[dict[str, Any]]:
+    """Verified and pending funds of the year per unit, within the user's scope."""
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    rows = (
+        restrict(FundsRecord.objects.all(), user, "view")
+        .filter(period__gte=start, period__lt=end)
+        .values("project__unit__name", "project__unit__sort_order")
+        .annotate(
+            verified=Sum("amount_wan", filter=Q(status=FundsStatus.VERIFIED)),
+            pending=Sum("amount_wan", filter=Q(status=FundsStatus.SUBMITTED)),
+        )
+        .order_by("project__unit__sort_order")
+    )
+    return [
+        {
+            "unit": r["project__unit__name"],
+            "verified": r["verified"] or Decimal("0"),
+            "pending": r["pending"] or Decimal("0"),
+        }
+        for r in rows
+    ]
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The figures that matter to the logged-in user, within what they may see."""
+    user = request.user
+    year, years = _year(request)
+    figures = home_figures(user=user, year=year)
+    context: dict[str, Any] = {
+        "figures": figures,
+        "years": years,
+        "duties": ROLE_DUTIES.get(user.role, []),
+        "scope_label": _scope_label(user),
+    }
+    if figures.get("visible"):
+        context["key_projects"] = _key_projects(user)
+        if user.scope == Scope.ALL:
+            context["funds_by_unit"] = _funds_by_unit(user, figures["year"])
+        context["stage_chart"] = {
+            "labels": [label for _value, label, _n in figures["by_stage"]],
+            "values": [n for _value, _label, n in figures["by_stage"]],
+        }
+    return render(request, "core/home.html", context)
+
+
+HOME_YEARS_SHOWN = 6
+
+
+def _year(request: HttpRequest) -> tuple[int, list[int]]:
+    """The year asked for (?year=2024; this year by default) and the years offered."""
+    this_year = timezone.localdate().year
+    years = list(range(this_year, this_year - HOME_YEARS_SHOWN, -1))
+    try:
+        year = int(request.GET.get("year", this_year))
+    except (TypeError, ValueError):
+        year = this_year
+    return (year if year in years else this_year), years
+
+
+def _scope_label(user: Any) -> str:
+    scope = user.scope
+    if scope == Scope.ALL:
+        return "全市"
+    if scope == Scope.UNIT and user.unit_id:
+        return user.unit.name
+    if scope == Scope.ASSIGNED:
+        return "分配给我的项目"
+    if scope == Scope.DEPARTMENT and user.department_id:
+        return user.department.name
+    return ""
+
+
+# --- audit log ------------------------------------------------------------------------------
+
+
+def _audit_queryset(request: HttpRequest) -> AuditEntryFilter:
+    """The filtered audit log, for users who may read it (403 for everyone else)."""
+    if not has_model_permission(request.user, "view", AuditEntry):
+        raise PermissionDenied("只有审计人员和市级管理员可以查阅审计日志")
+    base = restrict(AuditEntry.objects.all(), request.user, "view").select_related(
+        "user", "content_type"
+    )
+    return AuditEntryFilter(request.GET or None, queryset=base)
+
+
+@lru_cache(maxsize=256)
+def _field_meta(app_label: str, model_name: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """attname → (Chinese label, choice labels) for one model (e.g. stage → 当前阶段)."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return {}
+    meta: dict[str, tuple[str, dict[str, str]]] = {}
+    for field in model._meta.get_fields():
+        verbose = getattr(field, "verbose_name", None)
+        if not verbose:
+            continue
+        choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
+        meta[field.name] = (str(verbose), choices)
+        meta[getattr(field, "attname", field.name)] = (str(verbose), choices)
+    return meta
+
+
+def _show(value: Any, choices: dict[str, str] | None = None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if choices and str(value) in choices:
+        return f"{choices[str(value)]}（{value}）"
+    return str(value)
+
+
+def changed_fields(entry: AuditEntry) -> list[dict[str, str]]:
+    """The changed fields of an entry, labelled in Chinese, with values before and after."""
+    meta: dict[str, tuple[str, dict[str, str]]] = {}
+    if entry.content_type_id:
+        meta = _field_meta(entry.content_type.app_label, entry.content_type.model)
+    rows = []
+    for key, before, after in entry.changed_fields():
+        label, choices = meta.get(key, (key, {}))
+        rows.append(
+            {
+                "field": key,
+                "label": label,
+                "before": _show(before, choices) if entry.before is not None else "",
+                "after": _show(after, choices) if entry.after is not None else "",
+            }
+        )
+    return rows
+
+
+# Pages of the record types auditors most often follow from an entry (readable by them).
+_OBJECT_PAGES = {
+    ("enterprises", "enterprise"): "enterprises:detail",
+    ("projects", "project"): "projects:detail",
+}
+
+
+def _object_url(entry: AuditEntry) -> str:
+    if not entry.content_type_id or not entry.object_id.isdigit():
+        return ""
+    name = _OBJECT_PAGES.get((entry.content_type.app_label, entry.content_type.model))
+    return _url_or_empty(name, int(entry.object_id)) if name else ""
+
+
+def _model_label(entry: AuditEntry) -> str:
+    if not entry.content_type_id:
+        return ""
+    model = entry.content_type.model_class()
+    return str(model._meta.verbose_name) if model else entry.content_type.model
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Browse and filter the append-only audit log; each entry expands to its field changes."""
+    filterset = _audit_queryset(request)
+    return render(request, "core/audit_log.html", _audit_context(request, filterset))
+
+
+def _audit_context(request: HttpRequest, filterset: AuditEntryFilter) -> dict[str, Any]:
+    paginator = Paginator(filterset.qs, AUDIT_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [
+        {
+            "entry": entry,
+            "model_label": _model_label(entry),
+            "object_url": _object_url(entry),
+            "changes": changed_fields(entry),
+        }
+        for entry in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "querystring": query.urlencode(),
+        "actions": AuditAction.choices,
+    }
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    """A cell whose text is never read as a formula, even when it starts with "="."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def _export_rows(entries: Iterable[AuditEntry]) -> Iterable[list[Any]]:
+    for entry in entries:
+        changes = changed_fields(entry)
+        yield [
+            timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.username,
+            entry.get_action_display(),
+            _model_label(entry),
+            entry.object_id,
+            entry.object_repr,
+            "、".join(c["label"] for c in changes),
+            json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
+            json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else "",
+            entry.note,
+            entry.request_id,
+            entry.ip,
+        ]
+
+
+EXPORT_HEADER = [
+    "时间",
+    "用户名",
+    "操作",
+    "对象类型",
+    "对象ID",
+    "对象",
+    "修改字段",
+    "修改前",
+    "修改后",
+    "说明",
+    "请求ID",
+    "地址",
+]
+
+
+@login_required
+@require_GET
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered audit log as an Excel file; the export itself is logged."""
+    from openpyxl import Workbook
+
+    filterset = _audit_queryset(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return render(request, "core/audit_log.html", _audit_context(request, filterset))
+    total = filterset.qs.count()
+    entries = filterset.qs[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=2000)
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("审计日志")
+    sheet.freeze_panes = "A2"
+    for width, column in zip(
+        (20, 14, 12, 14, 10, 30, 24, 40, 40, 30, 34, 16), "ABCDEFGHIJKL", strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    sheet.append(EXPORT_HEADER)
+    for row in _export_rows(entries):
+        sheet.append([_cell(sheet, v) for v in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+
+    note = f"导出审计日志 {min(total, AUDIT_EXPORT_LIMIT)} 条；筛选条件：{filterset.describe()}"
+    if total > AUDIT_EXPORT_LIMIT:
+        note += f"；共 {total} 条，超出上限，仅导出最新的 {AUDIT_EXPORT_LIMIT} 条"
+    audit.record(actor=request.user, action=AuditAction.EXPORT, note=note, object_repr="审计日志")
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"审计日志-{stamp}.xlsx"
+    )
+    return response
