@@ -19,7 +19,6 @@ def navigation(request):
             "verify": user.has_perm("projects.verify_fundsrecord"),
             "enterprises": has_model_permission(user, "view", Enterprise),
             "audit": has_model_permission(user, "view", AuditEntry),
-            "users": has_model_permission(user, "view", User)
-            and has_model_permission(user, "change", User),
+            "users": has_model_permission(user, "view", User),
         }
     }

@@ -24,6 +24,7 @@ from django.db.models import Q
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+ACTION_LABELS = {VIEW: "查看", ADD: "新增", CHANGE: "修改", DELETE: "删除"}
 
 
 class Scope(enum.StrEnum):
@@ -124,7 +125,8 @@ def require(user: Any, action: str, obj: models.Model | type[models.Model]) -> N
     """Raise PermissionDenied unless `user` may perform `action` on `obj` (or its model)."""
     model = obj if isinstance(obj, type) else type(obj)
     if not has_model_permission(user, action, model):
-        raise PermissionDenied(f"没有{action}权限：{model._meta.verbose_name}")
+        verb = ACTION_LABELS.get(action, action)
+        raise PermissionDenied(f"没有{verb}{model._meta.verbose_name}的权限")
     if isinstance(obj, models.Model) and not in_scope(user, obj):
         raise PermissionDenied(f"无权操作此{model._meta.verbose_name}")
 

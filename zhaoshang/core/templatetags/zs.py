@@ -15,6 +15,7 @@ EMPTY = "—"
 
 
 def _decimal(value: Any) -> Decimal | None:
+    """The value as a Decimal, or None when it is empty or not a number."""
     if value is None or value == "":
         return None
     try:

@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
 
-from zhaoshang.projects.models import OVER_100M_WAN, FundsStatus, Stage
+from zhaoshang.core.templatetags import zs
+from zhaoshang.core.templatetags.zs import EMPTY as _EMPTY
+from zhaoshang.core.templatetags.zs import _decimal
+from zhaoshang.projects.models import FundsStatus, Stage
 
 register = template.Library()
 
-_EMPTY = "—"
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-
-
-@register.filter
-def wan(value: Any) -> str:
-    """Money in 万元 shown as "1,234.50 万元", and as "5.00 亿元" from 10,000 万元 up."""
-    amount = _decimal(value)
-    if amount is None:
-        return _EMPTY
-    amount = amount.quantize(Decimal("0.01"))
-    if abs(amount) >= OVER_100M_WAN:
-        return f"{amount / OVER_100M_WAN:,.2f} 亿元"
-    return f"{amount:,.2f} 万元"
-
-
-@register.filter
-def wan_number(value: Any) -> str:
-    """A 万元 amount as a plain number with thousands separators, no unit ("1,234.50")."""
-    amount = _decimal(value)
-    return _EMPTY if amount is None else f"{amount:,.2f}"
+# Money formatting has one home (core's `zs` filters); the project pages reuse it.
+register.filter("wan", zs.wan)
+register.filter("wan_number", zs.num)
 
 
 @register.filter
