@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run(args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PYTEST_CURRENT_TEST")}
+    inherited = ("DEBUG", "PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    full_env = {k: v for k, v in os.environ.items() if k not in inherited}
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

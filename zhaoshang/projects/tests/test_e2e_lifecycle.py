@@ -4,7 +4,6 @@
 到位资金 with a bank receipt; the city verifies it; the home-page total changes.
 """
 
-import datetime as dt
 
 import pytest
 from django.utils import timezone

@@ -150,13 +150,13 @@ def test_evidence_downloads_as_attachment_with_its_original_name(client, users, 
     assert "%E6%8A%95%E8%B5%84%E5%90%88%E5%90%8C.pdf" in response["Content-Disposition"]
 
 
-def test_evidence_of_another_unit_is_404_and_city_may_download(client, users, signed):
+def test_evidence_of_another_unit_is_404_sysadmin_403_and_city_may_download(client, users, signed):
     contract = Evidence.objects.get(kind=EvidenceKind.CONTRACT)
     url = reverse("projects:evidence", args=[contract.pk])
     client.force_login(users["dongchangfu"])
     assert client.get(url).status_code == 404
     client.force_login(users["sysadmin"])
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
     client.force_login(users["city"])
     assert client.get(url).status_code == 200
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from ..models import Evidence
+from .common import require_model_permission
 
 # Shown inline (thumbnails of site photos) only for plain raster images.
 INLINE_TYPES = {
@@ -27,7 +28,8 @@ INLINE_TYPES = {
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """下载证明材料（原文件名）；不在本人可见范围内的一律 404。"""
+    """下载证明材料（原文件名）；无权限 403，不在本人可见范围内的一律 404。"""
+    require_model_permission(request.user, "view", Evidence)
     evidence = get_object_or_404(Evidence.objects.restrict(request.user, "view"), pk=pk)
     try:
         handle = evidence.file.open("rb")
