@@ -30,7 +30,7 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.SYSADMIN: Scope.NONE,
 }
 
-_BUSINESS = ["projects", "enterprises", "industries", "activities"]
+_BUSINESS = ["projects", "enterprises", "industries", "activities", "goals"]
 _REFERENCE_VIEW = [
     "accounts.view_unit",
     "accounts.view_department",
@@ -39,7 +39,24 @@ _REFERENCE_VIEW = [
     "activities.view_campaign",
     "enterprises.view_enterprise",
     "enterprises.view_tag",
+    "enterprises.view_placement",
+    "enterprises.view_contact",
+    "enterprises.view_relation",
+    "enterprises.view_signal",
+    "enterprises.view_targetentry",
+    "industries.view_chainnode",
+    "industries.view_chainedge",
+    "industries.view_gapthresholds",
 ]
+
+# Everyone in the business sees the published ranking (竞赛榜) and the rules it used.
+_RANKING_VIEW = [
+    "goals.view_rankingsnapshot",
+    "goals.view_rankingscheme",
+    "goals.view_schemeversion",
+]
+# Units and leaders also follow their goals and live indicators, and see which periods are closed.
+_GOALS_VIEW = [*_RANKING_VIEW, "goals.view_goal", "goals.view_periodclose"]
 
 # Model permissions granted to each role's group (app_label.codename). `*` = all of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -52,8 +69,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.UNIT_STAFF: [
         *_REFERENCE_VIEW,
+        *_GOALS_VIEW,
         "enterprises.add_enterprise",
         "enterprises.change_enterprise",
+        "enterprises.add_contact",
+        "enterprises.change_contact",
+        "enterprises.add_signal",
+        "enterprises.add_relation",
+        "enterprises.change_targetentry",
         "projects.view_project",
         "projects.add_project",
         "projects.change_project",
@@ -75,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.LEADER: [
         *_REFERENCE_VIEW,
+        *_GOALS_VIEW,
         "projects.view_project",
         "projects.view_stagechange",
         "projects.view_fundsrecord",
@@ -86,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,
+        *_RANKING_VIEW,
         "projects.view_project",
         "projects.view_stagechange",
         "projects.view_fundsrecord",
@@ -97,7 +122,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.view_progressupdate",
         "projects.add_progressupdate",
     ],
-    Role.DEPT_STAFF: [*_REFERENCE_VIEW],
+    Role.DEPT_STAFF: [*_REFERENCE_VIEW, *_RANKING_VIEW],
     Role.AUDITOR: [
         *(f"{app}.view_*" for app in _BUSINESS),
         "accounts.view_unit",

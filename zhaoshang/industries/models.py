@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from zhaoshang.core.models import TimeStampedModel
 from zhaoshang.core.permissions import RestrictedQuerySet
 
 
@@ -47,3 +48,112 @@ class Direction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.industry.name} · {self.name}"
+
+
+class Stream(models.TextChoices):
+    UPSTREAM = "upstream", "上游"
+    MIDSTREAM = "midstream", "中游"
+    DOWNSTREAM = "downstream", "下游"
+
+
+class GapKind(models.TextChoices):
+    """What a chain node needs (建链/延链/强链/补链); computed by gap analysis, never typed."""
+
+    BUILD = "build", "建链"
+    EXTEND = "extend", "延链"
+    STRENGTHEN = "strengthen", "强链"
+    FILL = "fill", "补链"
+    STRONG = "strong", "优势环节"
+
+
+class ChainNode(TimeStampedModel):
+    """A link of an industrial chain (产业链环节) within a direction.
+
+    Nodes form a graph through ChainEdge ("supplies to"), not a tree. Keywords and GB/T 4754
+    industry codes are what automatic placement of enterprises matches against.
+    """
+
+    direction = models.ForeignKey(
+        Direction, verbose_name="细分方向", on_delete=models.PROTECT, related_name="chain_nodes"
+    )
+    name = models.CharField("环节名称", max_length=60)
+    stream = models.CharField("上中下游", max_length=12, choices=Stream.choices)
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    industry_codes = models.JSONField("国民经济行业代码", default=list, blank=True)
+    description = models.TextField("说明", blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "产业链环节"
+        verbose_name_plural = "产业链环节"
+        ordering = ["direction", "stream", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["direction", "name"], name="chainnode_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def industry(self) -> Industry:
+        return self.direction.industry
+
+
+class ChainEdge(models.Model):
+    """`source` supplies to `target` (an edge of the chain graph)."""
+
+    source = models.ForeignKey(
+        ChainNode, verbose_name="供给方环节", on_delete=models.CASCADE, related_name="out_edges"
+    )
+    target = models.ForeignKey(
+        ChainNode, verbose_name="需求方环节", on_delete=models.CASCADE, related_name="in_edges"
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "产业链关系"
+        verbose_name_plural = "产业链关系"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="chainedge_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="chainedge_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
+
+
+class GapThresholds(models.Model):
+    """The configurable thresholds of gap analysis (one row; edited by the city, audited)."""
+
+    fill_below = models.PositiveIntegerField(
+        "补链：本地企业少于（家）", default=1, help_text="少于该数量视为缺失环节"
+    )
+    strengthen_below = models.PositiveIntegerField(
+        "强链：本地企业少于（家）", default=3, help_text="有企业但少于该数量视为薄弱"
+    )
+    strengthen_output_below_wan = models.DecimalField(
+        "强链：本地产值低于（万元）", max_digits=14, decimal_places=2, default=100_000
+    )
+    strong_min_enterprises = models.PositiveIntegerField(
+        "优势环节：本地企业不少于（家）", default=5, help_text="其下游缺失环节视为延链"
+    )
+    build_chain_below_share = models.DecimalField(
+        "建链：有本地企业的环节占比低于", max_digits=4, decimal_places=2, default=0.2
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "缺链分析阈值"
+        verbose_name_plural = "缺链分析阈值"
+
+    def __str__(self) -> str:
+        return "缺链分析阈值"
