@@ -1,4 +1,12 @@
-"""Industries (产业) and their directions (细分方向); chains come with the chain issue."""
+"""Industries (产业), their directions (细分方向), and the chain graph of each direction.
+
+A direction's chain is a graph of nodes (产业链环节, upstream / midstream / downstream) joined by
+"supplies to" edges. Which nodes the city lacks (建链/延链/强链/补链) is never typed: it is
+computed by `industries.selectors.gap_analysis` from the enterprises placed on the nodes, with
+the thresholds of `GapThresholds`.
+"""
+
+from decimal import Decimal
 
 from django.db import models
 
@@ -78,8 +86,18 @@ class ChainNode(TimeStampedModel):
     )
     name = models.CharField("环节名称", max_length=60)
     stream = models.CharField("上中下游", max_length=12, choices=Stream.choices)
-    keywords = models.JSONField("关键词", default=list, blank=True)
-    industry_codes = models.JSONField("国民经济行业代码", default=list, blank=True)
+    keywords = models.JSONField(
+        "关键词",
+        default=list,
+        blank=True,
+        help_text="经营范围、企业名称中常见的词，用于企业自动归类",
+    )
+    industry_codes = models.JSONField(
+        "国民经济行业代码",
+        default=list,
+        blank=True,
+        help_text="GB/T 4754-2017 代码（2–4 位数字，不含门类字母），按前缀匹配企业所属行业",
+    )
     description = models.TextField("说明", blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -142,10 +160,23 @@ class GapThresholds(models.Model):
         "强链：本地产值低于（万元）", max_digits=14, decimal_places=2, default=100_000
     )
     strong_min_enterprises = models.PositiveIntegerField(
-        "优势环节：本地企业不少于（家）", default=5, help_text="其下游缺失环节视为延链"
+        "延链：上游优势环节本地企业不少于（家）",
+        default=5,
+        help_text="缺失环节的直接供给方是优势环节且本地企业达到该数量时，记为延链（否则记为补链）",
     )
     build_chain_below_share = models.DecimalField(
-        "建链：有本地企业的环节占比低于", max_digits=4, decimal_places=2, default=0.2
+        "建链：有本地企业的环节占比低于",
+        max_digits=4,
+        decimal_places=2,
+        default=0.2,
+        help_text="0–1 之间；整条链有本地企业的环节占比低于该值时，其缺失环节均记为建链",
+    )
+    placement_min_confidence = models.DecimalField(
+        "自动归类计入的最低置信度",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.600"),
+        help_text="0–1 之间；人工确认的归类总是计入，人工否定的总是不计入",
     )
 
     objects = RestrictedQuerySet.as_manager()

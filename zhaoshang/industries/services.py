@@ -1,0 +1,309 @@
+"""Writes on the chain graph: nodes, edges and the gap-analysis thresholds.
+
+Every function is keyword-only, checks the actor's permission, validates with errors keyed by
+field, and writes the change and its audit entry in one transaction.
+
+Edges may form cycles. A chain is a supply graph, not a tree, and real chains loop: scrap from
+aluminium packaging and vehicles goes back to recycled aluminium, used batteries go back to
+battery materials. What is refused is what cannot mean anything: an edge from a node to itself,
+the same edge twice, and an edge between two directions' chains (the map shows one direction, so
+such an edge would be invisible and would distort that direction's 延链 analysis).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+
+from zhaoshang.core import audit
+from zhaoshang.core.permissions import require
+from zhaoshang.enterprises.models import Placement, PlacementStatus, TargetEntry
+
+from .models import ChainEdge, ChainNode, Direction, GapThresholds, Stream
+
+MAX_KEYWORDS = 60
+MAX_KEYWORD_LENGTH = 30
+MAX_CODES = 30
+# GB/T 4754-2017: division (2 digits), group (3) or class (4); an optional section letter A–T
+# in front ("C3252") is accepted and dropped, since the digits already imply the section.
+_CODE = re.compile(r"^(?:[A-T])?(\d{2,4})$")
+_SPLIT = re.compile(r"[\s,，、;；/|]+")
+
+NODE_FIELDS = ("name", "stream", "keywords", "industry_codes", "description", "sort_order")
+THRESHOLD_FIELDS = (
+    "fill_below",
+    "strengthen_below",
+    "strengthen_output_below_wan",
+    "strong_min_enterprises",
+    "build_chain_below_share",
+    "placement_min_confidence",
+)
+
+
+# --- parsing helpers shared with the forms --------------------------------------------------
+
+
+def split_terms(value: str | Iterable[str] | None) -> list[str]:
+    """Terms typed in one box ("铝板，铝带、铝箔") or given as a list, stripped, in order."""
+    if value is None:
+        return []
+    parts = _SPLIT.split(value) if isinstance(value, str) else [str(v) for v in value]
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def clean_keywords(value: str | Iterable[str] | None) -> list[str]:
+    """Keywords without duplicates, in the order given; errors keyed `keywords`."""
+    seen: list[str] = []
+    for term in split_terms(value):
+        if len(term) > MAX_KEYWORD_LENGTH:
+            raise ValidationError(
+                {"keywords": f"关键词“{term[:12]}…”过长（不超过 {MAX_KEYWORD_LENGTH} 个字）"}
+            )
+        if term not in seen:
+            seen.append(term)
+    if len(seen) > MAX_KEYWORDS:
+        raise ValidationError({"keywords": f"关键词不超过 {MAX_KEYWORDS} 个"})
+    return seen
+
+
+def clean_industry_codes(value: str | Iterable[str] | None) -> list[str]:
+    """GB/T 4754 codes as 2–4 digits ("C3252" → "3252"), without duplicates."""
+    codes: list[str] = []
+    for term in split_terms(value):
+        match = _CODE.match(term.upper())
+        if not match:
+            raise ValidationError(
+                {
+                    "industry_codes": f"“{term}”不是有效的国民经济行业代码"
+                    "（GB/T 4754-2017 的 2–4 位数字，如 3252）"
+                }
+            )
+        if match.group(1) not in codes:
+            codes.append(match.group(1))
+    if len(codes) > MAX_CODES:
+        raise ValidationError({"industry_codes": f"行业代码不超过 {MAX_CODES} 个"})
+    return codes
+
+
+# --- nodes ----------------------------------------------------------------------------------
+
+
+def _clean_terms(values: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Cleaned keyword / code lists, and the errors found, so all are reported together."""
+    cleaners = {"keywords": clean_keywords, "industry_codes": clean_industry_codes}
+    cleaned: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}
+    for key, value in values.items():
+        try:
+            cleaned[key] = cleaners[key](value)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    return cleaned, errors
+
+
+def _validate_node(node: ChainNode, errors: dict[str, list[str]] | None = None) -> None:
+    """Raise every problem with the node at once, keyed by field (plus `errors` found before)."""
+    errors = dict(errors or {})
+    node.name = (node.name or "").strip()
+    if not node.name:
+        errors.setdefault("name", []).append("请填写环节名称")
+    elif len(node.name) > 60:
+        errors.setdefault("name", []).append("环节名称不超过 60 个字")
+    elif (
+        ChainNode.objects.filter(direction_id=node.direction_id, name=node.name)
+        .exclude(pk=node.pk)
+        .exists()
+    ):
+        errors.setdefault("name", []).append(f"本产业链已有名为“{node.name}”的环节")
+    if node.stream not in Stream.values:
+        errors.setdefault("stream", []).append("请选择上游、中游或下游")
+    if node.sort_order is None or not 0 <= int(node.sort_order) <= 32767:
+        errors.setdefault("sort_order", []).append("排序应为 0–32767 的整数")
+    if errors:
+        raise ValidationError(errors)
+
+
+def chain_node_create(
+    *,
+    actor: Any,
+    direction: Direction,
+    name: str,
+    stream: str,
+    keywords: str | Iterable[str] | None = None,
+    industry_codes: str | Iterable[str] | None = None,
+    description: str = "",
+    sort_order: int = 0,
+) -> ChainNode:
+    """Add a node (产业链环节) to a direction's chain; audited."""
+    require(actor, "add", ChainNode)
+    terms, errors = _clean_terms({"keywords": keywords, "industry_codes": industry_codes})
+    node = ChainNode(
+        direction=direction,
+        name=name,
+        stream=stream,
+        keywords=terms.get("keywords", []),
+        industry_codes=terms.get("industry_codes", []),
+        description=(description or "").strip(),
+        sort_order=sort_order,
+    )
+    _validate_node(node, errors)
+    with transaction.atomic():
+        node.save()
+        audit.record_create(actor=actor, obj=node, note=f"产业链：{direction}")
+    return node
+
+
+def chain_node_update(*, actor: Any, node: ChainNode, **changes: Any) -> ChainNode:
+    """Change a node's name, stream, keywords, codes, description or order; audited.
+
+    A node never moves to another direction: its edges and placements belong to this chain.
+    """
+    require(actor, "change", node)
+    unknown = set(changes) - set(NODE_FIELDS)
+    if unknown:
+        raise ValidationError({NON_FIELD_ERRORS: f"不能修改：{'、'.join(sorted(unknown))}"})
+    terms, errors = _clean_terms(
+        {k: changes[k] for k in ("keywords", "industry_codes") if k in changes}
+    )
+    changes.update(terms)
+    if "description" in changes:
+        changes["description"] = (changes["description"] or "").strip()
+    with transaction.atomic():
+        node = ChainNode.objects.select_for_update().get(pk=node.pk)
+        before = audit.snapshot(node)
+        for key, value in changes.items():
+            setattr(node, key, value)
+        _validate_node(node, errors)
+        node.save()
+        audit.record_update(actor=actor, obj=node, before=before)
+    return node
+
+
+def chain_node_delete(*, actor: Any, node: ChainNode) -> None:
+    """Delete a node and its edges; audited (the node and each edge).
+
+    Refused while a person has confirmed an enterprise on it or the key target list points to
+    it: those are people's decisions and must be moved first. Automatic suggestions go with
+    the node (the classifier recomputes them).
+    """
+    require(actor, "delete", node)
+    confirmed = Placement.objects.filter(node=node, status=PlacementStatus.CONFIRMED).count()
+    targets = TargetEntry.objects.filter(node=node).count()
+    if confirmed or targets:
+        parts = []
+        if confirmed:
+            parts.append(f"{confirmed} 家企业经人工确认归属本环节")
+        if targets:
+            parts.append(f"重点目标企业名单中有 {targets} 条指向本环节")
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"不能删除：{'；'.join(parts)}。请先调整企业归属或目标企业名单。"}
+        )
+    with transaction.atomic():
+        edges = list(ChainEdge.objects.filter(source=node) | ChainEdge.objects.filter(target=node))
+        for edge in edges:
+            audit.record_delete(actor=actor, obj=edge, note=f"随环节“{node.name}”删除")
+        unconfirmed = Placement.objects.filter(node=node).count()
+        note = f"产业链：{node.direction}；同时删除关系 {len(edges)} 条"
+        if unconfirmed:
+            note += f"、未确认的企业归类 {unconfirmed} 条"
+        audit.record_delete(actor=actor, obj=node, note=note)
+        node.delete()
+
+
+# --- edges ----------------------------------------------------------------------------------
+
+
+def chain_edge_add(
+    *, actor: Any, source: ChainNode, target: ChainNode, note: str = ""
+) -> ChainEdge:
+    """Add the edge "`source` supplies to `target`" within one chain; audited.
+
+    Cycles are allowed (recycling loops); self-loops, duplicates and edges between two
+    directions are refused.
+    """
+    require(actor, "add", ChainEdge)
+    errors: dict[str, str] = {}
+    if source.pk == target.pk:
+        errors["target"] = "供给方和需求方不能是同一环节"
+    elif source.direction_id != target.direction_id:
+        errors["target"] = "只能连接同一产业链（细分方向）内的环节"
+    elif ChainEdge.objects.filter(source=source, target=target).exists():
+        errors["target"] = f"已有关系“{source.name} → {target.name}”"
+    note = (note or "").strip()
+    if len(note) > 200:
+        errors["note"] = "说明不超过 200 个字"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        edge = ChainEdge.objects.create(source=source, target=target, note=note)
+        audit.record_create(actor=actor, obj=edge, note=f"产业链：{source.direction}")
+    return edge
+
+
+def chain_edge_remove(*, actor: Any, edge: ChainEdge) -> None:
+    """Remove an edge; audited."""
+    require(actor, "delete", edge)
+    with transaction.atomic():
+        audit.record_delete(actor=actor, obj=edge, note=f"产业链：{edge.source.direction}")
+        edge.delete()
+
+
+# --- thresholds -----------------------------------------------------------------------------
+
+
+def _validate_thresholds(th: GapThresholds) -> None:
+    errors: dict[str, str] = {}
+
+    def whole(name: str, low: int = 0) -> int | None:
+        value = getattr(th, name)
+        if value is None or int(value) != value or value < low:
+            errors[name] = f"应为不小于 {low} 的整数"
+            return None
+        return int(value)
+
+    def ratio(name: str) -> None:
+        value = getattr(th, name)
+        if value is None or not Decimal(0) <= Decimal(value) <= Decimal(1):
+            errors[name] = "应为 0 到 1 之间的数（如 0.2 表示 20%）"
+
+    fill = whole("fill_below")
+    strengthen = whole("strengthen_below")
+    whole("strong_min_enterprises", low=1)
+    if fill is not None and strengthen is not None and strengthen < fill:
+        errors["strengthen_below"] = f"强链阈值不能小于补链阈值（{fill} 家）"
+    output = th.strengthen_output_below_wan
+    if output is None or Decimal(output) < 0:
+        errors["strengthen_output_below_wan"] = "产值阈值不能为负数"
+    ratio("build_chain_below_share")
+    ratio("placement_min_confidence")
+    if errors:
+        raise ValidationError(errors)
+
+
+def gap_thresholds_update(*, actor: Any, **values: Any) -> GapThresholds:
+    """Change the gap-analysis thresholds (one row, created on first edit); audited."""
+    require(actor, "change", GapThresholds)
+    unknown = set(values) - set(THRESHOLD_FIELDS)
+    if unknown:
+        raise ValidationError({NON_FIELD_ERRORS: f"不能修改：{'、'.join(sorted(unknown))}"})
+    with transaction.atomic():
+        th = GapThresholds.objects.select_for_update().order_by("pk").first()
+        created = th is None
+        th = th or GapThresholds()
+        before = None if created else audit.snapshot(th)
+        for key, value in values.items():
+            setattr(th, key, value)
+        _validate_thresholds(th)
+        th.save()
+        th.refresh_from_db()
+        if created:
+            audit.record_create(actor=actor, obj=th)
+        else:
+            audit.record_update(actor=actor, obj=th, before=before)
+    return th

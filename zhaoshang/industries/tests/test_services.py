@@ -1,0 +1,211 @@
+"""Chain editing services: validation at the field, permission, one audit entry per change."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from zhaoshang.core.models import AuditEntry
+from zhaoshang.core.tests.api_support import audit_actions, last_audit_id
+from zhaoshang.enterprises.models import (
+    Placement,
+    PlacementSource,
+    PlacementStatus,
+    TargetEntry,
+)
+from zhaoshang.industries.models import ChainEdge, ChainNode, GapThresholds
+from zhaoshang.industries.services import (
+    chain_edge_add,
+    chain_edge_remove,
+    chain_node_create,
+    chain_node_delete,
+    chain_node_update,
+    clean_industry_codes,
+    clean_keywords,
+    gap_thresholds_update,
+)
+
+from .chain_support import chain, direction, place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def d():
+    return direction()
+
+
+def test_city_creates_a_node_with_parsed_keywords_and_codes_audited(users, d):
+    since = last_audit_id()
+    node = chain_node_create(
+        actor=users["city"],
+        direction=d,
+        name=" 铝箔 ",
+        stream="midstream",
+        keywords="铝箔，双零箔、电池箔 铝箔",
+        industry_codes="C3252, 325",
+        description="轧制铝箔",
+        sort_order=10,
+    )
+    assert (node.name, node.keywords, node.industry_codes) == (
+        "铝箔",
+        ["铝箔", "双零箔", "电池箔"],
+        ["3252", "325"],
+    )
+    entry = AuditEntry.objects.get(id__gt=since)
+    assert (entry.action, entry.username, entry.object_id) == ("create", "city", str(node.pk))
+    assert entry.after["keywords"] == ["铝箔", "双零箔", "电池箔"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "已有环节"}, "name"),
+        ({"stream": "sideways"}, "stream"),
+        ({"industry_codes": "32A1"}, "industry_codes"),
+        ({"industry_codes": "3"}, "industry_codes"),
+        ({"industry_codes": "325210"}, "industry_codes"),
+        ({"keywords": "铝" * 31}, "keywords"),
+        ({"sort_order": -1}, "sort_order"),
+    ],
+)
+def test_bad_node_input_is_refused_at_its_field_and_nothing_written(users, d, fields, field):
+    chain(d, "已有环节:up")
+    since = last_audit_id()
+    values = {"name": "新环节", "stream": "upstream", **fields}
+    with pytest.raises(ValidationError) as info:
+        chain_node_create(actor=users["city"], direction=d, **values)
+    assert field in info.value.message_dict
+    assert ChainNode.objects.count() == 1
+    assert audit_actions(since) == []
+
+
+def test_code_and_keyword_parsing():
+    assert clean_industry_codes(["c3216", " 0916 ", "3216"]) == ["3216", "0916"]
+    assert clean_industry_codes("") == []
+    assert clean_keywords("铝板\n铝带;铝卷 | 铝板") == ["铝板", "铝带", "铝卷"]
+
+
+def test_update_is_audited_with_before_and_after_and_cannot_move_the_node(users, d):
+    nodes = chain(d, "A:up B:mid")
+    other = direction("cu", "铜")
+    since = last_audit_id()
+    node = chain_node_update(
+        actor=users["city"], node=nodes["A"], name="铝土矿", keywords=["铝矾土"], stream="upstream"
+    )
+    assert (node.name, node.keywords) == ("铝土矿", ["铝矾土"])
+    entry = AuditEntry.objects.get(id__gt=since)
+    assert entry.action == "update"
+    assert ("name", "A", "铝土矿") in entry.changed_fields()
+    with pytest.raises(ValidationError):
+        chain_node_update(actor=users["city"], node=node, direction=other)
+    with pytest.raises(ValidationError) as info:
+        chain_node_update(actor=users["city"], node=node, name="B")
+    assert "name" in info.value.message_dict
+    node.refresh_from_db()
+    assert (node.name, node.direction_id) == ("铝土矿", d.pk)
+
+
+def test_delete_removes_edges_and_suggestions_each_audited(users, d):
+    nodes = chain(d, "A:up B:mid C:down", "A>B B>C")
+    place(
+        nodes["B"], status=PlacementStatus.SUGGESTED, source=PlacementSource.AUTO, confidence="0.9"
+    )
+    since = last_audit_id()
+    chain_node_delete(actor=users["city"], node=nodes["B"])
+    assert not ChainNode.objects.filter(name="B").exists()
+    assert ChainEdge.objects.count() == 0
+    assert Placement.objects.count() == 0
+    assert audit_actions(since) == ["delete", "delete", "delete"]
+    node_entry = AuditEntry.objects.filter(id__gt=since).order_by("id").last()
+    assert node_entry.before["name"] == "B" and "关系 2 条" in node_entry.note
+    assert "未确认的企业归类 1 条" in node_entry.note
+
+
+def test_delete_is_refused_while_people_decided_about_the_node(users, org, d):
+    nodes = chain(d, "A:up B:mid")
+    (enterprise,) = place(nodes["A"], status=PlacementStatus.CONFIRMED)
+    with pytest.raises(ValidationError, match="人工确认"):
+        chain_node_delete(actor=users["city"], node=nodes["A"])
+    TargetEntry.objects.create(
+        year=2024, enterprise=enterprise, direction=d, node=nodes["B"], owner_unit=org["linqing"]
+    )
+    with pytest.raises(ValidationError, match="重点目标企业"):
+        chain_node_delete(actor=users["city"], node=nodes["B"])
+    assert ChainNode.objects.count() == 2
+
+
+def test_edges_refuse_self_duplicates_and_other_chains_but_allow_cycles(users, d):
+    nodes = chain(d, "A:up B:mid C:down")
+    other = chain(direction("cu", "铜"), "X:up")
+    city = users["city"]
+    since = last_audit_id()
+    edge = chain_edge_add(actor=city, source=nodes["A"], target=nodes["B"], note="氧化铝")
+    assert (edge.source, edge.target, edge.note) == (nodes["A"], nodes["B"], "氧化铝")
+    for source, target in [
+        (nodes["A"], nodes["A"]),
+        (nodes["A"], nodes["B"]),
+        (nodes["A"], other["X"]),
+    ]:
+        with pytest.raises(ValidationError) as info:
+            chain_edge_add(actor=city, source=source, target=target)
+        assert "target" in info.value.message_dict
+    # A recycling loop A → B → C → A is a legitimate chain.
+    chain_edge_add(actor=city, source=nodes["B"], target=nodes["C"])
+    chain_edge_add(actor=city, source=nodes["C"], target=nodes["A"])
+    assert ChainEdge.objects.count() == 3
+    chain_edge_remove(actor=city, edge=edge)
+    assert ChainEdge.objects.count() == 2
+    assert audit_actions(since) == ["create", "create", "create", "delete"]
+
+
+def test_thresholds_are_created_then_updated_each_audited(users):
+    since = last_audit_id()
+    th = gap_thresholds_update(actor=users["city"], fill_below=2, strengthen_below=4)
+    assert GapThresholds.objects.count() == 1
+    assert (th.fill_below, th.strengthen_below, th.strong_min_enterprises) == (2, 4, 5)
+    th = gap_thresholds_update(actor=users["city2"], build_chain_below_share=Decimal("0.35"))
+    assert th.build_chain_below_share == Decimal("0.35")
+    assert GapThresholds.objects.count() == 1
+    entries = list(AuditEntry.objects.filter(id__gt=since).order_by("id"))
+    assert [(e.action, e.username) for e in entries] == [("create", "city"), ("update", "city2")]
+    assert ("build_chain_below_share", "0.20", "0.35") in entries[1].changed_fields()
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"fill_below": 4, "strengthen_below": 3}, "strengthen_below"),
+        ({"build_chain_below_share": Decimal("1.5")}, "build_chain_below_share"),
+        ({"placement_min_confidence": Decimal("-0.1")}, "placement_min_confidence"),
+        ({"strengthen_output_below_wan": Decimal("-1")}, "strengthen_output_below_wan"),
+        ({"strong_min_enterprises": 0}, "strong_min_enterprises"),
+    ],
+)
+def test_bad_thresholds_are_refused_at_their_field(users, values, field):
+    with pytest.raises(ValidationError) as info:
+        gap_thresholds_update(actor=users["city"], **values)
+    assert field in info.value.message_dict
+    assert not GapThresholds.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["auditor", "linqing", "leader", "sysadmin", "norole"])
+def test_only_the_city_edits_chains(users, d, name):
+    nodes = chain(d, "A:up B:mid", "A>B")
+    actor = users[name]
+    since = last_audit_id()
+    attempts = [
+        lambda: chain_node_create(actor=actor, direction=d, name="C", stream="upstream"),
+        lambda: chain_node_update(actor=actor, node=nodes["A"], name="Z"),
+        lambda: chain_node_delete(actor=actor, node=nodes["B"]),
+        lambda: chain_edge_add(actor=actor, source=nodes["B"], target=nodes["A"]),
+        lambda: chain_edge_remove(actor=actor, edge=ChainEdge.objects.get()),
+        lambda: gap_thresholds_update(actor=actor, fill_below=2),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert ChainNode.objects.count() == 2 and ChainEdge.objects.count() == 1
+    assert not GapThresholds.objects.exists()
+    assert audit_actions(since) == []

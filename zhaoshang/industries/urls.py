@@ -1,0 +1,19 @@
+"""Chain pages under /chains/ (namespace "industries")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "industries"
+
+urlpatterns = [
+    path("", views.chain_list, name="list"),
+    path("thresholds/", views.thresholds_edit, name="thresholds"),
+    path("<int:pk>/", views.chain_map, name="map"),
+    path("<int:pk>/nodes/new/", views.node_create, name="node-create"),
+    path("<int:pk>/edges/new/", views.edge_create, name="edge-create"),
+    path("nodes/<int:pk>/", views.node_detail, name="node"),
+    path("nodes/<int:pk>/edit/", views.node_edit, name="node-edit"),
+    path("nodes/<int:pk>/delete/", views.node_delete, name="node-delete"),
+    path("edges/<int:pk>/delete/", views.edge_delete, name="edge-delete"),
+]
