@@ -54,6 +54,13 @@ PAGES = [
     Page("projects:funds-reject", "funds", write=True),
     Page("core:audit-log", scoped=False, denied=("linqing", "dept_land", "sysadmin", "norole")),
     Page("enterprises:list", scoped=False, denied=("sysadmin", "norole")),
+    Page("industries:list", scoped=False, denied=("sysadmin", "norole")),
+    Page(
+        "industries:thresholds",
+        write=True,
+        scoped=False,
+        denied=("linqing", "leader", "auditor", "sysadmin", "norole"),
+    ),
 ]
 
 
