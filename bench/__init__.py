@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): scale data and timed figures; see bench/run.py."""

@@ -1,0 +1,146 @@
+"""The demo city, written through the services so every record is as real as a user's.
+
+Two phases. *Planning* (`planner`) draws everything from one seeded `random.Random` into plain
+scripts — enterprises, projects, their stage paths, funds months, plans. *Replaying* (`replay`)
+runs the scripts' events in date order under a simulated clock (`clock`), each through the
+service a user's click would call, so the stage log, evidence, funds records and audit log are
+all genuine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TextIO
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from zhaoshang.accounts.models import User
+from zhaoshang.accounts.reference import org_load
+from zhaoshang.accounts.services import role_groups_sync
+from zhaoshang.core import context
+from zhaoshang.core.models import AuditEntry
+from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.projects.models import Evidence, FundsRecord, FundsStatus, Project, Stage
+
+from .catalogue import campaigns_load, chains_load, industries_load, tags_load
+from .clock import simulated_time
+from .planner import Planner
+from .reference import DEFAULT_SEED, HISTORY_START
+from .replay import Replayer
+from .users import users_load
+
+
+@dataclass
+class DemoSummary:
+    users: int = 0
+    enterprises: int = 0
+    projects: int = 0
+    by_stage: dict[str, int] = field(default_factory=dict)
+    key_projects: int = 0
+    funds_records: int = 0
+    funds_verified_wan: dict[int, Decimal] = field(default_factory=dict)
+    funds_waiting: int = 0
+    funds_rejected: int = 0
+    evidence_files: int = 0
+    audit_entries: int = 0
+
+    def lines(self) -> list[str]:
+        stages = "、".join(f"{Stage(s).label}{n}" for s, n in self.by_stage.items())
+        money = "，".join(
+            f"{year}年 {amount / 10000:,.2f} 亿元"
+            for year, amount in sorted(self.funds_verified_wan.items())
+        )
+        return [
+            f"用户 {self.users} 个，企业 {self.enterprises} 家，项目 {self.projects} 个（{stages}），"
+            f"重点项目 {self.key_projects} 个",
+            f"到位资金记录 {self.funds_records} 条：已核实 {money}；待核实 {self.funds_waiting} 条，"
+            f"已退回 {self.funds_rejected} 条",
+            f"证明材料 {self.evidence_files} 份，审计日志 {self.audit_entries} 条",
+        ]
+
+
+def summarize() -> DemoSummary:
+    """Figures of what is in the database now (used after a load and by the tests)."""
+    by_stage = dict(Project.objects.values_list("stage").annotate(n=Count("id")).order_by())
+    verified = (
+        FundsRecord.objects.filter(status=FundsStatus.VERIFIED)
+        .values_list("period__year")
+        .annotate(total=Sum("amount_wan"))
+        .order_by()
+    )
+    return DemoSummary(
+        users=User.objects.count(),
+        enterprises=Enterprise.objects.count(),
+        projects=Project.objects.count(),
+        by_stage={s.value: by_stage.get(s.value, 0) for s in Stage},
+        key_projects=Project.objects.filter(is_key=True).count(),
+        funds_records=FundsRecord.objects.count(),
+        funds_verified_wan={year: total for year, total in verified},
+        funds_waiting=FundsRecord.objects.filter(status=FundsStatus.SUBMITTED).count(),
+        funds_rejected=FundsRecord.objects.filter(status=FundsStatus.REJECTED).count(),
+        evidence_files=Evidence.objects.count(),
+        audit_entries=AuditEntry.objects.count(),
+    )
+
+
+# --- the whole load -----------------------------------------------------------------------------
+
+
+@dataclass
+class DemoOptions:
+    seed: int = DEFAULT_SEED
+    enterprises: int = 300
+    projects: int = 600
+    password: str = ""
+
+
+def demo_load(options: DemoOptions, *, stdout: TextIO | None = None) -> DemoSummary:
+    """Load the demo city (expects no demo data yet); returns what was loaded."""
+
+    def say(message: str) -> None:
+        if stdout is not None:
+            stdout.write(message + "\n")
+
+    planner = Planner(seed=options.seed, enterprises=options.enterprises, projects=options.projects)
+    enterprise_scripts = planner.enterprises()
+    project_scripts = planner.projects(enterprise_scripts)
+    real_today = timezone.localdate()
+
+    token = context.bind(context.RequestContext(request_id=f"load_demo-{options.seed}"))
+    try:
+        with transaction.atomic(), simulated_time(HISTORY_START) as clock:
+            org_load()
+            role_groups_sync()
+            clock.at(HISTORY_START - dt.timedelta(days=1), 9)
+            users = users_load(password=options.password)
+            clock.at(HISTORY_START, 8)
+            city = users["city"]
+            tags = tags_load(actor=city)
+            industries, directions = industries_load(actor=city)
+            chains_load(actor=city)
+            campaigns = campaigns_load(actor=city)
+            replayer = Replayer(clock=clock, rng=planner.rng, users=users, real_today=real_today)
+            say(f"登记企业 {len(enterprise_scripts)} 家 …")
+            enterprises = replayer.enterprises(enterprise_scripts, tags)
+            for script in project_scripts:
+                replayer.schedule(
+                    script,
+                    investors=[enterprises[n] for n in script.investors],
+                    industries=industries,
+                    directions=directions,
+                    campaigns=campaigns,
+                )
+            say(f"按时间顺序回放 {len(project_scripts)} 个项目的 {len(replayer.events)} 个事件 …")
+            replayer.run()
+    finally:
+        context.reset(token)
+    return summarize()
+
+
+def demo_present() -> bool:
+    """Whether demo data (the demo's city login or any project) is already in the database."""
+    return User.objects.filter(username="city").exists() or Project.objects.exists()
