@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 
 from zhaoshang.accounts.roles import Role
 from zhaoshang.projects.models import FundsRecord, FundsStatus, Stage
-from zhaoshang.projects.selectors import home_figures, projects_for
+from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
 
 from . import audit
 from .filters import AuditEntryFilter
@@ -136,14 +136,20 @@ HOME_YEARS_SHOWN = 6
 
 
 def _year(request: HttpRequest) -> tuple[int, list[int]]:
-    """The year asked for (?year=2024; this year by default) and the years offered."""
+    """The year asked for (?year=2024) and the years offered.
+
+    By default the latest year with funds records the user may see (this year once it has any).
+    """
     this_year = timezone.localdate().year
     years = list(range(this_year, this_year - HOME_YEARS_SHOWN, -1))
+    default = this_year
+    if has_model_permission(request.user, "view", FundsRecord):
+        default = latest_funds_year(user=request.user)
     try:
-        year = int(request.GET.get("year", this_year))
+        year = int(request.GET.get("year", default))
     except (TypeError, ValueError):
-        year = this_year
-    return (year if year in years else this_year), years
+        year = default
+    return (year if year in years else default), years
 
 
 def _scope_label(user: Any) -> str:

@@ -24,7 +24,8 @@ class ProjectFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label="单位", queryset=Unit.objects.all(), to_field_name="code"
     )
-    stage = django_filters.MultipleChoiceFilter(label="阶段", choices=Stage.choices)
+    # One row per project either way: DISTINCT would only cost (35 columns on PostgreSQL).
+    stage = django_filters.MultipleChoiceFilter(label="阶段", choices=Stage.choices, distinct=False)
     industry = django_filters.ModelChoiceFilter(label="产业", queryset=Industry.objects.all())
     direction = django_filters.ModelChoiceFilter(label="细分方向", queryset=Direction.objects.all())
     attraction_mode = django_filters.ChoiceFilter(label="招商方式", choices=AttractionMode.choices)

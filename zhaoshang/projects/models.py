@@ -286,6 +286,12 @@ class FundsRecord(models.Model):
         indexes = [
             models.Index(fields=["status", "period"], name="funds_status_period_idx"),
             models.Index(fields=["project", "status"], name="funds_project_status_idx"),
+            # The verification queue: submitted records, never one's own.
+            models.Index(fields=["status", "submitted_by"], name="funds_status_submitter_idx"),
+            # Covering index for period totals (sums read no table rows).
+            models.Index(
+                fields=["period", "status", "project", "amount_wan"], name="funds_period_cover_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_wan__gt=0), name="funds_amount_positive"),

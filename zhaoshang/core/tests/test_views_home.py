@@ -205,12 +205,30 @@ def test_home_year_selector_shows_that_years_verified_funds(client, users, make_
     )
     funds_verify(actor=users["city"], record=record)
     login(client, users["linqing"])
-    assert client.get(reverse("core:home")).context["figures"]["funds_verified_wan"] == 0
+    this_year = client.get(reverse("core:home"), {"year": today.year})
+    assert this_year.context["figures"]["funds_verified_wan"] == 0
     response = client.get(reverse("core:home"), {"year": last_year})
     assert response.context["figures"]["year"] == last_year
     assert response.context["figures"]["funds_verified_wan"] == Decimal("800.00")
     assert f'<option value="{last_year}" selected>' in response.content.decode()
-    # A year outside the offered range, or not a number, falls back to this year.
+    # A year outside the offered range, or not a number, falls back to the default: the
+    # latest year with funds records.
     for bad in ("1999", "abc"):
         response = client.get(reverse("core:home"), {"year": bad})
-        assert response.context["figures"]["year"] == today.year
+        assert response.context["figures"]["year"] == last_year
+
+
+def test_home_opens_on_the_latest_year_with_funds(client, users, make_project, today):
+    project = signed(users, make_project, today)
+    funds_submit(
+        actor=users["linqing"],
+        project=project,
+        period=today.replace(year=today.year - 2, month=3, day=1),
+        amount_wan=Decimal("10"),
+        source=FundsSource.OWN,
+        evidence=[EvidenceFile(EvidenceKind.BANK_RECEIPT, pdf_file())],
+    )
+    login(client, users["linqing"])
+    assert client.get(reverse("core:home")).context["figures"]["year"] == today.year - 2
+    login(client, users["dongchangfu"])
+    assert client.get(reverse("core:home")).context["figures"]["year"] == today.year

@@ -123,13 +123,16 @@ def test_stages_match_the_stage_log(demo):
             if rule.evidence_any_of and not change.is_reversal:
                 assert {e.kind for e in change.evidence.all()} & rule.evidence_any_of
         # The project's stage dates are what its log says: each move stamps its stage's date,
-        # a reversal (by the city, with a reason) clears the dates of the stages it undoes.
+        # a reversal (by the city, with a reason) clears the dates of the stages it undoes and
+        # keeps the date its target stage was first reached.
         dates: dict[str, dt.date] = {}
         for change in log[1:]:
             if change.is_reversal:
                 for stage in [*later_stages(change.to_stage), Stage.DROPPED]:
                     dates.pop(stage, None)
-            dates[change.to_stage] = change.on
+                dates.setdefault(change.to_stage, change.on)
+            else:
+                dates[change.to_stage] = change.on
         for stage in [*STAGE_ORDER[1:], Stage.DROPPED]:
             assert getattr(project, STAGE_RULES[stage].date_field) == dates.get(stage), project
         if project.stage in (Stage.SIGNED, Stage.STARTED, Stage.OPERATING):

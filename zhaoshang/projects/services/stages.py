@@ -122,7 +122,9 @@ def project_advance_stage(
                 project.dropped_on = None
                 project.drop_reason = ""
             rule = STAGE_RULES[to]
-            if rule.date_field:
+            # Going back to a stage keeps the date it was first reached (a project sent back
+            # from 开工 to 签约 was still signed on its signing date).
+            if rule.date_field and not (backward and getattr(project, rule.date_field)):
                 setattr(project, rule.date_field, on)
             if to == Stage.DROPPED:
                 project.drop_reason = note.strip()[:300]

@@ -147,3 +147,32 @@ def test_auditor_cannot_move_a_project(users, make_project, today):
         project_advance_stage(
             project=project, to=Stage.NEGOTIATING, on=today, actor=users["auditor"]
         )
+
+
+def test_going_back_keeps_the_date_the_stage_was_first_reached(users, make_project, today):
+    project = make_project(lead_on=today - dt.timedelta(days=30))
+    signed_on = today - dt.timedelta(days=20)
+    project_advance_stage(
+        project=project,
+        to=Stage.SIGNED,
+        on=signed_on,
+        actor=users["linqing"],
+        evidence=contract(),
+        contracted_investment_wan=Decimal("100"),
+    )
+    project_advance_stage(
+        project=project,
+        to=Stage.STARTED,
+        on=today - dt.timedelta(days=10),
+        actor=users["linqing"],
+        evidence=[EvidenceFile(EvidenceKind.SITE_PHOTO, pdf_file("现场.pdf"))],
+    )
+    project_advance_stage(
+        project=project, to=Stage.SIGNED, on=today, actor=users["city"], note="开工材料不实"
+    )
+    project.refresh_from_db()
+    assert (project.stage, project.signed_on, project.started_on) == (
+        Stage.SIGNED,
+        signed_on,
+        None,
+    )
