@@ -4,19 +4,34 @@ from django.urls import path
 
 from zhaoshang.accounts.api import TokenView, UnitViewSet
 from zhaoshang.core.api import Router
-from zhaoshang.enterprises.api import EnterpriseViewSet
+from zhaoshang.enterprises.api import EnterpriseViewSet, TargetEntryViewSet
 from zhaoshang.industries.api import ChainNodeViewSet, IndustryViewSet
 from zhaoshang.projects.api import FundsViewSet, ProjectViewSet
+from zhaoshang.targeting.api import (
+    LeadPushViewSet,
+    PushView,
+    RecommendationsView,
+    ScoringProfileViewSet,
+)
 
 router = Router()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("funds", FundsViewSet, basename="funds")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("target-entries", TargetEntryViewSet, basename="target-entry")
 router.register("units", UnitViewSet, basename="unit")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("chain-nodes", ChainNodeViewSet, basename="chain-node")
+router.register("targeting/pushes", LeadPushViewSet, basename="lead-push")
+router.register("targeting/profiles", ScoringProfileViewSet, basename="scoring-profile")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path(
+        "targeting/recommendations/",
+        RecommendationsView.as_view(),
+        name="api-targeting-recommendations",
+    ),
+    path("targeting/push/", PushView.as_view(), name="api-targeting-push"),
     *router.urls,
 ]

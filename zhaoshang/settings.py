@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zhaoshang.enterprises",
     "zhaoshang.activities",
     "zhaoshang.projects",
+    "zhaoshang.targeting",
     "zhaoshang.demo",
 ]
 
@@ -198,6 +199,10 @@ SPECTACULAR_SETTINGS = {
         "FundsStatusEnum": "zhaoshang.projects.models.FundsStatus",
         "UnitKindEnum": "zhaoshang.accounts.models.UnitKind",
         "TrackEnum": "zhaoshang.accounts.models.Track",
+        "PlacementStatusEnum": "zhaoshang.enterprises.models.PlacementStatus",
+        "PlacementDecisionEnum": "zhaoshang.enterprises.serializers.PLACEMENT_DECISIONS",
+        "TargetStatusEnum": "zhaoshang.enterprises.models.TargetStatus",
+        "ImportStatusEnum": "zhaoshang.enterprises.models.ImportStatus",
     },
 }
 

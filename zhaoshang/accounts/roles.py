@@ -30,7 +30,7 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.SYSADMIN: Scope.NONE,
 }
 
-_BUSINESS = ["projects", "enterprises", "industries", "activities", "goals"]
+_BUSINESS = ["projects", "enterprises", "industries", "activities", "goals", "targeting"]
 _REFERENCE_VIEW = [
     "accounts.view_unit",
     "accounts.view_department",
@@ -47,6 +47,9 @@ _REFERENCE_VIEW = [
     "industries.view_chainnode",
     "industries.view_chainedge",
     "industries.view_gapthresholds",
+    # 精准招商: everyone in the business may see recommendations and scoring profiles.
+    "targeting.view_scoringprofile",
+    "targeting.view_recommendationrun",
 ]
 
 # Everyone in the business sees the published ranking (竞赛榜) and the rules it used.
@@ -77,6 +80,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "enterprises.add_signal",
         "enterprises.add_relation",
         "enterprises.change_targetentry",
+        # 精准招商: a unit receives pushed leads (accepts/declines), and may push to itself.
+        "targeting.view_leadpush",
+        "targeting.add_leadpush",
+        "targeting.change_leadpush",
         "projects.view_project",
         "projects.add_project",
         "projects.change_project",
@@ -99,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.LEADER: [
         *_REFERENCE_VIEW,
         *_GOALS_VIEW,
+        "targeting.view_leadpush",
         "projects.view_project",
         "projects.view_stagechange",
         "projects.view_fundsrecord",

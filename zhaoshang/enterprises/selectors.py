@@ -1,19 +1,50 @@
-"""Reads on the enterprise registry. Every query starts from `.restrict(user, action)`."""
+"""Reads on the enterprise library. Every query starts from `.restrict(user, action)`."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Enterprise
+from zhaoshang.geo import divisions
+
+from .models import (
+    Contact,
+    Enterprise,
+    ImportJob,
+    Placement,
+    Relation,
+    RelationKind,
+    Signal,
+    TargetEntry,
+)
+from .signals import DECAY, decayed_weight
+
+# How each relation kind reads from either end: (the target as seen from the source's page,
+# the source as seen from the target's page). Relation(source=A, target=B, kind=supplier):
+# A supplies B, so on A's page B is a customer and on B's page A is a supplier.
+RELATION_ROLES: dict[str, tuple[str, str]] = {
+    RelationKind.SUPPLIER: ("客户（本企业向其供货）", "供应商"),
+    RelationKind.CUSTOMER: ("供应商（本企业向其采购）", "客户"),
+    RelationKind.INVESTOR: ("被投资企业", "投资方"),
+    RelationKind.SUBSIDIARY: ("子公司", "母公司"),
+}
 
 
 def enterprises_for(
-    *, user: Any, q: str = "", tag: str = "", local: bool | None = None
+    *,
+    user: Any,
+    q: str = "",
+    tag: str = "",
+    local: bool | None = None,
+    province: str = "",
+    industry: str = "",
 ) -> QuerySet[Enterprise]:
-    """The enterprises the user may see, narrowed by name or code, tag and local flag."""
+    """The enterprises the user may see, narrowed by name or code, tag, local flag, province
+    and industry code prefix (`C33` and `33` are the same prefix)."""
     qs = Enterprise.objects.restrict(user, "view").prefetch_related("tags")
     q = (q or "").strip()
     if q:
@@ -22,12 +53,21 @@ def enterprises_for(
         qs = qs.filter(tags__code=tag)
     if local is not None:
         qs = qs.filter(is_local=local)
+    if province:
+        qs = qs.filter(province_code=province)
+    industry = (industry or "").strip().upper()
+    if industry[:1].isalpha():
+        industry = industry[1:]
+    if industry:
+        qs = qs.filter(industry_code__startswith=industry)
     return qs.order_by("name", "pk")
 
 
 def enterprise_get(*, user: Any, pk: int, action: str = "view") -> Enterprise:
     """One enterprise the user may perform `action` on, or 404."""
-    return get_object_or_404(Enterprise.objects.restrict(user, action), pk=pk)
+    return get_object_or_404(
+        Enterprise.objects.restrict(user, action).select_related("parent"), pk=pk
+    )
 
 
 def enterprise_projects(*, user: Any, enterprise: Enterprise) -> QuerySet[Any]:
@@ -40,3 +80,93 @@ def enterprise_projects(*, user: Any, enterprise: Enterprise) -> QuerySet[Any]:
         .select_related("unit")
         .order_by("-total_investment_wan", "pk")
     )
+
+
+def division_label(code: str) -> str:
+    """ "山东省临清市" for 371581; marks abolished codes; "" when empty or unknown."""
+    division = divisions.lookup(code) if code else None
+    if division is None:
+        return ""
+    return division.full_name + ("（已撤销的代码）" if division.abolished else "")
+
+
+def placements_for(*, user: Any, enterprise: Enterprise) -> QuerySet[Placement]:
+    return (
+        Placement.objects.restrict(user, "view")
+        .filter(enterprise=enterprise)
+        .select_related("node", "node__direction", "node__direction__industry", "decided_by")
+        .order_by("status", "-confidence", "node__direction__sort_order", "node__sort_order")
+    )
+
+
+def contacts_for(*, user: Any, enterprise: Enterprise) -> QuerySet[Contact]:
+    return Contact.objects.restrict(user, "view").filter(enterprise=enterprise).order_by("id")
+
+
+@dataclass(frozen=True)
+class RelationRow:
+    relation: Relation
+    other: Enterprise
+    role: str  # what the other enterprise is to this one
+    outgoing: bool
+
+
+def relations_for(*, user: Any, enterprise: Enterprise) -> list[RelationRow]:
+    """Relations in both directions, each worded from this enterprise's point of view."""
+    qs = Relation.objects.restrict(user, "view").select_related("source", "target")
+    rows = [
+        RelationRow(r, r.target, RELATION_ROLES[r.kind][0], True)
+        for r in qs.filter(source=enterprise)
+    ]
+    rows += [
+        RelationRow(r, r.source, RELATION_ROLES[r.kind][1], False)
+        for r in qs.filter(target=enterprise)
+    ]
+    rows.sort(key=lambda row: (row.role, row.other.name))
+    return rows
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    signal: Signal
+    weight: float
+    half_life_days: int
+
+
+def signals_for(*, user: Any, enterprise: Enterprise, today: dt.date) -> list[SignalRow]:
+    """Signals newest first, each with its decayed weight on `today`."""
+    qs = Signal.objects.restrict(user, "view").filter(enterprise=enterprise).order_by("-on", "-id")
+    return [SignalRow(s, decayed_weight(s, today), DECAY[s.kind].half_life_days) for s in qs]
+
+
+def target_entries_for(
+    *, user: Any, filters: dict[str, Any] | None = None, action: str = "view"
+) -> QuerySet[TargetEntry]:
+    """The key target list as far as the user's scope reaches (a unit: its own entries)."""
+    filters = filters or {}
+    qs = TargetEntry.objects.restrict(user, action).select_related(
+        "enterprise", "direction", "direction__industry", "node", "owner_unit"
+    )
+    if filters.get("year"):
+        qs = qs.filter(year=filters["year"])
+    if filters.get("direction"):
+        qs = qs.filter(direction=filters["direction"])
+    if filters.get("owner_unit"):
+        qs = qs.filter(owner_unit=filters["owner_unit"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("enterprise"):
+        qs = qs.filter(enterprise=filters["enterprise"])
+    return qs.order_by("-year", "direction__sort_order", "enterprise__name", "pk")
+
+
+def target_entry_get(*, user: Any, pk: int, action: str = "view") -> TargetEntry:
+    return get_object_or_404(target_entries_for(user=user, action=action), pk=pk)
+
+
+def import_jobs_for(*, user: Any) -> QuerySet[ImportJob]:
+    return ImportJob.objects.restrict(user, "view").select_related("created_by")
+
+
+def import_job_get(*, user: Any, pk: int) -> ImportJob:
+    return get_object_or_404(import_jobs_for(user=user), pk=pk)

@@ -4,7 +4,6 @@
 到位资金 with a bank receipt; the city verifies it; the home-page total changes.
 """
 
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect

@@ -1,0 +1,53 @@
+"""Writes on the enterprise library, by topic; everything importable from here as before."""
+
+from .enterprises import (
+    DETAIL_FIELDS,
+    clean_division_code,
+    clean_uscc,
+    enterprise_create,
+    enterprise_update,
+)
+from .records import (
+    PHONE_PERMISSION,
+    can_see_phones,
+    contact_create,
+    contact_delete,
+    contact_reveal_phone,
+    contact_snapshot,
+    contact_update,
+    placement_decide,
+    relation_create,
+    relation_delete,
+    signal_create,
+    signal_delete,
+)
+from .targets import (
+    is_curator,
+    target_entry_create,
+    target_entry_delete,
+    target_entry_update,
+)
+
+__all__ = [
+    "DETAIL_FIELDS",
+    "PHONE_PERMISSION",
+    "can_see_phones",
+    "clean_division_code",
+    "clean_uscc",
+    "contact_create",
+    "contact_delete",
+    "contact_reveal_phone",
+    "contact_snapshot",
+    "contact_update",
+    "enterprise_create",
+    "enterprise_update",
+    "is_curator",
+    "placement_decide",
+    "relation_create",
+    "relation_delete",
+    "signal_create",
+    "signal_delete",
+    "target_entry_create",
+    "target_entry_delete",
+    "target_entry_update",
+]

@@ -1,0 +1,336 @@
+"""API of precision targeting: recommendations, pushing a lead, the unit's pushed leads.
+
+GET  /api/targeting/recommendations/?node=<id>&unit=<code>&limit=50   (or direction=<id>)
+POST /api/targeting/push/                 {node, unit, enterprise[, run]} → the lead project
+GET  /api/targeting/pushes/               the pushed leads in the user's scope
+POST /api/targeting/pushes/{id}/accept/   {note}
+POST /api/targeting/pushes/{id}/decline/  {reason}
+GET  /api/targeting/profiles/             scoring profiles (weights per campaign)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.api import RestrictedViewSetMixin, service_errors
+from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.industries.models import ChainNode, Direction
+
+from . import selectors, services
+from .models import LeadPush, RecommendationRun, ScoringProfile
+
+_E400 = OpenApiResponse(description="输入有误：错误按字段给出")
+_E403 = OpenApiResponse(description="没有此项操作权限")
+_E404 = OpenApiResponse(description="不存在或不在本单位范围内")
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+
+class FactorSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        help_text="因素代码：chain_fit, scale, momentum, geography, ties, risk, recent_contact"
+    )
+    label = serializers.CharField()
+    contribution = serializers.FloatField(
+        help_text="对得分的贡献（已四舍五入到0.01，各项之和即得分）"
+    )
+    value = serializers.FloatField(help_text="因素取值（0–1）")
+    weight = serializers.FloatField()
+    evidence = serializers.CharField()
+
+
+class RecEnterpriseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    uscc = serializers.CharField(allow_null=True)
+    is_local = serializers.BooleanField()
+    province = serializers.CharField()
+    division = serializers.CharField()
+    country = serializers.CharField()
+
+
+class PipelineSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    stage = serializers.CharField()
+    stage_label = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+
+
+class PushStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    project = serializers.IntegerField()
+
+
+class RecNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    adjacent = serializers.BooleanField()
+
+
+class RecommendationItemSerializer(serializers.Serializer):
+    enterprise = RecEnterpriseSerializer()
+    score = serializers.FloatField()
+    factors = FactorSerializer(many=True)
+    node = RecNodeSerializer(allow_null=True)
+    pipeline = PipelineSerializer(
+        allow_null=True, help_text="已在招商项目中：项目与阶段（不再推送）"
+    )
+    push = PushStateSerializer(allow_null=True, help_text="已推送至该单位")
+
+
+class RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class UnitRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class RecommendationsSerializer(serializers.Serializer):
+    run = serializers.IntegerField()
+    node = RefSerializer(allow_null=True)
+    direction = RefSerializer(allow_null=True)
+    unit = UnitRefSerializer()
+    weights = serializers.DictField(child=serializers.FloatField())
+    candidates = serializers.IntegerField()
+    duration_ms = serializers.FloatField()
+    items = RecommendationItemSerializer(many=True)
+
+
+class RecommendationQuerySerializer(serializers.Serializer):
+    node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False)
+    direction = serializers.PrimaryKeyRelatedField(queryset=Direction.objects.all(), required=False)
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    limit = serializers.IntegerField(min_value=1, max_value=services.MAX_LIMIT, default=50)
+    profile = serializers.PrimaryKeyRelatedField(
+        queryset=ScoringProfile.objects.all(), required=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("node" in attrs) == ("direction" in attrs):
+            raise serializers.ValidationError(
+                {"node": ["请给出 node（环节）或 direction（产业链）之一"]}
+            )
+        return attrs
+
+
+def recommendation_payload(run: RecommendationRun, unit: Unit) -> dict[str, Any]:
+    """The run as shown now: its ranked items plus each enterprise's current pipeline state."""
+    items = [dict(item) for item in run.results]
+    ids = [item["enterprise"]["id"] for item in items]
+    pipeline = selectors.pipeline_for(ids)
+    pushes = selectors.pushes_for(ids, unit)
+    for item in items:
+        eid = item["enterprise"]["id"]
+        item["pipeline"] = pipeline.get(eid)
+        push = pushes.get(eid)
+        item["push"] = (
+            {"id": push.pk, "status": push.status, "project": push.project_id} if push else None
+        )
+    return {
+        "run": run.pk,
+        "node": {"id": run.node.pk, "name": run.node.name} if run.node else None,
+        "direction": {"id": run.direction.pk, "name": run.direction.name}
+        if run.direction
+        else None,
+        "unit": {"code": unit.code, "name": unit.name},
+        "weights": run.weights,
+        "candidates": run.candidates,
+        "duration_ms": run.duration_ms,
+        "items": items,
+    }
+
+
+@extend_schema(tags=["targeting"])
+class RecommendationsView(APIView):
+    """精准招商推荐：某环节（或某产业链缺链清单）对某单位的非本地企业排名及因素说明。"""
+
+    permission_model = RecommendationRun
+
+    @extend_schema(
+        summary="推荐企业排名",
+        parameters=[
+            OpenApiParameter("node", int, description="产业链环节 id"),
+            OpenApiParameter(
+                "direction", int, description="产业链（细分方向）id：按其缺链清单推荐"
+            ),
+            OpenApiParameter("unit", str, required=True, description="单位代码，如 371503"),
+            OpenApiParameter("limit", int, description="条数，默认50，最多200"),
+            OpenApiParameter("profile", int, description="评分方案 id（默认方案可省略）"),
+        ],
+        responses={200: RecommendationsSerializer, 400: _E400, 403: _E403},
+    )
+    def get(self, request, *args, **kwargs):
+        query = RecommendationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        with service_errors():
+            run = services.recommend(
+                actor=request.user,
+                unit=data["unit"],
+                node=data.get("node"),
+                direction=data.get("direction"),
+                profile=data.get("profile"),
+                limit=data["limit"],
+            )
+        return Response(recommendation_payload(run, data["unit"]))
+
+
+class PushInputSerializer(serializers.Serializer):
+    node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False)
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    run = serializers.PrimaryKeyRelatedField(
+        queryset=RecommendationRun.objects.all(), required=False
+    )
+
+
+class PushResultSerializer(serializers.Serializer):
+    project = serializers.IntegerField(
+        help_text="新建线索项目的 id（阶段：线索，招商方式：数字招商）"
+    )
+    push = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+@extend_schema(tags=["targeting"])
+class PushView(APIView):
+    """一键推送：为所选单位新建线索项目（数字招商），推荐理由写入项目简介。"""
+
+    permission_model = LeadPush
+
+    @extend_schema(
+        summary="推送推荐企业为单位线索",
+        request=PushInputSerializer,
+        responses={201: PushResultSerializer, 400: _E400, 403: _E403},
+    )
+    def post(self, request, *args, **kwargs):
+        data = PushInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        run = values.get("run")
+        if (
+            run is not None
+            and not RecommendationRun.objects.restrict(request.user).filter(pk=run.pk).exists()
+        ):
+            run = None  # another unit's run: push without it (its explanation is recomputed)
+        with service_errors():
+            push = services.push_lead(
+                actor=request.user,
+                enterprise=values["enterprise"],
+                unit=values["unit"],
+                node=values.get("node"),
+                run=run,
+            )
+        return Response(
+            {"project": push.project_id, "push": push.pk, "status": push.status},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class LeadPushSerializer(serializers.ModelSerializer):
+    enterprise = RefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True)
+    node = RefSerializer(read_only=True, allow_null=True)
+    project_stage = serializers.CharField(source="project.stage", read_only=True)
+
+    class Meta:
+        model = LeadPush
+        fields = [
+            "id", "enterprise", "unit", "node", "project", "project_stage", "status", "score",
+            "explanation", "reason", "created_at", "decided_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AcceptInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class DeclineInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+@extend_schema(tags=["targeting"])
+class LeadPushViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """推送线索：本单位收到的（市级可见全部）；接收或退回（须说明原因）。"""
+
+    queryset = LeadPush.objects.select_related("enterprise", "unit", "node", "project")
+    serializer_class = LeadPushSerializer
+    action_permissions = {"accept": "change", "decline": "change"}
+
+    @extend_schema(
+        summary="接收推送线索",
+        request=AcceptInputSerializer,
+        responses={200: LeadPushSerializer, 400: _E400, 403: _E403, 404: _E404},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        push = self.get_object()
+        data = AcceptInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            push = services.push_accept(
+                actor=request.user, push=push, note=data.validated_data["note"]
+            )
+        return Response(LeadPushSerializer(push).data)
+
+    @extend_schema(
+        summary="退回推送线索（线索项目终止，原因必填）",
+        request=DeclineInputSerializer,
+        responses={200: LeadPushSerializer, 400: _E400, 403: _E403, 404: _E404},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        push = self.get_object()
+        data = DeclineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            push = services.push_decline(
+                actor=request.user, push=push, reason=data.validated_data["reason"]
+            )
+        push.refresh_from_db()
+        return Response(LeadPushSerializer(push).data)
+
+
+class ScoringProfileSerializer(serializers.ModelSerializer):
+    weights = serializers.DictField(child=serializers.FloatField())
+
+    class Meta:
+        model = ScoringProfile
+        fields = [
+            "id",
+            "name",
+            "campaign",
+            "weights",
+            "recent_contact_months",
+            "is_default",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema(tags=["targeting"])
+class ScoringProfileViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """评分方案：各因素权重（按招商会战配置）。"""
+
+    queryset = ScoringProfile.objects.all()
+    serializer_class = ScoringProfileSerializer
+    filter_backends: list = []

@@ -1,0 +1,245 @@
+"""Precision targeting (精准招商导航): scoring profiles, recommendation runs, pushed leads, and the
+stored encoder vectors of automatic placement."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from zhaoshang.core.models import TimeStampedModel
+from zhaoshang.core.permissions import RestrictedQuerySet
+
+from .scoring.factors import DEFAULT_RECENT_CONTACT_MONTHS, default_weights, validate_weights
+
+
+class ScoringProfile(TimeStampedModel):
+    """The weights of the score factors, for a campaign (or the city's default)."""
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    campaign = models.ForeignKey(
+        "activities.Campaign",
+        verbose_name="招商会战",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scoring_profiles",
+    )
+    weights = models.JSONField("因素权重", default=default_weights)
+    recent_contact_months = models.PositiveSmallIntegerField(
+        "近期接触月数",
+        default=DEFAULT_RECENT_CONTACT_MONTHS,
+        help_text="此期间内已有项目的企业扣分",
+    )
+    is_default = models.BooleanField("默认方案", default=False)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "评分方案"
+        verbose_name_plural = "评分方案"
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="scoringprofile_one_default",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recent_contact_months__gte=1)
+                & models.Q(recent_contact_months__lte=60),
+                name="scoringprofile_months_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.weights = validate_weights(self.weights)
+        if not 1 <= (self.recent_contact_months or 0) <= 60:
+            raise ValidationError({"recent_contact_months": ["须在1到60个月之间"]})
+
+
+class RecommendationRun(models.Model):
+    """One ranking as shown: the inputs (node or direction, unit, weights) and the results."""
+
+    node = models.ForeignKey(
+        "industries.ChainNode",
+        verbose_name="产业链环节",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    direction = models.ForeignKey(
+        "industries.Direction",
+        verbose_name="产业链（缺链清单）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target_label = models.CharField("推荐对象", max_length=200)
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
+    profile = models.ForeignKey(
+        ScoringProfile,
+        verbose_name="评分方案",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+    )
+    weights = models.JSONField("权重快照")
+    params = models.JSONField("参数", default=dict, blank=True)
+    inputs_hash = models.CharField("输入摘要", max_length=64, db_index=True)
+    results = models.JSONField("结果", default=list)
+    candidates = models.PositiveIntegerField("候选企业数", default=0)
+    duration_ms = models.FloatField("计算耗时（毫秒）", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="查询人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths: dict = {"unit": "unit", "assigned": "created_by"}
+
+    class Meta:
+        verbose_name = "推荐记录"
+        verbose_name_plural = "推荐记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.target_label} · {self.unit} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PushStatus(models.TextChoices):
+    PUSHED = "pushed", "待接收"
+    ACCEPTED = "accepted", "已接收"
+    DECLINED = "declined", "已退回"
+
+
+class LeadPush(TimeStampedModel):
+    """A recommendation pushed to a unit as a lead (a project at stage `lead`, 数字招商).
+
+    An enterprise is pushed to a unit once: a second push is refused (constraint and service),
+    also after the unit declined it — the declined push stays as the record of that decision.
+    """
+
+    run = models.ForeignKey(
+        RecommendationRun,
+        verbose_name="推荐记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pushes",
+    )
+    node = models.ForeignKey(
+        "industries.ChainNode",
+        verbose_name="产业链环节",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="lead_pushes",
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="接收单位", on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name="线索项目",
+        on_delete=models.PROTECT,
+        related_name="lead_push",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=PushStatus.choices, default=PushStatus.PUSHED
+    )
+    score = models.DecimalField("推荐得分", max_digits=8, decimal_places=2, default=0)
+    explanation = models.TextField("推荐理由")
+    reason = models.CharField("接收/退回说明", max_length=300, blank=True)
+    pushed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="推送人", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    scope_paths: dict = {"unit": "unit"}
+
+    class Meta:
+        verbose_name = "推送线索"
+        verbose_name_plural = "推送线索"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "unit"], name="leadpush_once_per_unit")
+        ]
+        indexes = [models.Index(fields=["unit", "status"], name="leadpush_unit_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.unit}"
+
+
+class EnterpriseEmbedding(models.Model):
+    """The encoder's vector of an enterprise's name and scope, kept until that text changes."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+"
+    )
+    encoder = models.CharField("编码模型", max_length=40)
+    text_hash = models.CharField("文本摘要", max_length=16)
+    vector = models.BinaryField("向量（float16）")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "企业语义向量"
+        verbose_name_plural = "企业语义向量"
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "encoder"], name="entemb_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} · {self.encoder}"
+
+
+class NodeEmbedding(models.Model):
+    """The encoder's vector of a chain node's name and keywords."""
+
+    node = models.ForeignKey("industries.ChainNode", on_delete=models.CASCADE, related_name="+")
+    encoder = models.CharField("编码模型", max_length=40)
+    text_hash = models.CharField("文本摘要", max_length=16)
+    vector = models.BinaryField("向量（float16）")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "环节语义向量"
+        verbose_name_plural = "环节语义向量"
+        constraints = [models.UniqueConstraint(fields=["node", "encoder"], name="nodeemb_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} · {self.encoder}"

@@ -1,0 +1,131 @@
+"""Accuracy of placement on the labelled sample: fast model, encoder, and their combination."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import semantic
+from .classifier import Classifier
+from .fast import NodeSpec
+from .sample import DATA, Labelled, sample_nodes, sample_rows
+
+
+@dataclass
+class Accuracy:
+    label: str
+    top1: float
+    top3: float
+    per_second: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Report:
+    samples: int
+    nodes: int
+    rows: list[Accuracy] = field(default_factory=list)
+
+
+def _accuracy(scores: np.ndarray, gold: Sequence[frozenset[int]]) -> tuple[float, float]:
+    """Top-1 / top-3 accuracy; each row may have several right nodes (a set of indices)."""
+    order = np.argsort(-scores, axis=1, kind="stable")
+    top1 = float(np.mean([o[0] in g for o, g in zip(order, gold, strict=True)]))
+    top3 = float(np.mean([bool(set(o[:3]) & g) for o, g in zip(order, gold, strict=True)]))
+    return top1, top3
+
+
+def demo_catalogue() -> tuple[list[NodeSpec], dict[str, frozenset[str]]]:
+    """The demo chain catalogue's nodes (industries.catalogue) and, per sample label, the
+    names of its nodes that count as right (data/demo_catalogue_map.json)."""
+    from zhaoshang.industries.catalogue import CHAINS
+
+    nodes = [
+        NodeSpec(
+            key=f"{chain.direction}/{n.name}",
+            name=n.name,
+            keywords=n.keywords,
+            industry_codes=n.codes,
+            description=n.description,
+            chain=chain.direction,
+        )
+        for chain in CHAINS
+        for n in chain.nodes
+    ]
+    raw = json.loads((DATA / "demo_catalogue_map.json").read_text("utf-8"))["map"]
+    return nodes, {label: frozenset(names) for label, names in raw.items()}
+
+
+def bare(nodes: Sequence[NodeSpec]) -> list[NodeSpec]:
+    """The nodes reduced to their names (no keywords, codes or description)."""
+    return [NodeSpec(key=n.key, name=n.name, chain=n.chain) for n in nodes]
+
+
+def evaluate(
+    *,
+    rows: Sequence[Labelled] | None = None,
+    nodes: Sequence[NodeSpec] | None = None,
+    use_encoder: bool = True,
+    limit: int | None = None,
+    accept: dict[str, frozenset[str]] | None = None,
+) -> Report:
+    """`accept` maps a row's label to the node *names* that count as right (another
+    catalogue than the sample's own); by default the right node is the one keyed by the label."""
+    rows = list(rows if rows is not None else sample_rows())
+    nodes = list(nodes if nodes is not None else sample_nodes())
+    if limit and limit < len(rows):
+        step = len(rows) / limit
+        rows = [rows[int(i * step)] for i in range(limit)]
+    if accept is None:
+        keys = [n.key for n in nodes]
+        gold = [frozenset({keys.index(r.node)}) for r in rows]
+    else:
+        gold = [frozenset(i for i, n in enumerate(nodes) if n.name in accept[r.node]) for r in rows]
+    docs = [r.doc for r in rows]
+    classifier = Classifier(nodes)
+    report = Report(samples=len(rows), nodes=len(nodes))
+
+    classifier.model._cache.clear()
+    started = time.perf_counter()
+    fast = classifier.fast_scores(docs)
+    fast_rate = len(docs) / max(time.perf_counter() - started, 1e-9)
+    report.rows.append(
+        Accuracy("fast (jieba keywords + n-grams + code)", *_accuracy(fast, gold), fast_rate)
+    )
+    if not use_encoder:
+        return report
+
+    started = time.perf_counter()
+    doc_vectors = semantic.encode([semantic.doc_text(d) for d in docs])
+    enc_rate = len(docs) / max(time.perf_counter() - started, 1e-9)
+    sims = classifier.semantic_scores(doc_vectors, classifier.node_vectors())
+    report.rows.append(
+        Accuracy(f"encoder ({semantic.ENCODER_NAME})", *_accuracy(sims, gold), enc_rate)
+    )
+    combined = classifier.combine(fast, sims)
+    report.rows.append(Accuracy("combined (every enterprise)", *_accuracy(combined, gold)))
+    choices = classifier.choose(fast, "fast")
+    unsure = classifier.uncertain(choices)
+    deployed = fast.copy()
+    deployed[unsure] = combined[unsure]
+    report.rows.append(
+        Accuracy(
+            "as deployed (encoder refines the uncertain)",
+            *_accuracy(deployed, gold),
+            note=f"{len(unsure)} of {len(docs)} refined",
+        )
+    )
+    return report
+
+
+def format_report(report: Report, title: str) -> str:
+    lines = [f"{title}: {report.samples} business scopes over {report.nodes} chain nodes"]
+    lines.append(f"{'model':48} {'top-1':>7} {'top-3':>7} {'per s':>8}")
+    for row in report.rows:
+        rate = f"{row.per_second:8.0f}" if row.per_second else " " * 8
+        lines.append(f"{row.label:48} {row.top1:7.1%} {row.top3:7.1%} {rate} {row.note}".rstrip())
+    return "\n".join(lines)

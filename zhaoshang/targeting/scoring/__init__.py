@@ -1,0 +1,1 @@
+"""Scoring non-local enterprises for a chain node: factors, feature store, ranking."""

@@ -1,0 +1,332 @@
+"""Writes of targeting: running a recommendation, pushing a lead, the unit's decision, profiles.
+
+Decline: the unit's "no" drops the lead project (stage `dropped`, the reason as its note) —
+a lead nobody pursues must not count in the unit's pipeline, and the enterprise leaves the
+pipeline so the chain map and the ranking show it again (with the recent-contact deduction
+for N months). The LeadPush row stays with status `declined` and the reason, and the
+unique (enterprise, unit) constraint keeps the same enterprise from being pushed to that unit
+again. Accept keeps the project at `lead`, now owned by the unit's own follow-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core import audit
+from zhaoshang.core.permissions import require
+from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.industries.models import ChainNode, Direction
+from zhaoshang.projects.models import AttractionMode, Project, Stage
+from zhaoshang.projects.services import project_advance_stage, project_create
+from zhaoshang.projects.services.duplicates import duplicate_candidates
+
+from . import selectors
+from .models import LeadPush, PushStatus, RecommendationRun, ScoringProfile
+from .scoring import rank as rk
+from .scoring import store as feature_store
+from .scoring.explain import explain, explanation_text
+from .scoring.factors import validate_weights
+
+MAX_LIMIT = 200
+
+
+def _unit_division(unit: Unit) -> str:
+    code = unit.division_code or unit.code
+    return code if code.isdigit() and len(code) == 6 else ""
+
+
+def _context(unit: Unit, weights: dict[str, float], months: int) -> tuple[rk.Context, Any]:
+    since = selectors.contact_since(months)
+    division = _unit_division(unit)
+    ctx = rk.Context(
+        unit_code=unit.code,
+        unit_division=int(division) if division else 0,
+        weights=weights,
+        recent_ids=selectors.recent_contact_ids(since),
+    )
+    return ctx, since
+
+
+def _resolve_weights(
+    profile: ScoringProfile | None, weights: dict[str, Any] | None, months: int | None
+) -> tuple[dict[str, float], int]:
+    base, base_months = selectors.profile_weights(profile)
+    if weights is not None:
+        base = validate_weights({**base, **weights})
+    if months is not None:
+        if not 1 <= int(months) <= 60:
+            raise ValidationError({"recent_contact_months": ["须在1到60个月之间"]})
+        base_months = int(months)
+    return base, base_months
+
+
+def recommend(
+    *,
+    actor: Any,
+    unit: Unit,
+    node: ChainNode | None = None,
+    direction: Direction | None = None,
+    profile: ScoringProfile | None = None,
+    weights: dict[str, Any] | None = None,
+    recent_contact_months: int | None = None,
+    limit: int = 50,
+) -> RecommendationRun:
+    """Rank the non-local enterprises for a node (or a direction's gap list) and a unit.
+
+    The run keeps the weights used and the ranked items with their factors; the pipeline
+    state of each item is looked up fresh whenever the run is shown.
+    """
+    require(actor, "view", RecommendationRun)
+    if (node is None) == (direction is None):
+        raise ValidationError({"node": ["请选择一个产业链环节，或一条产业链的缺链清单"]})
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError({"limit": [f"条数须在1到{MAX_LIMIT}之间"]})
+    if profile is None and weights is None:
+        profile = selectors.profile_default()
+    used, months = _resolve_weights(profile, weights, recent_contact_months)
+    started = time.perf_counter()
+    info = selectors.node_target(node) if node else selectors.direction_target(direction)
+    store = feature_store.current()
+    ctx, since = _context(unit, used, months)
+    ranked = rk.rank(store, info.target, ctx, limit=limit)
+    items = explain(
+        store=store,
+        ranked=ranked,
+        target=info.target,
+        weights=used,
+        unit_code=unit.code,
+        unit_division=_unit_division(unit),
+        unit_name=unit.name,
+        node_names=info.node_names,
+        months=months,
+        since=since,
+    )
+    if node is not None:
+        for item in items:
+            item["node"] = item["node"] or {"id": node.pk, "name": node.name, "adjacent": False}
+    elapsed = (time.perf_counter() - started) * 1000
+    params = {
+        "limit": limit,
+        "recent_contact_months": months,
+        "store_built_at": store.meta.get("built_at", ""),
+        "store_as_of": store.meta.get("as_of", ""),
+        "gap_nodes": [n.pk for n in info.gap_nodes or []],
+    }
+    inputs = json.dumps(
+        [node.pk if node else None, direction.pk if direction else None, unit.pk, used, params],
+        sort_keys=True,
+    )
+    return RecommendationRun.objects.create(
+        node=node,
+        direction=direction if node is None else node.direction,
+        target_label=info.label[:200],
+        unit=unit,
+        profile=profile,
+        weights=used,
+        params=params,
+        inputs_hash=hashlib.sha256(inputs.encode()).hexdigest(),
+        results=items,
+        candidates=ranked.candidates,
+        duration_ms=round(elapsed, 1),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _explain_one(
+    *, enterprise: Enterprise, unit: Unit, node: ChainNode, profile: ScoringProfile | None
+) -> dict[str, Any]:
+    """The factors of one enterprise for a node (when pushed without a run that lists it)."""
+    used, months = _resolve_weights(profile or selectors.profile_default(), None, None)
+    info = selectors.node_target(node)
+    store = feature_store.current()
+    rows = store.rows_of([enterprise.pk])
+    if rows[0] < 0:
+        store = feature_store.rebuild()
+        rows = store.rows_of([enterprise.pk])
+    ctx, since = _context(unit, used, months)
+    ranked = rk.score_rows(store, info.target, ctx, rows)
+    items = explain(
+        store=store, ranked=ranked, target=info.target, weights=used, unit_code=unit.code,
+        unit_division=_unit_division(unit), unit_name=unit.name, node_names=info.node_names,
+        months=months, since=since,
+    )  # fmt: skip
+    return items[0]
+
+
+def push_lead(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    unit: Unit,
+    node: ChainNode | None = None,
+    run: RecommendationRun | None = None,
+) -> LeadPush:
+    """Push a recommended enterprise to a unit: a project at stage `lead` (数字招商) whose
+    description is the explanation, and the LeadPush recording it. Once per enterprise and unit.
+    """
+    require(actor, "add", LeadPush(unit=unit, enterprise=enterprise))
+    if enterprise.is_local:
+        raise ValidationError({"enterprise": ["本地企业不作为招商推送对象"]})
+    existing = LeadPush.objects.filter(enterprise=enterprise, unit=unit).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "enterprise": [
+                    f"该企业已于{timezone.localtime(existing.created_at):%Y-%m-%d}推送至"
+                    f"{unit.name}（{existing.get_status_display()}），不能重复推送"
+                ]
+            },
+            code="duplicate",
+        )
+    live = selectors.pipeline_for([enterprise.pk]).get(enterprise.pk)
+    if live is not None:
+        raise ValidationError(
+            {
+                "enterprise": [
+                    f"该企业已在招商项目中：{live['unit']}「{live['name']}」（{live['stage_label']}）"
+                ]
+            },
+            code="pipeline",
+        )
+    item = None
+    if run is not None:
+        item = next((i for i in run.results if i["enterprise"]["id"] == enterprise.pk), None)
+        if node is None:
+            node = run.node
+        if node is None and item and item.get("node"):  # a gap-list run: the node it fits
+            node = ChainNode.objects.filter(pk=item["node"]["id"]).first()
+    if node is None:
+        raise ValidationError({"node": ["请指明推荐所针对的产业链环节"]})
+    if item is None:
+        item = _explain_one(
+            enterprise=enterprise, unit=unit, node=node, profile=run.profile if run else None
+        )
+    label = run.target_label if run is not None else f"{node.direction.name} · {node.name}"
+    description = explanation_text(item, target_label=label, unit_name=unit.name)
+    name = f"{enterprise.name}·{node.name}招商线索"[:200]
+    duplicate_reason = ""
+    if duplicate_candidates(name=name, investors=[enterprise], unit_id=unit.pk):
+        duplicate_reason = "精准招商推送：其他单位与该企业的同类项目已终止"
+    try:
+        with transaction.atomic():
+            project = project_create(
+                actor=actor,
+                name=name,
+                unit=unit,
+                industry=node.direction.industry,
+                direction=node.direction,
+                investors=[enterprise],
+                attraction_mode=AttractionMode.DIGITAL,
+                campaign=run.profile.campaign if run and run.profile else None,
+                total_investment_wan=Decimal("0"),
+                description=description,
+                duplicate_reason=duplicate_reason,
+            )
+            push = LeadPush.objects.create(
+                run=run,
+                node=node,
+                enterprise=enterprise,
+                unit=unit,
+                project=project,
+                score=Decimal(f"{item['score']:.2f}"),
+                explanation=description,
+                pushed_by=actor,
+            )
+            audit.record_create(actor=actor, obj=push, note=f"推送线索至{unit.name}")
+    except IntegrityError as exc:  # a concurrent push of the same enterprise to the unit
+        raise ValidationError(
+            {"enterprise": [f"该企业已推送至{unit.name}，不能重复推送"]}, code="duplicate"
+        ) from exc
+    return push
+
+
+def push_accept(*, actor: Any, push: LeadPush, note: str = "") -> LeadPush:
+    """The unit takes the pushed lead on; the project stays at `lead`."""
+    require(actor, "change", push)
+    if push.status != PushStatus.PUSHED:
+        raise ValidationError({"status": [f"该线索已{push.get_status_display()}"]})
+    before = audit.snapshot(push)
+    with transaction.atomic():
+        push.status = PushStatus.ACCEPTED
+        push.reason = note.strip()[:300]
+        push.decided_by = actor
+        push.decided_at = timezone.now()
+        push.save()
+        audit.record_update(actor=actor, obj=push, before=before, note=f"接收推送线索：{note}")
+    return push
+
+
+def push_decline(*, actor: Any, push: LeadPush, reason: str) -> LeadPush:
+    """The unit declines with a reason: the lead project is dropped with that reason."""
+    require(actor, "change", push)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写退回原因"]})
+    if push.status != PushStatus.PUSHED:
+        raise ValidationError({"status": [f"该线索已{push.get_status_display()}"]})
+    project = Project.objects.get(pk=push.project_id)
+    if project.stage not in (Stage.LEAD, Stage.DROPPED):
+        raise ValidationError(
+            {"status": [f"项目已推进到“{project.get_stage_display()}”阶段，不能退回"]}
+        )
+    before = audit.snapshot(push)
+    with transaction.atomic():
+        if project.stage != Stage.DROPPED:
+            project_advance_stage(
+                project=project,
+                to=Stage.DROPPED,
+                on=timezone.localdate(),
+                actor=actor,
+                note=f"推送线索退回：{reason}",
+            )
+        push.status = PushStatus.DECLINED
+        push.reason = reason[:300]
+        push.decided_by = actor
+        push.decided_at = timezone.now()
+        push.save()
+        audit.record_update(actor=actor, obj=push, before=before, note=f"退回推送线索：{reason}")
+    return push
+
+
+def profile_save(
+    *,
+    actor: Any,
+    profile: ScoringProfile | None = None,
+    name: str,
+    weights: dict[str, Any],
+    recent_contact_months: int,
+    campaign: Any = None,
+    is_default: bool = False,
+    note: str = "",
+) -> ScoringProfile:
+    """Create or change a scoring profile (weights validated); only one default."""
+    target = profile or ScoringProfile()
+    require(actor, "change" if profile else "add", target)
+    before = audit.snapshot(profile) if profile else None
+    target.name = (name or "").strip()
+    target.weights = validate_weights(weights)
+    target.recent_contact_months = recent_contact_months
+    target.campaign = campaign
+    target.is_default = is_default
+    target.note = note
+    target.full_clean()
+    with transaction.atomic():
+        if is_default:
+            ScoringProfile.objects.filter(is_default=True).exclude(pk=target.pk).update(
+                is_default=False
+            )
+        target.save()
+        if profile:
+            audit.record_update(actor=actor, obj=target, before=before)
+        else:
+            audit.record_create(actor=actor, obj=target)
+    return target

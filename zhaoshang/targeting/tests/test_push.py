@@ -1,0 +1,219 @@
+"""Pushing a recommendation as a lead: once per enterprise and unit; the unit accepts or
+declines with a reason (declining drops the lead project); pipeline enterprises are shown with
+their project and stage, not pushed again. Every write is audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from zhaoshang.core.models import AuditEntry
+from zhaoshang.core.tests.api_support import client_for
+from zhaoshang.projects.models import AttractionMode, Project, Stage
+from zhaoshang.targeting import services
+from zhaoshang.targeting.models import LeadPush, PushStatus
+
+pytestmark = pytest.mark.django_db
+
+RECS = "/api/targeting/recommendations/"
+PUSH = "/api/targeting/push/"
+
+
+def test_push_creates_a_digital_lead_with_the_explanation(chain, org, users):
+    run = services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil)
+    push = services.push_lead(
+        actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil, run=run
+    )
+    project = push.project
+    assert (project.unit, project.stage) == (org["chiping"], Stage.LEAD)
+    assert project.attraction_mode == AttractionMode.DIGITAL
+    assert list(project.investors.all()) == [chain.e1]
+    assert project.direction == chain.direction
+    assert project.description.startswith(
+        "精准招商推荐：上海申铝箔材有限公司 → 铝精深加工 · 铝箔（茌平区）"
+    )
+    assert "· 产业链匹配 +32.00：自动归入「铝箔」（置信度0.80）" in project.description
+    assert push.explanation == project.description
+    assert (push.status, push.run, push.node, str(push.score)) == (
+        PushStatus.PUSHED, run, chain.foil, "59.41",
+    )  # fmt: skip
+    assert AuditEntry.objects.filter(object_id=str(push.pk), action="create").exists()
+    assert AuditEntry.objects.filter(object_id=str(project.pk), action="create").exists()
+
+
+def test_pushing_the_same_enterprise_to_the_same_unit_twice_is_refused(chain, org, users):
+    services.push_lead(
+        actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
+    )
+    projects = Project.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.push_lead(
+            actor=users["city2"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
+        )
+    assert "不能重复推送" in exc.value.message_dict["enterprise"][0]
+    assert Project.objects.count() == projects
+    assert LeadPush.objects.count() == 1
+    # the database refuses it too
+    from django.db import IntegrityError, transaction
+
+    push = LeadPush.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LeadPush.objects.create(
+            enterprise=chain.e1, unit=org["chiping"], project=Project.objects.create(
+                name="x", unit=org["chiping"], total_investment_wan=0
+            ), explanation="x", pushed_by=users["city"],
+        )  # fmt: skip
+    assert LeadPush.objects.get() == push
+
+
+def test_the_api_push_answers_the_project_and_refuses_a_second_push(chain, org, users):
+    client = client_for(users["city"])
+    body = {"node": chain.foil.pk, "unit": "371503", "enterprise": chain.e1.pk}
+    response = client.post(PUSH, body, format="json")
+    assert response.status_code == 201, response.content
+    project = Project.objects.get(pk=response.json()["project"])
+    assert project.stage == Stage.LEAD and project.unit == org["chiping"]
+    again = client.post(PUSH, body, format="json")
+    assert again.status_code == 400
+    assert "不能重复推送" in again.json()["enterprise"][0]
+    assert Project.objects.filter(investors=chain.e1).count() == 1
+
+
+def test_pipeline_enterprises_show_project_and_stage_and_are_not_pushed(
+    chain, org, users, make_project
+):
+    project = make_project("linqing", name="中原铝箔合作项目", investors=[chain.e2])
+    data = client_for(users["city"]).get(RECS, {"node": chain.foil.pk, "unit": "371503"}).json()
+    item = next(i for i in data["items"] if i["enterprise"]["id"] == chain.e2.pk)
+    assert item["pipeline"] == {
+        "project": project.pk, "stage": "lead", "stage_label": "线索", "name": "中原铝箔合作项目",
+        "unit": "临清市",
+    }  # fmt: skip
+    assert (
+        next(i for i in data["items"] if i["enterprise"]["id"] == chain.e1.pk)["pipeline"] is None
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.push_lead(
+            actor=users["city"], enterprise=chain.e2, unit=org["chiping"], node=chain.foil
+        )
+    assert "已在招商项目中：临清市「中原铝箔合作项目」（线索）" in exc.value.messages[0]
+    assert not LeadPush.objects.exists()
+
+
+def test_the_page_shows_the_pipeline_instead_of_a_push_button(
+    chain, org, users, make_project, client
+):
+    make_project("linqing", name="中原铝箔合作项目", investors=[chain.e2])
+    client.force_login(users["city"])
+    html = client.get("/targeting/", {"node": chain.foil.pk, "unit": "371503"}).content.decode()
+    row_e2 = html.split(f'data-enterprise="{chain.e2.pk}"')[1].split("</tr>")[0]
+    assert "已在项目库" in row_e2 and "中原铝箔合作项目" in row_e2 and "推送</button>" not in row_e2
+    row_e1 = html.split(f'data-enterprise="{chain.e1.pk}"')[1].split("</tr>")[0]
+    assert "推送</button>" in row_e1
+
+
+def test_accept_keeps_the_lead(chain, org, users, chiping_user):
+    push = services.push_lead(
+        actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
+    )
+    response = client_for(chiping_user).post(
+        f"/api/targeting/pushes/{push.pk}/accept/", {"note": "安排走访"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    push.refresh_from_db()
+    assert (push.status, push.reason, push.decided_by) == (
+        PushStatus.ACCEPTED,
+        "安排走访",
+        chiping_user,
+    )
+    assert push.project.stage == Stage.LEAD
+    assert AuditEntry.objects.filter(object_id=str(push.pk), action="update").exists()
+    again = client_for(chiping_user).post(
+        f"/api/targeting/pushes/{push.pk}/decline/", {"reason": "x"}
+    )
+    assert again.status_code == 400
+
+
+def test_decline_needs_a_reason_and_drops_the_lead(chain, org, users, chiping_user):
+    push = services.push_lead(
+        actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
+    )
+    client = client_for(chiping_user)
+    empty = client.post(f"/api/targeting/pushes/{push.pk}/decline/", {"reason": ""}, format="json")
+    assert empty.status_code == 400
+    response = client.post(
+        f"/api/targeting/pushes/{push.pk}/decline/", {"reason": "企业无扩张意向"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "declined"
+    push.refresh_from_db()
+    project = push.project
+    assert (push.status, push.reason) == (PushStatus.DECLINED, "企业无扩张意向")
+    assert (project.stage, project.drop_reason) == (Stage.DROPPED, "推送线索退回：企业无扩张意向")
+    # out of the pipeline, but never pushed to 茌平区 again; recent contact now counts
+    with pytest.raises(ValidationError):
+        services.push_lead(
+            actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
+        )
+    run = services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil)
+    item = next(i for i in run.results if i["enterprise"]["id"] == chain.e1.pk)
+    assert {f["name"]: f["contribution"] for f in item["factors"]}["recent_contact"] == -15.0
+
+
+def test_the_inbox_page_accepts_and_declines(chain, org, users, chiping_user, client):
+    p1 = services.push_lead(
+        actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
+    )
+    p2 = services.push_lead(
+        actor=users["city"], enterprise=chain.e3, unit=org["chiping"], node=chain.foil
+    )
+    client.force_login(chiping_user)
+    html = client.get("/targeting/inbox/").content.decode()
+    assert "上海申铝箔材有限公司" in html and "苏州吴中铝业有限公司" in html
+    response = client.post(
+        f"/targeting/pushes/{p1.pk}/accept/", {"note": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'data-status="accepted"' in response.content.decode()
+    response = client.post(
+        f"/targeting/pushes/{p2.pk}/decline/", {"reason": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert (
+        "This field is required" in response.content.decode()
+        or "必填" in response.content.decode()
+        or "此字段" in response.content.decode()
+    )
+    p2.refresh_from_db()
+    assert p2.status == PushStatus.PUSHED
+    client.post(f"/targeting/pushes/{p2.pk}/decline/", {"reason": "不符合园区定位"})
+    p2.refresh_from_db()
+    assert (p2.status, p2.project.stage) == (PushStatus.DECLINED, Stage.DROPPED)
+
+
+def test_the_page_push_button_creates_the_lead(chain, org, users, client):
+    client.force_login(users["city"])
+    run = services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil)
+    response = client.post(
+        "/targeting/push/",
+        {"enterprise": chain.e1.pk, "unit": "371503", "node": chain.foil.pk, "run": run.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "已推送至茌平区" in response.content.decode()
+    push = LeadPush.objects.get()
+    assert push.run == run and push.unit == org["chiping"]
+    again = client.post(
+        "/targeting/push/",
+        {"enterprise": chain.e1.pk, "unit": "371503", "node": chain.foil.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "不能重复推送" in again.content.decode()
+    assert LeadPush.objects.count() == 1
+
+
+def test_push_from_a_gap_list_run_takes_the_node_the_enterprise_fits(chain, org, users):
+    run = services.recommend(actor=users["city"], unit=org["chiping"], direction=chain.direction)
+    push = services.push_lead(
+        actor=users["city"], enterprise=chain.e1, unit=org["chiping"], run=run
+    )
+    assert push.node == chain.foil and push.run == run
+    assert push.project.name == "上海申铝箔材有限公司·铝箔招商线索"

@@ -1,0 +1,314 @@
+"""Targeting pages under /targeting/: the ranked list with explanations and push buttons, the
+unit's inbox of pushed leads, and the scoring profiles.
+
+Views only translate HTTP to the services and selectors; permissions: anonymous → login,
+a role without the model permission → 403, another unit's push → 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhaoshang.accounts.models import Unit, UnitKind
+from zhaoshang.core.permissions import Scope, has_model_permission
+from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.industries.models import ChainNode, Direction
+from zhaoshang.projects.models import Project
+from zhaoshang.projects.views.common import apply_service_errors, require_model_permission
+
+from . import selectors, services
+from .api import recommendation_payload
+from .forms import AcceptForm, DeclineForm, ProfileForm, WeightsForm
+from .models import LeadPush, PushStatus, RecommendationRun, ScoringProfile
+from .scoring.factors import FACTORS
+
+
+def _is_partial(request: HttpRequest, target: str) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request and htmx.target == target
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _default_unit(user: Any) -> Unit:
+    if user.scope != Scope.ALL and user.unit_id:
+        return user.unit
+    return Unit.objects.filter(kind=UnitKind.CITY).order_by("sort_order").first() or user.unit
+
+
+def push_units(user: Any) -> list[Unit]:
+    """Units the user may push a lead to (the city: every county and zone; a unit: itself)."""
+    if not has_model_permission(user, "add", LeadPush):
+        return []
+    if user.scope == Scope.ALL:
+        return list(selectors.units_for_push())
+    return [user.unit] if user.unit_id else []
+
+
+def _chooser() -> list[tuple[Direction, list[ChainNode]]]:
+    grouped: dict[int, tuple[Direction, list[ChainNode]]] = {}
+    for node in ChainNode.objects.select_related("direction").order_by(
+        "direction__industry__sort_order", "direction__sort_order", "direction_id", "stream",
+        "sort_order", "pk",
+    ):  # fmt: skip
+        grouped.setdefault(node.direction_id, (node.direction, []))[1].append(node)
+    return list(grouped.values())
+
+
+@login_required
+@require_GET
+def recommend_page(request: HttpRequest) -> HttpResponse:
+    """精准招商导航：某环节（或整条链的缺链清单）的推荐企业、因素说明与一键推送。"""
+    user = request.user
+    require_model_permission(user, "view", RecommendationRun)
+    node = direction = None
+    if (pk := _int(request.GET.get("node"))) is not None:
+        node = get_object_or_404(
+            ChainNode.objects.restrict(user, "view").select_related("direction__industry"), pk=pk
+        )
+    elif (pk := _int(request.GET.get("direction"))) is not None:
+        direction = get_object_or_404(Direction.objects.restrict(user, "view"), pk=pk)
+    code = request.GET.get("unit", "")
+    unit = selectors.unit_get(code) if code else _default_unit(user)
+    profiles = list(ScoringProfile.objects.restrict(user, "view"))
+    profile = next((p for p in profiles if p.pk == _int(request.GET.get("profile"))), None)
+    if profile is None:
+        profile = next((p for p in profiles if p.is_default), None)
+    base, months = selectors.profile_weights(profile)
+    bound = any(key.startswith("w_") or key == "months" for key in request.GET)
+    form = WeightsForm(request.GET if bound else None, initial_weights=base, months=months)
+    weights = form.weights()
+    typed_months = form.cleaned_data.get("months") if bound and form.is_valid() else None
+    limit = min(max(_int(request.GET.get("limit")) or 50, 1), services.MAX_LIMIT)
+    payload, errors = None, []
+    if (node or direction) and unit is not None and (not bound or form.is_valid()):
+        try:
+            run = services.recommend(
+                actor=user, unit=unit, node=node, direction=direction, profile=profile,
+                weights=weights, recent_contact_months=typed_months, limit=limit,
+            )  # fmt: skip
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            payload = recommendation_payload(run, unit)
+    visible_projects: set[int] = set()
+    if payload and has_model_permission(user, "view", Project):
+        ids = [i["pipeline"]["project"] for i in payload["items"] if i["pipeline"]]
+        ids += [i["push"]["project"] for i in payload["items"] if i["push"]]
+        visible_projects = set(
+            Project.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True)
+        )
+    max_weight = max([abs(w) for w in (payload or {}).get("weights", base).values()] or [1]) or 1
+    context = {
+        "node": node,
+        "direction": direction,
+        "unit": unit,
+        "units": Unit.objects.order_by("sort_order", "code"),
+        "profiles": profiles,
+        "profile": profile,
+        "form": form,
+        "payload": payload,
+        "errors": errors,
+        "limit": limit,
+        "chooser": _chooser(),
+        "push_units": push_units(user),
+        "visible_projects": visible_projects,
+        "max_weight": max_weight,
+        "factors": FACTORS,
+        "can_view_enterprises": has_model_permission(user, "view", Enterprise),
+        "params": request.GET,
+    }
+    template = (
+        "targeting/partials/results.html"
+        if _is_partial(request, "recommend-results")
+        else "targeting/recommend.html"
+    )
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@login_required
+@require_POST
+def push_view(request: HttpRequest) -> HttpResponse:
+    """一键推送：为所选单位新建线索项目（数字招商），推荐理由写入项目简介。"""
+    user = request.user
+    require_model_permission(user, "add", LeadPush)
+    enterprise = get_object_or_404(Enterprise, pk=_int(request.POST.get("enterprise")) or 0)
+    unit = get_object_or_404(Unit, code=request.POST.get("unit", ""))
+    node = ChainNode.objects.filter(pk=_int(request.POST.get("node")) or 0).first()
+    run = (
+        RecommendationRun.objects.restrict(user, "view")
+        .filter(pk=_int(request.POST.get("run")) or 0)
+        .first()
+    )
+    back = request.POST.get("next") or reverse("targeting:recommend")
+    if not back.startswith("/"):
+        back = reverse("targeting:recommend")
+    try:
+        push = services.push_lead(actor=user, enterprise=enterprise, unit=unit, node=node, run=run)
+    except ValidationError as exc:
+        if getattr(request, "htmx", None):
+            return render(
+                request,
+                "targeting/partials/push_error.html",
+                {"errors": exc.messages, "unit": unit},
+            )
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    if getattr(request, "htmx", None):
+        return render(
+            request,
+            "targeting/partials/push_done.html",
+            {
+                "push": push,
+                "can_view_project": Project.objects.restrict(user, "view")
+                .filter(pk=push.project_id)
+                .exists(),
+            },
+        )
+    messages.success(request, f"已推送至{unit.name}，新建线索项目「{push.project.name}」")
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """推送线索：本单位收到的精准招商推送，接收或退回（须说明原因）。"""
+    require_model_permission(request.user, "view", LeadPush)
+    status = request.GET.get("status", "")
+    pushes = list(selectors.inbox_for(user=request.user, status=status)[:300])
+    context = {
+        "pushes": pushes,
+        "status": status,
+        "statuses": PushStatus.choices,
+        "can_decide": has_model_permission(request.user, "change", LeadPush),
+        "show_unit": request.user.scope == Scope.ALL,
+        "accept_form": AcceptForm(),
+        "decline_form": DeclineForm(),
+        "visible_projects": set(
+            Project.objects.restrict(request.user, "view")
+            .filter(pk__in=[p.project_id for p in pushes])
+            .values_list("pk", flat=True)
+        ),
+    }
+    return render(request, "targeting/inbox.html", context)
+
+
+def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    user = request.user
+    require_model_permission(user, "change", LeadPush)
+    push = selectors.push_get(user=user, pk=pk, action="change")
+    form_class = AcceptForm if decision == "accept" else DeclineForm
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            if decision == "accept":
+                services.push_accept(actor=user, push=push, note=form.cleaned_data["note"])
+            else:
+                services.push_decline(actor=user, push=push, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    push = selectors.push_get(user=user, pk=pk)
+    if getattr(request, "htmx", None):
+        context = {
+            "p": push,
+            "can_decide": True,
+            "show_unit": user.scope == Scope.ALL,
+            "accept_form": form if decision == "accept" and form.errors else AcceptForm(),
+            "decline_form": form if decision == "decline" and form.errors else DeclineForm(),
+            "visible_projects": {push.project_id}
+            if Project.objects.restrict(user, "view").filter(pk=push.project_id).exists()
+            else set(),
+        }
+        return render(request, "targeting/partials/inbox_row.html", context)
+    if form.errors:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        messages.success(
+            request, "已接收该线索" if decision == "accept" else "已退回该线索，线索项目已终止"
+        )
+    return redirect("targeting:inbox")
+
+
+@login_required
+@require_POST
+def push_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "accept")
+
+
+@login_required
+@require_POST
+def push_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "decline")
+
+
+@login_required
+@require_GET
+def profile_list(request: HttpRequest) -> HttpResponse:
+    """评分方案：各因素的权重，可按招商会战设置。"""
+    require_model_permission(request.user, "view", ScoringProfile)
+    return render(
+        request,
+        "targeting/profiles.html",
+        {
+            "profiles": ScoringProfile.objects.restrict(request.user, "view").select_related(
+                "campaign"
+            ),
+            "factors": FACTORS,
+            "can_add": has_model_permission(request.user, "add", ScoringProfile),
+            "can_change": has_model_permission(request.user, "change", ScoringProfile),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = request.user
+    profile = None
+    if pk is not None:
+        require_model_permission(user, "change", ScoringProfile)
+        profile = get_object_or_404(ScoringProfile.objects.restrict(user, "change"), pk=pk)
+    else:
+        require_model_permission(user, "add", ScoringProfile)
+    form = ProfileForm(request.POST or None, instance=profile or ScoringProfile())
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.profile_save(
+                actor=user,
+                profile=profile,
+                name=form.cleaned_data["name"],
+                weights=form.weights(),
+                recent_contact_months=form.cleaned_data["recent_contact_months"],
+                campaign=form.cleaned_data["campaign"],
+                is_default=form.cleaned_data["is_default"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, aliases={"weights": "__all__"})
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, f"已保存评分方案「{saved.name}」")
+            return redirect("targeting:profiles")
+    weight_fields = [form[f"w_{f.code}"] for f in FACTORS]
+    return render(
+        request,
+        "targeting/profile_form.html",
+        {"form": form, "profile": profile, "weight_fields": weight_fields},
+    )
