@@ -55,7 +55,7 @@ serve: setup
 
 test: setup system
 	mkdir -p var
-	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || (echo "missing migrations" && exit 1)
+	ZHAOSHANG_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || (echo "missing migrations: run manage.py makemigrations" && exit 1)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: deps
