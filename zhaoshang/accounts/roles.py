@@ -133,6 +133,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.DEPT_STAFF: [*_REFERENCE_VIEW, *_RANKING_VIEW],
     Role.AUDITOR: [
         *(f"{app}.view_*" for app in _BUSINESS),
+        # Auditors trace records, not people: contact phone numbers stay masked for them.
+        "!enterprises.view_contact_phone",
         "accounts.view_unit",
         "accounts.view_department",
         "accounts.view_user",

@@ -19,11 +19,16 @@ from .roles import ROLE_PERMISSIONS, Role
 
 
 def _expand(patterns: list[str], using: str) -> list[Permission]:
+    """Permissions matching any pattern (`app.view_*`) and none of the `!`-prefixed ones."""
+    include = [p for p in patterns if not p.startswith("!")]
+    exclude = [p[1:] for p in patterns if p.startswith("!")]
     perms = list(Permission.objects.using(using).select_related("content_type"))
     chosen = []
     for perm in perms:
         label = f"{perm.content_type.app_label}.{perm.codename}"
-        if any(fnmatch.fnmatchcase(label, p) for p in patterns):
+        if any(fnmatch.fnmatchcase(label, p) for p in include) and not any(
+            fnmatch.fnmatchcase(label, p) for p in exclude
+        ):
             chosen.append(perm)
     return chosen
 
