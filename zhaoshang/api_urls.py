@@ -5,6 +5,13 @@ from django.urls import path
 from zhaoshang.accounts.api import TokenView, UnitViewSet
 from zhaoshang.core.api import Router
 from zhaoshang.enterprises.api import EnterpriseViewSet, TargetEntryViewSet
+from zhaoshang.goals.api import (
+    IndicatorView,
+    RankingDrilldownView,
+    RankingListView,
+    RankingPreviewView,
+    RankingView,
+)
 from zhaoshang.industries.api import ChainNodeViewSet, IndustryViewSet
 from zhaoshang.projects.api import FundsViewSet, ProjectViewSet
 from zhaoshang.targeting.api import (
@@ -27,6 +34,17 @@ router.register("targeting/profiles", ScoringProfileViewSet, basename="scoring-p
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("indicators/", IndicatorView.as_view(), name="api-indicators"),
+    path("rankings/", RankingListView.as_view(), name="api-rankings"),
+    path("rankings/<str:quarter>/", RankingView.as_view(), name="api-ranking"),
+    path(
+        "rankings/<str:quarter>/drilldown/",
+        RankingDrilldownView.as_view(),
+        name="api-ranking-drilldown",
+    ),
+    path(
+        "rankings/<str:quarter>/preview/", RankingPreviewView.as_view(), name="api-ranking-preview"
+    ),
     path(
         "targeting/recommendations/",
         RecommendationsView.as_view(),

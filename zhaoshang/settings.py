@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zhaoshang.enterprises",
     "zhaoshang.activities",
     "zhaoshang.projects",
+    "zhaoshang.goals",
     "zhaoshang.targeting",
     "zhaoshang.demo",
 ]

@@ -10,22 +10,9 @@ from typing import Any
 
 from zhaoshang.activities.models import Campaign
 from zhaoshang.core import audit
-from zhaoshang.enterprises.models import Tag
 from zhaoshang.industries.models import Direction, Industry
 
-from .reference import CAMPAIGNS, INDUSTRIES, TAGS
-
-
-def tags_load(*, actor: Any) -> dict[str, Tag]:
-    tags: dict[str, Tag] = {}
-    for order, (code, name) in enumerate(TAGS, start=1):
-        tag, created = Tag.objects.get_or_create(
-            code=code, defaults={"name": name, "sort_order": order}
-        )
-        if created:
-            audit.record_create(actor=actor, obj=tag)
-        tags[code] = tag
-    return tags
+from .reference import CAMPAIGNS, INDUSTRIES
 
 
 def industries_load(*, actor: Any) -> tuple[dict[str, Industry], dict[str, Direction]]:

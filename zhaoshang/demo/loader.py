@@ -24,12 +24,16 @@ from zhaoshang.accounts.services import role_groups_sync
 from zhaoshang.core import context
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.enterprises.tags import tags_setup
+from zhaoshang.goals.demo_setup import publish_past_quarters, ranking_demo_setup
 from zhaoshang.projects.models import Evidence, FundsRecord, FundsStatus, Project, Stage
+from zhaoshang.targeting.placement.services import placement_run
+from zhaoshang.targeting.scoring import store as feature_store
 
-from .catalogue import campaigns_load, chains_load, industries_load, tags_load
+from .catalogue import campaigns_load, chains_load, industries_load
 from .clock import simulated_time
 from .planner import Planner
-from .reference import DEFAULT_SEED, HISTORY_START
+from .reference import DEFAULT_SEED, HISTORY_START, REFERENCE_DATE
 from .replay import Replayer
 from .users import users_load
 
@@ -119,7 +123,7 @@ def demo_load(options: DemoOptions, *, stdout: TextIO | None = None) -> DemoSumm
             users = users_load(password=options.password)
             clock.at(HISTORY_START, 8)
             city = users["city"]
-            tags = tags_load(actor=city)
+            tags = tags_setup(actor=city)
             industries, directions = industries_load(actor=city)
             chains_load(actor=city)
             campaigns = campaigns_load(actor=city)
@@ -136,6 +140,22 @@ def demo_load(options: DemoOptions, *, stdout: TextIO | None = None) -> DemoSumm
                 )
             say(f"按时间顺序回放 {len(project_scripts)} 个项目的 {len(replayer.events)} 个事件 …")
             replayer.run()
+            say("设定2024年目标，发布各季度竞赛榜 …")
+            schemes = ranking_demo_setup(actor=city)
+            for scheme in schemes.values():
+                publish_past_quarters(
+                    actor=city,
+                    scheme=scheme,
+                    close=True,
+                    until=REFERENCE_DATE,
+                    # The city closes and publishes ten days after each quarter ends.
+                    before_each=lambda q: clock.at(q.end_exclusive + dt.timedelta(days=9), 16),
+                )
+            say("自动识别企业所在产业链环节 …")
+            # The fast model only: the encoder refines placements as a background job.
+            placement_run(enterprises=Enterprise.objects.all(), semantic_mode="off")
+        say("生成精准招商特征库 …")
+        feature_store.rebuild()
     finally:
         context.reset(token)
     return summarize()

@@ -15,16 +15,6 @@ REFERENCE_DATE = dt.date(2024, 12, 20)
 HISTORY_START = dt.date(2023, 1, 3)
 DEFAULT_SEED = 2024
 
-TAGS: list[tuple[str, str]] = [
-    ("global500", "世界500强"),
-    ("china500", "中国企业500强"),
-    ("private500", "中国民营企业500强"),
-    ("listed", "上市公司"),
-    ("specialized", "专精特新"),
-    ("little_giant", "专精特新“小巨人”"),
-    ("chain_leader", "链主企业"),
-]
-
 
 @dataclass(frozen=True)
 class DirectionSpec:

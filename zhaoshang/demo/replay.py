@@ -19,7 +19,7 @@ from zhaoshang.accounts.models import Unit, User
 from zhaoshang.activities.models import Campaign
 from zhaoshang.enterprises.models import Enterprise, Tag
 from zhaoshang.enterprises.services import enterprise_create
-from zhaoshang.industries.models import Direction, Industry
+from zhaoshang.industries.models import ChainNode, Direction, Industry
 from zhaoshang.projects.models import (
     EvidenceKind,
     FundsRecord,
@@ -95,6 +95,7 @@ class Replayer:
         self, scripts: list[EnterpriseScript], tags: dict[str, Tag]
     ) -> list[Enterprise]:
         actor = self.users["city"]
+        nodes = _nodes_by_direction()
         created = []
         for index, script in enumerate(scripts):
             self.clock.at(HISTORY_START, 8 + index // 60 % 10, index % 60)
@@ -107,6 +108,7 @@ class Replayer:
                     country=script.country,
                     tags=[tags[c] for c in script.tags],
                     is_sample=script.is_sample,
+                    **_business(nodes.get(script.direction, []), seed=f"{script.name}-{index}"),
                 )
             )
         return created
@@ -344,3 +346,29 @@ class Replayer:
             milestone_complete(actor=actor, milestone=milestone, done_on=done_on)
 
         return complete
+
+
+def _nodes_by_direction() -> dict[str, list[ChainNode]]:
+    """The chain nodes of each direction, by direction code (empty before chains are loaded)."""
+    nodes: dict[str, list[ChainNode]] = {}
+    for node in ChainNode.objects.select_related("direction").order_by("id"):
+        nodes.setdefault(node.direction.code, []).append(node)
+    return nodes
+
+
+def _business(nodes: list[ChainNode], *, seed: str) -> dict[str, str]:
+    """A business scope and industry code from one or two links of the enterprise's chain.
+
+    Its own random stream (seeded by the enterprise) keeps the rest of the demo unchanged.
+    """
+    if not nodes:
+        return {}
+    rng = random.Random(seed)
+    chosen = rng.sample(nodes, k=min(len(nodes), rng.choice((1, 1, 2))))
+    words = [w for node in chosen for w in (node.keywords or [node.name])[:3]]
+    codes = [str(c) for node in chosen for c in (node.industry_codes or [])]
+    scope = (
+        f"{'、'.join(dict.fromkeys(words))}的研发、生产、销售；货物进出口；技术服务。"
+        "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+    )
+    return {"business_scope": scope, "industry_code": codes[0] if codes else ""}

@@ -18,7 +18,7 @@ from zhaoshang.accounts.models import User
 
 from .users import DEMO_USERNAMES
 
-WIPED_APPS = ("projects", "enterprises", "industries", "activities")
+WIPED_APPS = ("goals", "targeting", "projects", "enterprises", "industries", "activities")
 WIPED_MODELS = ("core.AuditEntry",)
 
 

@@ -31,6 +31,7 @@ from zhaoshang.accounts.services import role_groups_sync
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction
 from zhaoshang.enterprises.models import TOP500_TAGS, Enterprise
+from zhaoshang.enterprises.tags import tags_setup
 from zhaoshang.projects.models import (
     Evidence,
     EvidenceKind,
@@ -42,7 +43,7 @@ from zhaoshang.projects.models import (
 )
 
 from . import names
-from .catalogue import campaigns_load, industries_load, tags_load
+from .catalogue import campaigns_load, industries_load
 from .placeholders import pdf_bytes
 from .planner import (
     FINAL_STAGE_WEIGHTS,
@@ -266,7 +267,7 @@ class ScaleGenerator:
                 users_load(password=self.options.password)
             self.users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
             city = self.users["city"]
-            self.tags = tags_load(actor=city)
+            self.tags = tags_setup(actor=city)
             self.industries, self.directions = industries_load(actor=city)
             self.campaigns = list(campaigns_load(actor=city).values())
         self.units = {u.code: u for u in Unit.objects.all()}

@@ -213,7 +213,10 @@ class StageChange(models.Model):
         verbose_name = "阶段记录"
         verbose_name_plural = "阶段记录"
         ordering = ["project", "on", "id"]
-        indexes = [models.Index(fields=["to_stage", "on"], name="stagechange_to_on_idx")]
+        # Covering for "first entry into a stage within a period" (once-only indicators).
+        indexes = [
+            models.Index(fields=["to_stage", "on", "project"], name="stagechange_to_on_proj_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} → {self.get_to_stage_display()} ({self.on})"
@@ -288,9 +291,10 @@ class FundsRecord(models.Model):
             models.Index(fields=["project", "status"], name="funds_project_status_idx"),
             # The verification queue: submitted records, never one's own.
             models.Index(fields=["status", "submitted_by"], name="funds_status_submitter_idx"),
-            # Covering index for period totals (sums read no table rows).
+            # Covering index for period totals of verified funds (sums read no table rows);
+            # status first, or SQLite's planner prefers funds_status_period_idx.
             models.Index(
-                fields=["period", "status", "project", "amount_wan"], name="funds_period_cover_idx"
+                fields=["status", "period", "project", "amount_wan"], name="funds_status_cover_idx"
             ),
         ]
         constraints = [

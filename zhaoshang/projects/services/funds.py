@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
+from zhaoshang.goals.periods import closed_message, ensure_open
 
 from ..models import FundsRecord, FundsSource, FundsStatus, Project, Stage
 from ..stage_rules import FUNDS_EVIDENCE, FUNDS_STAGES, evidence_label
@@ -57,6 +58,8 @@ def _validate(
         errors["source"] = ["请选择资金来源"]
     if period > month_start(timezone.localdate()):
         errors["period"] = ["不能填报未来月份的到位资金"]
+    if closed := closed_message(period):  # a closed period's funds are frozen
+        errors.setdefault("period", []).append(closed)
     if project.stage not in FUNDS_STAGES:
         errors.setdefault("project", []).append(
             f"项目当前为“{Stage(project.stage).label}”阶段，签约后才能填报到位资金"
@@ -127,6 +130,7 @@ def _decide(*, actor: Any, record: FundsRecord) -> FundsRecord:
     require_perm(actor, "projects.verify_fundsrecord")
     require(actor, "view", record)
     record = FundsRecord.objects.select_for_update().get(pk=record.pk)
+    ensure_open(record.period, field="period")
     if record.status != FundsStatus.SUBMITTED:
         raise ValidationError({"status": [f"该记录已{record.get_status_display()}，不能重复处理"]})
     if record.submitted_by_id == actor.pk:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
+from zhaoshang.goals.periods import closed_message
 
 from ..models import Project, Stage, StageChange
 from ..stage_rules import STAGE_RULES, evidence_label, is_backward, later_stages, skipped_stages
@@ -42,6 +43,8 @@ def _check(
     today = timezone.localdate()
     if on > today:
         errors.setdefault("on", []).append("日期不能晚于今天")
+    if closed := closed_message(on):  # a closed period's stage log is frozen
+        errors.setdefault("on", []).append(closed)
     last = project.stage_changes.order_by("-on", "-id").first()
     if not backward and last is not None and on < last.on:
         errors.setdefault("on", []).append(f"日期不能早于上一阶段日期（{last.on:%Y-%m-%d}）")

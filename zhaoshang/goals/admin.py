@@ -1,0 +1,66 @@
+"""Django admin for goals and rankings: read-only. Changes go through the services (audited);
+a published snapshot and a scheme version can never be changed or deleted."""
+
+from django.contrib import admin
+
+from .models import Goal, PeriodClose, RankingScheme, RankingSnapshot, SchemeVersion
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Goal)
+class GoalAdmin(ReadOnlyAdmin):
+    list_display = ("year", "indicator", "unit", "target", "set_by", "updated_at")
+    list_filter = ("year", "indicator")
+    list_select_related = ("unit",)
+
+
+@admin.register(RankingScheme)
+class RankingSchemeAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "is_default", "created_at")
+
+
+@admin.register(SchemeVersion)
+class SchemeVersionAdmin(ReadOnlyAdmin):
+    list_display = ("scheme", "number", "config_hash", "created_by_name", "created_at")
+    list_select_related = ("scheme",)
+
+
+@admin.register(RankingSnapshot)
+class RankingSnapshotAdmin(ReadOnlyAdmin):
+    list_display = (
+        "quarter",
+        "scheme",
+        "scheme_version",
+        "sha256",
+        "published_by_name",
+        "published_at",
+    )
+    list_filter = ("scheme",)
+    list_select_related = ("scheme", "scheme_version")
+
+
+@admin.register(PeriodClose)
+class PeriodCloseAdmin(ReadOnlyAdmin):
+    list_display = (
+        "label",
+        "closed_at",
+        "closed_by_name",
+        "reopened_at",
+        "reopened_by_name",
+        "reason",
+    )
