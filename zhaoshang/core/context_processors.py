@@ -13,6 +13,7 @@ def navigation(request):
     from zhaoshang.goals.models import Goal, RankingSnapshot
     from zhaoshang.industries.models import ChainNode
     from zhaoshang.projects.models import FundsRecord, Project
+    from zhaoshang.targeting.models import LeadPush
 
     return {
         "nav": {
@@ -21,6 +22,7 @@ def navigation(request):
             "verify": user.has_perm("projects.verify_fundsrecord"),
             "enterprises": has_model_permission(user, "view", Enterprise),
             "chains": has_model_permission(user, "view", ChainNode),
+            "pushes": has_model_permission(user, "view", LeadPush),
             "audit": has_model_permission(user, "view", AuditEntry),
             "users": has_model_permission(user, "view", User),
             # 驾驶舱 (a unit's own dashboard for county users), 竞赛榜, the leader's view
