@@ -13,14 +13,21 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhaoshang.core import htmx
+from zhaoshang.core.htmx import (
+    apply_service_errors,
+    done,
+    is_partial,
+    require_model_permission,
+)
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.enterprises.models import Enterprise, TargetEntry
 from zhaoshang.projects.models import Project
@@ -45,51 +52,18 @@ PANEL_LIMIT = 50
 # --- shared helpers -------------------------------------------------------------------------
 
 
-def _require(user: Any, action: str, model: type[models.Model]) -> None:
-    if not has_model_permission(user, action, model):
-        raise PermissionDenied("您的角色没有此项操作权限")
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Each message of a service's ValidationError at the field it names (else at the top)."""
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            target = key if key in form.fields else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _is_partial(request: HttpRequest, target: str) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == target
-
-
 def _dialog(
     request: HttpRequest, template: str, context: dict[str, Any], *, title: str, back_url: str
 ) -> HttpResponse:
-    """A small form: the modal's content for htmx, a full page otherwise (works without JS)."""
-    htmx = getattr(request, "htmx", None)
-    in_modal = bool(htmx) and htmx.target == "modal-content"
-    context = {**context, "dialog_title": title, "back_url": back_url, "in_modal": in_modal}
-    if htmx and not htmx.history_restore_request:
-        response = render(request, template, context)
-    else:
-        response = render(
-            request, "industries/dialog_page.html", {**context, "dialog_template": template}
-        )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _done(request: HttpRequest, url: str) -> HttpResponse:
-    if getattr(request, "htmx", None):
-        response = HttpResponse(status=200)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    """A chain-editing dialog: the modal's content for htmx, a full page otherwise."""
+    return htmx.render_dialog(
+        request,
+        template,
+        context,
+        title=title,
+        back_url=back_url,
+        page_template="industries/dialog_page.html",
+    )
 
 
 def _map_url(direction_id: int, node_id: int | None = None) -> str:
@@ -204,7 +178,7 @@ def chart_payload(analysis: selectors.ChainAnalysis) -> dict[str, Any]:
 @require_GET
 def chain_list(request: HttpRequest) -> HttpResponse:
     """产业链图谱：按产业列出各细分方向的产业链及缺链情况。"""
-    _require(request.user, "view", ChainNode)
+    require_model_permission(request.user, "view", ChainNode)
     context = {
         "groups": selectors.chains_by_industry(user=request.user),
         "thresholds": selectors.thresholds_current(),
@@ -218,7 +192,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
     """一条产业链的图谱：上中下游三列，颜色为本地实力，形状和边框为缺链类型。"""
-    _require(request.user, "view", ChainNode)
+    require_model_permission(request.user, "view", ChainNode)
     direction = selectors.direction_get(user=request.user, pk=pk)
     analysis = selectors.gap_analysis(
         direction, projects=Project.objects.restrict(request.user, "view")
@@ -289,14 +263,14 @@ def _panel_context(
 @require_GET
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """环节详情：本地企业、目标企业、项目和招商推荐入口（图谱侧栏，或独立页面）。"""
-    _require(request.user, "view", ChainNode)
+    require_model_permission(request.user, "view", ChainNode)
     node = selectors.node_get(user=request.user, pk=pk)
     analysis = selectors.gap_analysis(
         node.direction, projects=Project.objects.restrict(request.user, "view")
     )
     gap = analysis.by_node_id()[node.pk]
     context = {"direction": node.direction, **_panel_context(request, gap, analysis)}
-    if _is_partial(request, "node-panel"):
+    if is_partial(request, "node-panel"):
         response = render(request, "industries/partials/node_panel.html", context)
     else:
         response = render(request, "industries/node_detail.html", context)
@@ -311,7 +285,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def node_create(request: HttpRequest, pk: int) -> HttpResponse:
     """新增产业链环节。"""
-    _require(request.user, "add", ChainNode)
+    require_model_permission(request.user, "add", ChainNode)
     direction = selectors.direction_get(user=request.user, pk=pk)
     back = _map_url(direction.pk)
     initial = {"stream": request.GET.get("stream") or Stream.MIDSTREAM, "sort_order": 0}
@@ -322,10 +296,10 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, direction=direction, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已新增环节“{node.name}”")
-            return _done(request, _map_url(direction.pk, node.pk))
+            return done(request, _map_url(direction.pk, node.pk))
     return _dialog(
         request,
         "industries/dialogs/node_form.html",
@@ -339,7 +313,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """修改产业链环节。"""
-    _require(request.user, "change", ChainNode)
+    require_model_permission(request.user, "change", ChainNode)
     node = selectors.node_get(user=request.user, pk=pk, action="change")
     back = _map_url(node.direction_id, node.pk)
     form = ChainNodeForm(request.POST or None, initial=ChainNodeForm.initial_for(node))
@@ -347,10 +321,10 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             node = services.chain_node_update(actor=request.user, node=node, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"环节“{node.name}”已保存")
-            return _done(request, back)
+            return done(request, back)
     return _dialog(
         request,
         "industries/dialogs/node_form.html",
@@ -364,7 +338,7 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """删除产业链环节（连同其上下游关系）。"""
-    _require(request.user, "delete", ChainNode)
+    require_model_permission(request.user, "delete", ChainNode)
     node = selectors.node_get(user=request.user, pk=pk, action="delete")
     direction = node.direction
     form = forms.Form(request.POST if request.method == "POST" else None)
@@ -372,10 +346,10 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.chain_node_delete(actor=request.user, node=node)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已删除环节“{node.name}”")
-            return _done(request, _map_url(direction.pk))
+            return done(request, _map_url(direction.pk))
     edge_count = ChainEdge.objects.filter(models.Q(source=node) | models.Q(target=node)).count()
     return _dialog(
         request,
@@ -390,7 +364,7 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edge_create(request: HttpRequest, pk: int) -> HttpResponse:
     """新增上下游关系（供给方 → 需求方）。"""
-    _require(request.user, "add", ChainEdge)
+    require_model_permission(request.user, "add", ChainEdge)
     direction = selectors.direction_get(user=request.user, pk=pk)
     initial = {}
     for name in ("source", "target"):
@@ -403,10 +377,10 @@ def edge_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             edge = services.chain_edge_add(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已新增关系“{edge.source.name} → {edge.target.name}”")
-            return _done(request, back)
+            return done(request, back)
     return _dialog(
         request,
         "industries/dialogs/edge_form.html",
@@ -420,7 +394,7 @@ def edge_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edge_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """删除上下游关系。"""
-    _require(request.user, "delete", ChainEdge)
+    require_model_permission(request.user, "delete", ChainEdge)
     edge = get_object_or_404(
         ChainEdge.objects.restrict(request.user, "delete").select_related(
             "source__direction__industry", "target"
@@ -434,7 +408,7 @@ def edge_delete(request: HttpRequest, pk: int) -> HttpResponse:
         label = f"{edge.source.name} → {edge.target.name}"
         services.chain_edge_remove(actor=request.user, edge=edge)
         messages.success(request, f"已删除关系“{label}”")
-        return _done(request, back)
+        return done(request, back)
     return _dialog(
         request,
         "industries/dialogs/edge_delete.html",
@@ -448,7 +422,7 @@ def edge_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def thresholds_edit(request: HttpRequest) -> HttpResponse:
     """修改缺链分析阈值（补链、强链、延链、建链的判定标准）。"""
-    _require(request.user, "change", GapThresholds)
+    require_model_permission(request.user, "change", GapThresholds)
     current = selectors.thresholds_current()
     back = request.GET.get("next") or request.POST.get("next") or reverse("industries:list")
     if not back.startswith("/") or back.startswith("//"):
@@ -459,10 +433,10 @@ def thresholds_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.gap_thresholds_update(actor=request.user, **values)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "缺链分析阈值已保存，图谱已按新阈值重新计算")
-            return _done(request, back)
+            return done(request, back)
     return _dialog(
         request,
         "industries/dialogs/thresholds.html",

@@ -5,64 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 
-from zhaoshang.core.permissions import has_model_permission
+from zhaoshang.core import htmx
+from zhaoshang.core.htmx import apply_service_errors, done
+from zhaoshang.core.htmx import require_model_permission as require_model
 
-
-def require_model(user: Any, action: str, model: type[models.Model], message: str = "") -> None:
-    """403 unless the user's role may perform `action` on this kind of record at all."""
-    if not has_model_permission(user, action, model):
-        raise PermissionDenied(message or "您的角色没有此项操作权限")
-
-
-def apply_service_errors(
-    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Each message of a service's ValidationError at the field it names (else non-field)."""
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            field = aliases.get(key, key)
-            target = field if field in form.fields else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+__all__ = ["apply_service_errors", "done", "render_dialog", "require_model"]
 
 
 def render_dialog(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    title: str,
-    back_url: str,
+    request: HttpRequest, template: str, context: dict[str, Any], *, title: str, back_url: str
 ) -> HttpResponse:
-    """A small form: the modal's content for htmx, a full page otherwise."""
-    htmx = getattr(request, "htmx", None)
-    in_modal = bool(htmx) and htmx.target == "modal-content"
-    context = {**context, "dialog_title": title, "back_url": back_url, "in_modal": in_modal}
-    if htmx and not htmx.history_restore_request:
-        response = render(request, template, context)
-    else:
-        response = render(
-            request, "enterprises/dialog_page.html", {**context, "dialog_template": template}
-        )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def done(request: HttpRequest, url: str) -> HttpResponse:
-    """After a successful write: reload the page behind the dialog, or redirect."""
-    if getattr(request, "htmx", None):
-        response = HttpResponse(status=200)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    """An enterprise-library dialog: the modal's content for htmx, a full page otherwise."""
+    return htmx.render_dialog(
+        request,
+        template,
+        context,
+        title=title,
+        back_url=back_url,
+        page_template="enterprises/dialog_page.html",
+    )
