@@ -17,6 +17,13 @@ from zhaoshang.accounts.roles import Role
 PASSWORD = "test-pass-123"
 
 
+def pytest_configure(config):
+    """WhiteNoise warns on every request handler when STATIC_ROOT does not exist yet."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
