@@ -52,8 +52,10 @@ migrate: setup
 
 demo: setup system migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop); background jobs run beside it"
+	DEBUG=1 $(BIN)/python manage.py run_huey --quiet & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 serve: setup
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
