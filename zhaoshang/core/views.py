@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -18,7 +19,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -26,9 +26,11 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from zhaoshang.accounts.models import Unit
 from zhaoshang.accounts.roles import Role
 from zhaoshang.projects.models import FundsRecord, FundsStatus, Stage
 from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
+from zhaoshang.projects.services.funds_totals import funds_sums
 
 from . import audit
 from .filters import AuditEntryFilter
@@ -86,25 +88,28 @@ def _key_projects(user: Any) -> list[Any]:
 
 
 def _funds_by_unit(user: Any, year: int) -> list[dict[str, Any]]:
-    """Verified and pending funds of the year per unit, within the user's scope."""
-    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    rows = (
-        restrict(FundsRecord.objects.all(), user, "view")
-        .filter(period__gte=start, period__lt=end)
-        .values("project__unit__name", "project__unit__sort_order")
-        .annotate(
-            verified=Sum("amount_wan", filter=Q(status=FundsStatus.VERIFIED)),
-            pending=Sum("amount_wan", filter=Q(status=FundsStatus.SUBMITTED)),
-        )
-        .order_by("project__unit__sort_order")
+    """Verified and pending funds of the year per unit, within the user's scope.
+
+    From the monthly totals table; a unit with records of the year appears even when they
+    were all rejected (as a GROUP BY over the records would show it)."""
+    rows = funds_sums(
+        user,
+        start=dt.date(year, 1, 1),
+        end=dt.date(year + 1, 1, 1),
+        statuses=list(FundsStatus.values),
     )
+    sums: dict[int, dict[str, Decimal]] = {}
+    for unit_id, _period, status, total in rows:
+        unit_sums = sums.setdefault(unit_id, defaultdict(Decimal))
+        unit_sums[status] += total
+    units = Unit.objects.filter(pk__in=sums).order_by("sort_order", "name")
     return [
         {
-            "unit": r["project__unit__name"],
-            "verified": r["verified"] or Decimal("0"),
-            "pending": r["pending"] or Decimal("0"),
+            "unit": unit.name,
+            "verified": sums[unit.pk][FundsStatus.VERIFIED],
+            "pending": sums[unit.pk][FundsStatus.SUBMITTED],
         }
-        for r in rows
+        for unit in units
     ]
 
 

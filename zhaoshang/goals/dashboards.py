@@ -35,6 +35,7 @@ from zhaoshang.accounts.models import Unit, UnitKind
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.models import FundsRecord, FundsStatus, Milestone, Project, Stage
+from zhaoshang.projects.services.funds_totals import funds_sums
 
 from . import selectors
 from .indicators import INDICATOR_LIST, INDICATORS
@@ -627,17 +628,18 @@ def unit_for(*, user: Any, code: str) -> Unit | None:
     return None
 
 
-def _funds_by_month(funds: QuerySet, year: int) -> dict[str, Any]:
-    rows = (
-        funds.filter(
-            status=FundsStatus.VERIFIED,
-            period__gte=dt.date(year - 1, 1, 1),
-            period__lt=dt.date(year + 1, 1, 1),
+def _funds_by_month(user: Any, unit: Unit, year: int) -> dict[str, Any]:
+    """The unit's verified funds by month, this year and last (from the monthly totals)."""
+    rows = [
+        (period, total)
+        for unit_id, period, _status, total in funds_sums(
+            user,
+            start=dt.date(year - 1, 1, 1),
+            end=dt.date(year + 1, 1, 1),
+            statuses=[FundsStatus.VERIFIED],
         )
-        .order_by()
-        .values_list("period")
-        .annotate(total=Sum("amount_wan"))
-    )
+        if unit_id == unit.pk
+    ]
     months: dict[int, dict[int, Decimal]] = {
         year - 1: defaultdict(Decimal),
         year: defaultdict(Decimal),
@@ -709,8 +711,7 @@ def unit_page(*, user: Any, unit: Unit, year: int, on: dt.date | None = None) ->
     on = on or timezone.localdate()
     base = selectors.unit_dashboard(user=user, unit_code=unit.code, year=year)
     projects = Project.objects.restrict(user, "view").filter(unit=unit)
-    funds = FundsRecord.objects.restrict(user, "view").filter(project__unit=unit)
-    funds_by_month = _funds_by_month(funds, year)
+    funds_by_month = _funds_by_month(user, unit, year)
     pipeline = _pipeline(projects)
     behind, behind_count = behind_schedule(projects, on)
     ranking_row, ranking = None, None

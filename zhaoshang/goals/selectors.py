@@ -52,6 +52,7 @@ from zhaoshang.projects.models import (
     Project,
     Stage,
 )
+from zhaoshang.projects.services.funds_totals import funds_sums
 
 from .indicators import (
     INDICATOR_LIST,
@@ -668,32 +669,23 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
     _require_goals(user)
     on = on or timezone.localdate()
     projects = Project.objects.restrict(user, "view")
-    funds = FundsRecord.objects.restrict(user, "view").filter(status=FundsStatus.VERIFIED)
     this_start, next_start = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     last_start = dt.date(year - 1, 1, 1)
 
-    # 1. verified funds by month, this year and last (no join for the city: index only)
+    # 1. verified funds by month, this year and last, and (1b) this year's to `on` by unit:
+    # the map and the funds_verified gauge itself. Read from the monthly totals table (a cache
+    # of the records' sums kept by the funds services), never from a million records.
     by_month: dict[int, dict[int, Decimal]] = {
         year - 1: defaultdict(Decimal),
         year: defaultdict(Decimal),
     }
     ytd_end = min(on, next_start - dt.timedelta(days=1))
-    month_rows = (
-        funds.filter(period__gte=last_start, period__lt=next_start)
-        .order_by()
-        .values_list("period")
-        .annotate(total=Sum("amount_wan"))
-    )
-    for period, total in month_rows:
+    funds_by_unit: dict[int, Decimal] = defaultdict(Decimal)
+    month_rows = funds_sums(user, start=last_start, end=next_start, statuses=[FundsStatus.VERIFIED])
+    for unit_id, period, _status, total in month_rows:
         by_month[period.year][period.month] += total
-    # 1b. this year's verified funds by unit: the map, and the funds_verified gauge itself
-    funds_by_unit: dict[int, Decimal] = {
-        unit_id: total
-        for unit_id, total in funds.filter(period__gte=this_start, period__lte=ytd_end)
-        .order_by()
-        .values_list("project__unit_id")
-        .annotate(total=Sum("amount_wan"))
-    }
+        if this_start <= period <= ytd_end:
+            funds_by_unit[unit_id] += total
     known = {}
     if on >= this_start:
         indicator = INDICATORS["funds_verified"]

@@ -314,6 +314,45 @@ class FundsRecord(models.Model):
         return f"{self.period:%Y-%m}"
 
 
+class FundsMonthlyTotal(models.Model):
+    """A cache of FundsRecord sums per unit, month and status (never typed, never edited).
+
+    Maintained by the funds services (submit, verify, reject) and by `project_update` when a
+    project moves to another unit, in the same transaction as the records it sums; bulk loads
+    that bypass the services call `services.funds_totals.funds_totals_rebuild()`. Re-checkable
+    at any time against the records: `manage.py check_funds_totals [--fix]`.
+    """
+
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.DateField("所属月份")  # always the first day of the month
+    status = models.CharField("状态", max_length=10, choices=FundsStatus.choices)
+    amount_wan = models.DecimalField("金额合计（万元）", max_digits=16, decimal_places=2, default=0)
+    record_count = models.PositiveIntegerField("记录数", default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths: dict = {"unit": "unit"}
+
+    class Meta:
+        verbose_name = "到位资金月度合计"
+        verbose_name_plural = "到位资金月度合计"
+        ordering = ["period", "unit", "status"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "status"], name="funds_total_unit_period_status"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "period", "unit", "amount_wan"], name="funds_total_cover_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period:%Y-%m} {self.status} {self.amount_wan}万元"
+
+
 class EvidenceKind(models.TextChoices):
     CONTRACT = "contract", "投资合同"
     CONSTRUCTION_PERMIT = "construction_permit", "施工许可证"

@@ -20,6 +20,7 @@ from ..models import FundsRecord, FundsSource, FundsStatus, Project, Stage
 from ..stage_rules import FUNDS_EVIDENCE, FUNDS_STAGES, evidence_label
 from .evidence import EvidenceFile, check_files, store
 from .files import discard_on_failure
+from .funds_totals import totals_add, totals_move_status
 
 CENT = Decimal("0.01")
 
@@ -120,6 +121,13 @@ def funds_submit(
                 record.save()
         except IntegrityError as exc:  # a concurrent entry for the same month
             raise ValidationError({"period": ["该月份已有到位资金记录"]}) from exc
+        totals_add(
+            unit_id=project.unit_id,
+            period=record.period,
+            status=record.status,
+            amount=record.amount_wan,
+            count=1,
+        )
         with discard_on_failure() as saved:
             saved += store(project=project, files=evidence, actor=actor, funds_record=record)
             audit.record_create(actor=actor, obj=record, note=record.override_reason)
@@ -129,7 +137,7 @@ def funds_submit(
 def _decide(*, actor: Any, record: FundsRecord) -> FundsRecord:
     require_perm(actor, "projects.verify_fundsrecord")
     require(actor, "view", record)
-    record = FundsRecord.objects.select_for_update().get(pk=record.pk)
+    record = FundsRecord.objects.select_for_update().select_related("project").get(pk=record.pk)
     ensure_open(record.period, field="period")
     if record.status != FundsStatus.SUBMITTED:
         raise ValidationError({"status": [f"该记录已{record.get_status_display()}，不能重复处理"]})
@@ -147,6 +155,12 @@ def funds_verify(*, actor: Any, record: FundsRecord, note: str = "") -> FundsRec
         record.verified_by = actor
         record.verified_at = timezone.now()
         record.save(update_fields=["status", "verified_by", "verified_at"])
+        totals_move_status(
+            record=record,
+            unit_id=record.project.unit_id,
+            old=FundsStatus.SUBMITTED,
+            new=FundsStatus.VERIFIED,
+        )
         audit.record(
             actor=actor,
             action=AuditAction.VERIFY,
@@ -170,6 +184,12 @@ def funds_reject(*, actor: Any, record: FundsRecord, reason: str) -> FundsRecord
         record.verified_at = timezone.now()
         record.reject_reason = reason.strip()[:300]
         record.save(update_fields=["status", "verified_by", "verified_at", "reject_reason"])
+        totals_move_status(
+            record=record,
+            unit_id=record.project.unit_id,
+            old=FundsStatus.SUBMITTED,
+            new=FundsStatus.REJECTED,
+        )
         audit.record(
             actor=actor,
             action=AuditAction.REJECT,
