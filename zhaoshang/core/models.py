@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     TOKEN = "token", "签发API令牌"
     EXPORT = "export", "导出"
     REVEAL = "reveal", "查看敏感信息"
+    IMPORT = "import", "批量导入"
 
 
 class AuditEntry(models.Model):

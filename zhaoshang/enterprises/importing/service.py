@@ -572,7 +572,7 @@ def _write(*, job: ImportJob, actor: Any, stage: Stage, report: ImportReport) ->
             )
         audit.record(
             actor=actor,
-            action=AuditAction.CREATE,
+            action=AuditAction.IMPORT,
             obj=job,
             after=summary,
             note=(

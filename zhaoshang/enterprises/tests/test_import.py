@@ -431,7 +431,7 @@ def test_a_small_import_writes_one_entry_per_enterprise_and_a_summary(city):
     assert [e.action for e in entries] == [
         AuditAction.CREATE,
         AuditAction.UPDATE,
-        AuditAction.CREATE,
+        AuditAction.IMPORT,
     ]
     assert entries[0].object_repr == "甲" and entries[1].before["name"] == "已有"
     assert entries[1].after["name"] == "乙"
@@ -454,7 +454,7 @@ def test_a_large_import_writes_one_summary_entry_and_keeps_the_before_images(cit
     job, report = run(city, csv_file(rows))
     assert report.audit == "bulk" and (report.created, report.updated) == (4, 1)
     [summary] = AuditEntry.objects.filter(id__gt=since)
-    assert summary.action == AuditAction.CREATE and summary.object_id == str(job.pk)
+    assert summary.action == AuditAction.IMPORT and summary.object_id == str(job.pk)
     assert (
         summary.note == f"企业导入：新增 4 家，更新 1 家（任务 #{job.pk}，文件 企业.csv，共 5 行）"
     )
