@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from report import render  # bench/ is on sys.path: these files run as scripts
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "zhaoshang_bench_import"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -194,20 +196,7 @@ def table(rows: list[dict[str, Any]], where: str) -> str:
         for r in rows
     ]
 
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-    widths = [max(width(row[i]) for row in cells) for i in range(len(header))]
-    lines = [f"== enterprise import: {where}"]
-    for n, row in enumerate(cells):
-        parts = []
-        for i, cell in enumerate(row):
-            pad = " " * (widths[i] - width(cell))
-            parts.append(cell + pad if i == 0 else pad + cell)
-        lines.append("  ".join(parts))
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return render(f"enterprise import: {where}", cells)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from report import render  # bench/ is on sys.path: these files run as scripts
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "zhaoshang_bench"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -138,20 +140,7 @@ def table(db: str, where: str, results: list[dict[str, Any]]) -> str:
             )
         )
 
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-    widths = [max(width(row[i]) for row in rows) for i in range(len(header))]
-    lines = [f"== {db}: {where}"]
-    for n, row in enumerate(rows):
-        cells = []
-        for i, cell in enumerate(row):
-            pad = " " * (widths[i] - width(cell))
-            cells.append(cell + pad if i == 0 else pad + cell)
-        lines.append("  ".join(cells))
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return render(f"{db}: {where}", rows)
 
 
 def main() -> None:

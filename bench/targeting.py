@@ -44,6 +44,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from report import render  # bench/ is on sys.path: these files run as scripts
+
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "@@TARGETING@@"
 GOAL_MS = 300.0
@@ -396,20 +398,7 @@ def table(rows: list[dict[str, Any]], where: str) -> str:
         for r in rows
     ]  # fmt: skip
 
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-    widths = [max(width(row[i]) for row in cells) for i in range(len(header))]
-    lines = [f"== targeting: {where}"]
-    for n, row in enumerate(cells):
-        parts = []
-        for i, cell in enumerate(row):
-            pad = " " * (widths[i] - width(cell))
-            parts.append(cell + pad if i == 0 else pad + cell)
-        lines.append("  ".join(parts))
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return render(f"targeting: {where}", cells)
 
 
 def main(argv: list[str] | None = None) -> int:
