@@ -1,6 +1,6 @@
 """What the dashboard and ranking pages show, assembled from goals/selectors (reads only).
 
-Every number comes from a selector of goals/selectors.py (``cockpit_data``, ``goal_progress``,
+Every number comes from a selector of goals/selectors/ (``cockpit_data``, ``goal_progress``,
 ``unit_dashboard``, ``indicator_by_unit``, ``ranking_published`` / ``ranking_preview`` …) or from
 a queryset that starts with ``.restrict(user, "view")``. This module only shapes them for the
 pages: every chart gets its table (``Table``: the same rows the page shows under the chart and
