@@ -196,6 +196,13 @@ class PushInputSerializer(serializers.Serializer):
         queryset=RecommendationRun.objects.all(), required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only runs the user may see: another unit's run is an unknown id, like any 404.
+            self.fields["run"].queryset = RecommendationRun.objects.restrict(request.user, "view")
+
 
 class PushResultSerializer(serializers.Serializer):
     project = serializers.IntegerField(
@@ -217,22 +224,16 @@ class PushView(APIView):
         responses={201: PushResultSerializer, 400: _E400, 403: _E403},
     )
     def post(self, request, *args, **kwargs):
-        data = PushInputSerializer(data=request.data)
+        data = PushInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        run = values.get("run")
-        if (
-            run is not None
-            and not RecommendationRun.objects.restrict(request.user).filter(pk=run.pk).exists()
-        ):
-            run = None  # another unit's run: push without it (its explanation is recomputed)
         with service_errors():
             push = services.push_lead(
                 actor=request.user,
                 enterprise=values["enterprise"],
                 unit=values["unit"],
                 node=values.get("node"),
-                run=run,
+                run=values.get("run"),
             )
         return Response(
             {"project": push.project_id, "push": push.pk, "status": push.status},

@@ -184,3 +184,17 @@ def test_the_api_shape(chain, users):
     assert item["pipeline"] is None
     bad = client_for(users["city"]).get("/api/targeting/recommendations/", {"unit": "371503"})
     assert bad.status_code == 400 and "node" in bad.json()
+
+
+def test_push_citing_another_units_run_is_refused_as_unknown(chain, org, users):
+    other_run = services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil)
+    own_run = services.recommend(actor=users["linqing"], unit=org["linqing"], node=chain.foil)
+    api = client_for(users["linqing"])
+    body = {"node": chain.foil.pk, "unit": "371581", "enterprise": chain.e3.pk}
+    refused = api.post("/api/targeting/push/", {**body, "run": other_run.pk}, format="json")
+    assert refused.status_code == 400
+    assert set(refused.json()) == {"run"}
+    assert not Project.objects.filter(investors=chain.e3).exists()
+    accepted = api.post("/api/targeting/push/", {**body, "run": own_run.pk}, format="json")
+    assert accepted.status_code == 201
+    assert LeadPush.objects.get(pk=accepted.json()["push"]).run_id == own_run.pk
