@@ -110,6 +110,11 @@ class EnterpriseScript:
     uscc: str = ""
     tags: tuple[str, ...] = ()
     is_sample: bool = True
+    # A known enterprise's registry scope, code and the chain nodes a person confirms it on
+    # ((direction code, node name)); a sample enterprise's scope is drawn from its direction.
+    business_scope: str = ""
+    industry_code: str = ""
+    nodes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -205,14 +210,15 @@ class Planner:
             EnterpriseScript(
                 name=known.name,
                 industry=known.industry,
-                direction=next(i for i in INDUSTRIES if i.code == known.industry)
-                .directions[0]
-                .code,
+                direction=known.direction,
                 brand=known.brand,
                 region="known",
                 division_code=known.division_code,
                 tags=known.tags,
                 is_sample=False,
+                business_scope=known.business_scope,
+                industry_code=known.industry_code,
+                nodes=known.nodes,
             )
             for known in KNOWN_ENTERPRISES
         ]

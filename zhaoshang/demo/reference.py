@@ -205,24 +205,100 @@ FOREIGN_ORIGINS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class KnownEnterprise:
-    """An enterprise named in public sources. No 统一社会信用代码 is invented for it."""
+    """An enterprise named in public sources. No 统一社会信用代码 is invented for it.
+
+    `nodes` are the links of the demo chains (`industries.catalogue`) it is publicly known for,
+    as (direction code, node name): the demo confirms it there by hand, as the city's staff
+    would, instead of leaving it to automatic placement. `business_scope` reads like a registry
+    entry but stays generic to that known business (no figures, no invented specifics), and
+    `industry_code` is its GB/T 4754-2017 class, group or division.
+    """
 
     name: str
     brand: str
     division_code: str
     industry: str
     tags: tuple[str, ...] = ()
+    nodes: tuple[tuple[str, str], ...] = ()
+    business_scope: str = ""
+    industry_code: str = ""
 
+    @property
+    def direction(self) -> str:
+        """The direction of its first node (its main business)."""
+        return self.nodes[0][0]
+
+
+_APPROVAL = "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
 
 KNOWN_ENTERPRISES: tuple[KnownEnterprise, ...] = (
-    KnownEnterprise("信发集团有限公司", "信发", "371503", "nonferrous", ("china500", "private500")),
-    KnownEnterprise("阳谷祥光铜业有限公司", "祥光", "371521", "nonferrous"),
-    KnownEnterprise("中通客车股份有限公司", "中通", "371502", "auto", ("listed",)),
-    KnownEnterprise("东阿阿胶股份有限公司", "东阿", "371524", "bio", ("listed",)),
-    KnownEnterprise("鲁西化工集团股份有限公司", "鲁西", "371502", "chem", ("listed",)),
-    KnownEnterprise("哈尔滨轴承集团有限公司", "哈轴", "230100", "bearing"),
-    KnownEnterprise("四川猛犸半导体科技有限公司", "猛犸", "510100", "energy"),
-)
+    KnownEnterprise(
+        "信发集团有限公司", "信发", "371503", "nonferrous", ("china500", "private500"),
+        nodes=(
+            ("nonferrous-al", "电解铝"),
+            ("nonferrous-al", "氧化铝"),
+            ("nonferrous-al", "预焙阳极及炭素"),
+            ("nonferrous-al", "铝合金锭及铝棒"),
+        ),
+        business_scope="氧化铝、电解铝（原铝、铝液、重熔用铝锭）的生产、销售；铝合金锭、"
+        "铝棒及铝制品的生产、销售；预焙阳极、炭素制品的生产、销售；热力生产和供应；"
+        "发电业务；货物进出口；技术进出口。" + _APPROVAL,
+        industry_code="3216",
+    ),
+    KnownEnterprise(
+        "阳谷祥光铜业有限公司", "祥光", "371521", "nonferrous",
+        nodes=(("nonferrous-cu", "电解铜"),),
+        business_scope="铜冶炼；阴极铜的生产、销售；金、银等贵金属及冶炼副产品的综合回收、"
+        "生产、销售；硫酸的生产、销售；货物进出口；技术进出口。" + _APPROVAL,
+        industry_code="3211",
+    ),
+    KnownEnterprise(
+        "中通客车股份有限公司", "中通", "371502", "auto", ("listed",),
+        nodes=(("auto-nev", "整车制造"),),
+        business_scope="客车、新能源客车及汽车零部件的研发、生产、销售；货物进出口；"
+        "技术进出口。" + _APPROVAL,
+        industry_code="361",
+    ),
+    KnownEnterprise(
+        "东阿阿胶股份有限公司", "东阿", "371524", "bio", ("listed",),
+        nodes=(("bio-tcm", "阿胶及胶类产品"), ("bio-tcm", "中成药及配方颗粒")),
+        business_scope="阿胶及阿胶系列产品、中成药、中药制剂的研发、生产、销售；保健食品、"
+        "食品的生产、销售；中药材收购；货物进出口；技术进出口。" + _APPROVAL,
+        industry_code="2740",
+    ),
+    KnownEnterprise(
+        "鲁西化工集团股份有限公司", "鲁西", "371502", "chem", ("listed",),
+        nodes=(
+            ("chem-newmat", "聚碳酸酯"),
+            ("chem-newmat", "己内酰胺及己二胺"),
+            ("chem-newmat", "尼龙（聚酰胺）"),
+            ("chem-newmat", "氯碱"),
+            ("chem-newmat", "氟硅材料"),
+        ),
+        business_scope="聚碳酸酯、己内酰胺、尼龙6切片、有机硅的生产、销售；烧碱、液氯等"
+        "危险化学品的生产、销售；化肥的生产、销售；化工技术研发、技术服务；货物进出口；"
+        "技术进出口。" + _APPROVAL,
+        industry_code="26",
+    ),
+    KnownEnterprise(
+        "哈尔滨轴承集团有限公司", "哈轴", "230100", "bearing",
+        nodes=(
+            ("bearing-high", "轴承装配与检测"),
+            ("bearing-high", "轨道交通轴承"),
+            ("bearing-high", "机床与机器人精密轴承"),
+        ),
+        business_scope="滚动轴承、轴承零部件的研发、制造、销售；轴承检测及技术服务；"
+        "货物进出口；技术进出口。" + _APPROVAL,
+        industry_code="3451",
+    ),
+    KnownEnterprise(
+        "四川猛犸半导体科技有限公司", "猛犸", "510100", "energy",
+        nodes=(("energy-pv", "光伏玻璃"),),
+        business_scope="透明光伏发电玻璃、光伏建筑一体化产品的研发、生产、销售；"
+        "太阳能发电技术服务；半导体材料的技术开发、技术服务；货物进出口。" + _APPROVAL,
+        industry_code="3042",
+    ),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

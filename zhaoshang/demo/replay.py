@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.activities.models import Campaign
-from zhaoshang.enterprises.models import Enterprise, Tag
-from zhaoshang.enterprises.services import enterprise_create
+from zhaoshang.enterprises.models import Enterprise, PlacementStatus, Tag
+from zhaoshang.enterprises.services import enterprise_create, placement_decide
 from zhaoshang.industries.models import ChainNode, Direction, Industry
 from zhaoshang.projects.models import (
     EvidenceKind,
@@ -54,6 +54,7 @@ from .planner import (
 from .reference import HISTORY_START, MILESTONES, PROGRESS_NOTES, REFERENCE_DATE
 
 Event = tuple[tuple[dt.date, int, int, int], Callable[[], None]]
+KNOWN_PLACEMENT_NOTE = "示例数据：按公开资料确认企业所在产业链环节"
 
 
 class Replayer:
@@ -99,6 +100,13 @@ class Replayer:
         created = []
         for index, script in enumerate(scripts):
             self.clock.at(HISTORY_START, 8 + index // 60 % 10, index % 60)
+            if script.business_scope:  # a known enterprise, in its registry's wording
+                details = {
+                    "business_scope": script.business_scope,
+                    "industry_code": script.industry_code,
+                }
+            else:
+                details = _business(nodes.get(script.direction, []), seed=f"{script.name}-{index}")
             created.append(
                 enterprise_create(
                     actor=actor,
@@ -108,10 +116,46 @@ class Replayer:
                     country=script.country,
                     tags=[tags[c] for c in script.tags],
                     is_sample=script.is_sample,
-                    **_business(nodes.get(script.direction, []), seed=f"{script.name}-{index}"),
+                    **details,
                 )
             )
+        self._schedule_known_placements(scripts, created, nodes)
         return created
+
+    def _schedule_known_placements(
+        self,
+        scripts: list[EnterpriseScript],
+        enterprises: list[Enterprise],
+        nodes_by_direction: dict[str, list[ChainNode]],
+    ) -> None:
+        """The city confirms the known enterprises on their chain nodes, that first evening.
+
+        Each becomes a manual, confirmed placement through `placement_decide` (audited), which
+        automatic placement never overrides, as when the city's staff set up the chain map.
+        """
+        nodes = {
+            (code, node.name): node for code, chain in nodes_by_direction.items() for node in chain
+        }
+        actor = self.users["city"]
+        for script, enterprise in zip(scripts, enterprises, strict=True):
+            # Only nodes of the chains loaded (a city without a chain catalogue has none).
+            chosen = [nodes[key] for key in script.nodes if key in nodes]
+            if not chosen:
+                continue
+
+            def confirm(
+                enterprise: Enterprise = enterprise, chosen: list[ChainNode] = chosen
+            ) -> None:
+                for node in chosen:
+                    placement_decide(
+                        actor=actor,
+                        enterprise=enterprise,
+                        node=node,
+                        status=PlacementStatus.CONFIRMED,
+                        note=KNOWN_PLACEMENT_NOTE,
+                    )
+
+            self.add(HISTORY_START, 18, 0, confirm)
 
     # projects ------------------------------------------------------------------------------
 

@@ -17,11 +17,18 @@ from zhaoshang.accounts.models import User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.demo.loader import summarize
-from zhaoshang.demo.reference import HISTORY_START, PRESS_PROJECTS, REFERENCE_DATE
+from zhaoshang.demo.reference import (
+    HISTORY_START,
+    KNOWN_ENTERPRISES,
+    PRESS_PROJECTS,
+    REFERENCE_DATE,
+)
+from zhaoshang.demo.replay import KNOWN_PLACEMENT_NOTE
 from zhaoshang.demo.users import DEMO_USERS
-from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.enterprises.models import Enterprise, Placement, PlacementSource, PlacementStatus
 from zhaoshang.geo import divisions
-from zhaoshang.industries.models import Direction, Industry
+from zhaoshang.industries.models import ChainNode, Direction, GapKind, Industry
+from zhaoshang.industries.selectors import gap_analysis, node_local_enterprises
 from zhaoshang.projects.models import (
     STAGE_ORDER,
     FundsRecord,
@@ -58,6 +65,11 @@ def fingerprint() -> tuple[list[str], dict]:
         "rejected": summary.funds_rejected,
         "investment": Project.objects.aggregate(t=Sum("total_investment_wan"))["t"],
         "enterprises": sorted(Enterprise.objects.values_list("name", "uscc")),
+        "placements": sorted(
+            Placement.objects.values_list(
+                "enterprise__name", "node__name", "source", "status", "confidence"
+            )
+        ),
         "audit": summary.audit_entries,
     }
     return names, totals
@@ -103,6 +115,50 @@ def test_enterprises_have_valid_codes(demo):
             assert enterprise.is_local == enterprise.division_code.startswith("3715")
         if not enterprise.is_sample:
             assert enterprise.uscc is None  # no code is invented for a real company
+
+
+def test_known_enterprises_are_confirmed_on_their_chain_nodes(demo):
+    city = User.objects.get(username="city")
+    for known in KNOWN_ENTERPRISES:
+        enterprise = Enterprise.objects.get(name=known.name)
+        assert enterprise.business_scope == known.business_scope
+        assert enterprise.industry_code == known.industry_code
+        manual = Placement.objects.filter(enterprise=enterprise, source=PlacementSource.MANUAL)
+        assert sorted(
+            manual.values_list("node__direction__code", "node__name", "status", "decided_by")
+        ) == sorted((d, n, PlacementStatus.CONFIRMED, city.pk) for d, n in known.nodes)
+        assert {p.decided_at.date() for p in manual} == {HISTORY_START}
+    # Each confirmation went through the placement service, so each has its audit entry.
+    confirmed = sum(len(k.nodes) for k in KNOWN_ENTERPRISES)
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Placement), note=KNOWN_PLACEMENT_NOTE
+    )
+    assert entries.count() == confirmed
+    assert set(entries.values_list("action", "username")) == {(AuditAction.CREATE, "city")}
+
+
+def test_xinfa_makes_electrolytic_aluminium_a_present_link(demo):
+    xinfa = Enterprise.objects.get(name="信发集团有限公司")
+    assert xinfa.is_local and not xinfa.is_sample
+    aluminium = Direction.objects.get(code="nonferrous-al")
+    node = ChainNode.objects.get(direction=aluminium, name="电解铝")
+    placement = Placement.objects.get(enterprise=xinfa, node=node)
+    assert (placement.source, placement.status) == (
+        PlacementSource.MANUAL,
+        PlacementStatus.CONFIRMED,
+    )
+    assert xinfa in node_local_enterprises(node)
+    gaps = {g.node.name: g for g in gap_analysis(aluminium).nodes}
+    # Present, with 信发 alone and no output on record: a link to strengthen, never 补链.
+    assert gaps["电解铝"].gap == GapKind.STRENGTHEN
+    assert gaps["电解铝"].local_enterprises == 1
+    for name in ("氧化铝", "预焙阳极及炭素", "铝合金锭及铝棒"):
+        assert gaps[name].gap == GapKind.STRENGTHEN, name
+    # 祥光 is a copper smelter: on 电解铜, and nowhere in the aluminium chain.
+    xiangguang = Enterprise.objects.get(name="阳谷祥光铜业有限公司")
+    copper = gap_analysis(Direction.objects.get(code="nonferrous-cu"))
+    assert {g.node.name: g.gap for g in copper.nodes}["电解铜"] == GapKind.STRENGTHEN
+    assert not Placement.objects.filter(enterprise=xiangguang, node__direction=aluminium).exists()
 
 
 def test_stages_match_the_stage_log(demo):

@@ -17,7 +17,9 @@ from zhaoshang.demo.reference import (
     UNIT_INDUSTRY_WEIGHTS,
     UNIT_PROJECT_WEIGHTS,
 )
+from zhaoshang.enterprises.importing.parsing import parse_industry_code
 from zhaoshang.geo import divisions
+from zhaoshang.industries.catalogue import CHAINS
 
 
 def test_twelve_industries_twenty_directions():
@@ -46,6 +48,43 @@ def test_known_enterprises_and_press_projects_are_consistent():
         assert press.total_investment_wan == 500_000
         dates = [press.lead_on, *(d for _, d in press.path)]
         assert dates == sorted(dates)
+
+
+@pytest.mark.parametrize("known", KNOWN_ENTERPRISES, ids=lambda k: k.brand)
+def test_known_enterprises_name_nodes_of_the_demo_chains(known):
+    # A node renamed in the catalogue must fail here, not silently lose the placement.
+    chain_nodes = {spec.code: {node.name: node for node in spec.nodes} for spec in CHAINS}
+    industry_of = {d.code: i.code for i in INDUSTRIES for d in i.directions}
+    assert known.nodes, "a known enterprise names at least its main chain node"
+    assert len(set(known.nodes)) == len(known.nodes)
+    for direction, name in known.nodes:
+        assert name in chain_nodes[direction], f"{known.name}: no node {direction}/{name}"
+        assert industry_of[direction] == known.industry
+    assert known.direction == known.nodes[0][0]
+    # Its registered industry agrees with the codes of one of its nodes (prefix either way).
+    code = parse_industry_code(known.industry_code)
+    assert code == known.industry_code
+    node_codes = {c for d, n in known.nodes for c in chain_nodes[d][n].codes}
+    assert any(c.startswith(code) or code.startswith(c) for c in node_codes), node_codes
+
+
+@pytest.mark.parametrize("known", KNOWN_ENTERPRISES, ids=lambda k: k.brand)
+def test_known_enterprises_have_registry_style_scopes(known):
+    scope = known.business_scope
+    assert scope.endswith("（依法须经批准的项目，经相关部门批准后方可开展经营活动）")
+    assert "的研发、生产、销售；货物进出口；技术服务。" not in scope  # not the generated form
+    items = scope.removesuffix("（依法须经批准的项目，经相关部门批准后方可开展经营活动）")
+    assert items.endswith("。") and len(items.split("；")) >= 3
+    assert not any(ch.isdigit() for ch in scope.replace("尼龙6", ""))  # no invented figures
+
+
+def test_the_city_champions_sit_on_their_known_links():
+    nodes = {k.name: set(k.nodes) for k in KNOWN_ENTERPRISES}
+    assert {("nonferrous-al", "电解铝"), ("nonferrous-al", "氧化铝")} <= nodes["信发集团有限公司"]
+    assert ("nonferrous-cu", "电解铜") in nodes["阳谷祥光铜业有限公司"]
+    assert ("auto-nev", "整车制造") in nodes["中通客车股份有限公司"]
+    assert ("bio-tcm", "阿胶及胶类产品") in nodes["东阿阿胶股份有限公司"]
+    assert ("chem-newmat", "聚碳酸酯") in nodes["鲁西化工集团股份有限公司"]
 
 
 def test_unit_weights_cover_the_units():
