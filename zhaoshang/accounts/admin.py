@@ -1,10 +1,12 @@
 """Django admin for the organisation: read-only.
 
-Users are managed on the user pages, units and departments by `accounts.reference.org_load`;
-both go through code that writes the audit log, which the admin would bypass.
+Users are managed on the user pages, role permissions on the role pages, units and departments
+by `accounts.reference.org_load`; all go through code that writes the audit log, which the
+admin would bypass.
 """
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 
 from .models import Department, Unit, User
 
@@ -47,3 +49,18 @@ class UserAdmin(ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name != "password"]
+
+
+# Django registers an editable Group admin; role groups are edited on the role pages (audited).
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(ReadOnlyAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+    filter_horizontal = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["name", "permissions"]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhaoshang.core import audit
 from zhaoshang.core.api import RestrictedReadOnlyViewSet
-from zhaoshang.core.models import AuditAction
 
 from .models import Unit
+from .services import token_obtain
+from .tokens import token_expires_at
 
 WRONG_CREDENTIALS = "用户名或密码错误"
 LOCKED_OUT = "登录失败次数过多，账户已暂时锁定，请稍后再试"
@@ -29,6 +27,9 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(label="令牌")
+    expires_at = serializers.DateTimeField(
+        label="过期时间", help_text="过期后令牌被拒绝（401），请重新获取"
+    )
 
 
 _ERROR = inline_serializer("TokenError", {"detail": serializers.CharField()})
@@ -37,6 +38,8 @@ _ERROR = inline_serializer("TokenError", {"detail": serializers.CharField()})
 class TokenView(APIView):
     """Exchange a username and password for an API token (`Authorization: Token …`).
 
+    The token is valid until `expires_at` (`API_TOKEN_TTL_HOURS` after it was issued); asking
+    again returns the same token while it is valid, and a new one once it has expired.
     Failed attempts go to the audit log (`login_failed`) and count towards the django-axes
     lockout; issuing a token is audited as `token`.
     """
@@ -49,6 +52,7 @@ class TokenView(APIView):
         operation_id="auth_token_create",
         tags=["auth"],
         summary="签发API令牌",
+        description="返回用户的有效令牌及其过期时间；令牌过期后再次调用将签发新令牌。",
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
@@ -72,10 +76,9 @@ class TokenView(APIView):
                 django_request.axes_locked_out = False
                 return Response({"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS)
             raise serializers.ValidationError({"non_field_errors": [WRONG_CREDENTIALS]})
-        with transaction.atomic():
-            token, _ = Token.objects.get_or_create(user=user)
-            audit.record(actor=user, action=AuditAction.TOKEN, obj=user)
-        return Response({"token": token.key})
+        token = token_obtain(user=user)
+        body = {"token": token.key, "expires_at": token_expires_at(token)}
+        return Response(TokenResponseSerializer(body).data)
 
 
 class UnitSerializer(serializers.ModelSerializer):

@@ -3,9 +3,16 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender, **kwargs):
+    from django.db import connections
+
+    from .models import RoleDefaultGrant
     from .services import role_groups_sync
 
-    role_groups_sync(using=kwargs.get("using", "default"))
+    using = kwargs.get("using", "default")
+    # Not after migrating backwards past the migration that creates the ledger.
+    if RoleDefaultGrant._meta.db_table not in connections[using].introspection.table_names():
+        return
+    role_groups_sync(using=using)
 
 
 class AccountsConfig(AppConfig):

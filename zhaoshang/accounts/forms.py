@@ -17,6 +17,7 @@ from zhaoshang.core.forms import BootstrapFormMixin
 
 from .models import Department, Unit, User
 from .roles import Role
+from .selectors import grantable_permissions, permission_label
 
 
 def lockout_minutes() -> int:
@@ -191,3 +192,18 @@ class UserFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = "用户名、姓名或电话"
+
+
+class RolePermissionsForm(forms.Form):
+    """The checked permissions of one role (`app_label.codename`); rendered as a matrix."""
+
+    permissions = forms.MultipleChoiceField(
+        label="权限",
+        required=False,
+        error_messages={"invalid_choice": "不能在此分配的权限：%(value)s"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = sorted(permission_label(p) for p in grantable_permissions())
+        self.fields["permissions"].choices = [(label, label) for label in labels]

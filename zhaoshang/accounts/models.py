@@ -114,3 +114,27 @@ class User(AbstractUser):
             raise ValidationError({"unit": "该角色必须绑定单位"})
         if self.role == Role.DEPT_STAFF and not self.department_id:
             raise ValidationError({"department": "职能部门人员必须绑定部门"})
+
+
+class RoleDefaultGrant(models.Model):
+    """A default permission of a role (`roles.ROLE_PERMISSIONS`) that has been granted once.
+
+    `services.role_groups_sync` grants a role only the defaults it has no row for yet, so a
+    permission the system administrator took away is not granted again on the next deploy,
+    while a permission a new release adds to the defaults still reaches the role.
+    """
+
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    permission = models.CharField("权限", max_length=255, help_text="app_label.codename")
+    granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色默认权限记录"
+        verbose_name_plural = "角色默认权限记录"
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["role", "permission"], name="role_default_grant_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.permission}"

@@ -1,7 +1,10 @@
 """Roles: which group of model permissions a user holds and which records they reach.
 
-The permissions of each role live in its Group (data, seeded by migration and editable by the
-system administrator); the scope of each role is fixed here because it is what the role *means*.
+The permissions of each role live in its Group (data, seeded from ROLE_PERMISSIONS after every
+migration by `services.role_groups_sync`, and edited by the system administrator on the role
+pages, `accounts:role-list`); the scope of each role is fixed here because it is what the role
+*means*. A default the administrator removed is not granted again on the next deploy; "恢复默认"
+on the role page resets a role to ROLE_PERMISSIONS.
 """
 
 from django.db import models

@@ -1,46 +1,66 @@
-"""Writes on users and role groups."""
+"""Writes on users, their API tokens and role groups."""
 
 from __future__ import annotations
 
-import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from zhaoshang.core import audit
-from zhaoshang.core.models import AuditAction
+from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.permissions import require
 
-from .models import Department, Unit, User
+from .models import Department, RoleDefaultGrant, Unit, User
 from .roles import ROLE_PERMISSIONS, Role
-
-
-def _expand(patterns: list[str], using: str) -> list[Permission]:
-    """Permissions matching any pattern (`app.view_*`) and none of the `!`-prefixed ones."""
-    include = [p for p in patterns if not p.startswith("!")]
-    exclude = [p[1:] for p in patterns if p.startswith("!")]
-    perms = list(Permission.objects.using(using).select_related("content_type"))
-    chosen = []
-    for perm in perms:
-        label = f"{perm.content_type.app_label}.{perm.codename}"
-        if any(fnmatch.fnmatchcase(label, p) for p in include) and not any(
-            fnmatch.fnmatchcase(label, p) for p in exclude
-        ):
-            chosen.append(perm)
-    return chosen
+from .selectors import grantable_permissions, permission_label, permissions_matching
+from .tokens import token_expires_at, token_is_expired
 
 
 def role_groups_sync(*, using: str = "default") -> None:
-    """Create each role's group and add its default permissions (never removes any).
+    """Create each role's group and grant it the defaults it has never been granted before.
 
-    Additive so that a system administrator's additions survive upgrades.
+    Runs after every `migrate` (post_migrate) and in `load_demo`, that is on every deploy. It
+    used to add all of ROLE_PERMISSIONS each time, which silently gave back every permission the
+    system administrator had taken away on the role page. Two simpler rules were rejected:
+    overwriting the groups with ROLE_PERMISSIONS (loses every edit), and seeding a group only
+    when it is created (a permission a new release adds, e.g. on a new model under
+    `projects.*`, would never reach existing installations).
+
+    So each default granted is remembered in `RoleDefaultGrant`, and only defaults without such
+    a row are granted: a new release's new defaults arrive, a removal sticks, an addition stays.
+    Nothing is ever removed here; `role_permissions_restore` is the explicit way back to the
+    defaults. On the first run after this change every default is granted once more, which is
+    what every earlier deploy did anyway.
     """
     for role in Role:
         group, _ = Group.objects.using(using).get_or_create(name=role.value)
-        group.permissions.add(*_expand(ROLE_PERMISSIONS[role], using))
+        granted = set(
+            RoleDefaultGrant.objects.using(using)
+            .filter(role=role.value)
+            .values_list("permission", flat=True)
+        )
+        new = [
+            p
+            for p in permissions_matching(ROLE_PERMISSIONS[role], using=using)
+            if permission_label(p) not in granted
+        ]
+        if new:
+            group.permissions.add(*new)
+            _remember_defaults(role=role.value, perms=new, using=using)
+
+
+def _remember_defaults(*, role: str, perms: Iterable[Permission], using: str = "default") -> None:
+    RoleDefaultGrant.objects.using(using).bulk_create(
+        [RoleDefaultGrant(role=role, permission=permission_label(p)) for p in perms],
+        ignore_conflicts=True,
+    )
 
 
 def user_create(
@@ -155,3 +175,220 @@ def _reset_lockout(username: str) -> None:
     from axes.utils import reset
 
     reset(username=username)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+#
+# The audit log records when a token was issued and when it expires, never its key.
+
+
+def _token_facts(token: Token) -> dict[str, str]:
+    return {
+        "created": timezone.localtime(token.created).isoformat(),
+        "expires_at": timezone.localtime(token_expires_at(token)).isoformat(),
+    }
+
+
+def _lock_user(user: User) -> None:
+    """Serialise token writes of one user (a user has at most one token)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def token_obtain(*, user: User) -> Token:
+    """The token `POST /api/auth/token/` hands out: the user's valid token, or a new one.
+
+    An expired token is replaced. Every call is audited as `token`, with the token's dates.
+    """
+    with transaction.atomic():
+        _lock_user(user)
+        token = Token.objects.filter(user=user).first()
+        before = None
+        if token is not None and token_is_expired(token):
+            before = {"api_token": _token_facts(token)}
+            token.delete()
+            token = None
+        if token is None:
+            token = Token.objects.create(user=user)
+            note = "原API令牌已过期，签发新令牌" if before else "签发新API令牌"
+        else:
+            note = "返回仍有效的API令牌"
+        audit.record(
+            actor=user,
+            action=AuditAction.TOKEN,
+            obj=user,
+            before=before,
+            after={"api_token": _token_facts(token)},
+            note=note,
+        )
+    return token
+
+
+def token_regenerate(*, actor: User) -> Token:
+    """Give the actor a new token (their own only), replacing the one they had; audited.
+
+    The caller shows the key once; afterwards nobody can read it on a page again.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("请先登录")
+    with transaction.atomic():
+        _lock_user(actor)
+        old = Token.objects.filter(user=actor).first()
+        before = {"api_token": _token_facts(old)} if old else None
+        if old is not None:
+            old.delete()
+        token = Token.objects.create(user=actor)
+        audit.record(
+            actor=actor,
+            action=AuditAction.TOKEN,
+            obj=actor,
+            before=before,
+            after={"api_token": _token_facts(token)},
+            note="重新生成API令牌" if old else "生成API令牌",
+        )
+    return token
+
+
+def token_revoke(*, actor: User, user: User) -> bool:
+    """Delete `user`'s token; False when there was none (nothing is audited then).
+
+    Anyone may revoke their own token; revoking another user's needs the right to manage
+    accounts (the system administrator), and a superuser's needs a superuser.
+    """
+    if user.pk != actor.pk:
+        _require_manage(actor, user)
+    with transaction.atomic():
+        _lock_user(user)
+        token = Token.objects.filter(user=user).first()
+        if token is None:
+            return False
+        before = {"api_token": _token_facts(token)}
+        token.delete()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            before=before,
+            after={"api_token": None},
+            note="撤销API令牌" if user.pk == actor.pk else "系统管理员撤销该用户的API令牌",
+        )
+    return True
+
+
+def token_discard_expired(*, token: Token) -> None:
+    """Delete a token that was presented after it expired; audited without an actor."""
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(pk=token.pk).delete()
+        if deleted:
+            audit.record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                obj=token.user,
+                before={"api_token": _token_facts(token)},
+                after={"api_token": None},
+                note="API令牌已过期，使用时被拒绝并删除",
+            )
+
+
+# --- role permissions -----------------------------------------------------------------------
+
+# Without these a role's holders can no longer reach the role pages.
+ROLE_ADMIN_PERMISSIONS = ("auth.view_group", "auth.change_group")
+
+
+@dataclass(frozen=True)
+class RolePermissionChange:
+    """What a save on the role page did (the audit entry is None when nothing changed)."""
+
+    role: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    entry: AuditEntry | None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def _require_role_admin(actor: User) -> None:
+    if not actor.is_authenticated or not actor.is_active or not actor.has_perm("auth.change_group"):
+        raise PermissionDenied("只有系统管理员可以修改角色权限")
+
+
+def _locked_group(role: str) -> Group:
+    if role not in Role.values:
+        raise ValidationError({"role": ["未知角色"]})
+    group, _ = Group.objects.get_or_create(name=role)
+    return Group.objects.select_for_update().get(pk=group.pk)
+
+
+def _write_role_permissions(
+    *, actor: User, role: str, group: Group, perms: list[Permission], note: str
+) -> RolePermissionChange:
+    before = sorted(permission_label(p) for p in group.permissions.select_related("content_type"))
+    after = sorted({permission_label(p) for p in perms})
+    if actor.role == role and not actor.is_superuser:
+        lost = [p for p in ROLE_ADMIN_PERMISSIONS if p in before and p not in after]
+        if lost:
+            raise ValidationError(
+                {"permissions": ["不能取消自己所属角色的角色权限管理权限（查看组、修改组）"]}
+            )
+    added = tuple(sorted(set(after) - set(before)))
+    removed = tuple(sorted(set(before) - set(after)))
+    if not added and not removed:
+        return RolePermissionChange(role=role, added=(), removed=(), entry=None)
+    group.permissions.set(perms)
+    entry = audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=group,
+        object_repr=f"角色：{Role(role).label}",
+        before={"permissions": before},
+        after={"permissions": after},
+        note=f"{note}：新增 {len(added)} 项，取消 {len(removed)} 项",
+    )
+    return RolePermissionChange(role=role, added=added, removed=removed, entry=entry)
+
+
+def role_permissions_set(
+    *, actor: User, role: str, permissions: Iterable[str]
+) -> RolePermissionChange:
+    """Give a role exactly the listed permissions (`app_label.codename`) of those on offer.
+
+    Only permissions of the role page (`selectors.grantable_permissions`) may be listed; any
+    other permission the group holds (Django's own models) is kept as it is. The actor may not
+    take the role-management permissions away from their own role. One audit entry holds the
+    role's whole permission list before and after; nothing is written when nothing changes.
+    """
+    _require_role_admin(actor)
+    wanted = set(permissions)
+    on_offer = {permission_label(p): p for p in grantable_permissions()}
+    unknown = sorted(wanted - set(on_offer))
+    if unknown:
+        raise ValidationError({"permissions": [f"不能在此分配的权限：{'、'.join(unknown)}"]})
+    with transaction.atomic():
+        group = _locked_group(role)
+        kept = [
+            p
+            for p in group.permissions.select_related("content_type")
+            if permission_label(p) not in on_offer
+        ]
+        return _write_role_permissions(
+            actor=actor,
+            role=role,
+            group=group,
+            perms=kept + [on_offer[label] for label in sorted(wanted)],
+            note="修改角色权限",
+        )
+
+
+def role_permissions_restore(*, actor: User, role: str) -> RolePermissionChange:
+    """Reset a role to exactly its ROLE_PERMISSIONS defaults, dropping every edit; audited."""
+    _require_role_admin(actor)
+    with transaction.atomic():
+        group = _locked_group(role)
+        defaults = permissions_matching(ROLE_PERMISSIONS[role])
+        change = _write_role_permissions(
+            actor=actor, role=role, group=group, perms=defaults, note="恢复默认权限"
+        )
+        _remember_defaults(role=role, perms=defaults)
+    return change

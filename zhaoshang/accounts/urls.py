@@ -1,4 +1,4 @@
-"""Login, logout and user management."""
+"""Login, logout, the user's own account, user management and role permissions."""
 
 from django.urls import path
 
@@ -12,4 +12,11 @@ urlpatterns = [
     path("users/new/", views.user_create_view, name="user-create"),
     path("users/<int:pk>/", views.user_edit, name="user-edit"),
     path("users/<int:pk>/password/", views.user_password, name="user-password"),
+    path("users/<int:pk>/token/revoke/", views.user_token_revoke, name="user-token-revoke"),
+    path("me/", views.account, name="account"),
+    path("me/token/", views.token_regenerate_view, name="token-regenerate"),
+    path("me/token/revoke/", views.token_revoke_view, name="token-revoke"),
+    path("roles/", views.role_list, name="role-list"),
+    path("roles/<slug:role>/", views.role_edit, name="role-edit"),
+    path("roles/<slug:role>/restore/", views.role_restore, name="role-restore"),
 ]

@@ -1,7 +1,9 @@
-"""Login and logout, and the system administrator's user management.
+"""Login and logout, the user's own account page (API token), and the system administrator's
+user management and role permissions.
 
-Logins, failed logins and logouts are written to the audit log by `accounts.auth_events`; user
-changes by `accounts.services`. A django-axes lockout is shown on the login page in Chinese.
+Logins, failed logins and logouts are written to the audit log by `accounts.auth_events`; user,
+token and role changes by `accounts.services`. A django-axes lockout is shown on the login page
+in Chinese.
 """
 
 from __future__ import annotations
@@ -14,24 +16,35 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhaoshang.core.permissions import has_model_permission
+from zhaoshang.core.permissions import ACTION_LABELS, ACTIONS, has_model_permission
 
 from .forms import (
     LoginForm,
     PasswordResetForm,
+    RolePermissionsForm,
     UserCreateForm,
     UserEditForm,
     UserFilterForm,
     lockout_message,
 )
 from .models import User
-from .selectors import users_for
-from .services import user_create, user_set_password, user_update
+from .roles import Role
+from .selectors import role_permission_sections, roles_overview, token_status_for, users_for
+from .services import (
+    role_permissions_restore,
+    role_permissions_set,
+    token_regenerate,
+    token_revoke,
+    user_create,
+    user_set_password,
+    user_update,
+)
 
 USERS_PAGE_SIZE = 30
 
@@ -174,7 +187,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "target": target, "password_form": PasswordResetForm()},
+        {
+            "form": form,
+            "target": target,
+            "password_form": PasswordResetForm(),
+            "token": token_status_for(user=target),
+        },
     )
 
 
@@ -201,5 +219,166 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "target": target, "password_form": password_form},
+        {
+            "form": form,
+            "target": target,
+            "password_form": password_form,
+            "token": token_status_for(user=target),
+        },
     )
+
+
+@login_required
+@require_POST
+def user_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """The system administrator revokes another user's API token."""
+    _require_manage_users(request.user)
+    target = _target(request, pk)
+    if token_revoke(actor=request.user, user=target):
+        messages.success(request, f"已撤销用户 {target.username} 的API令牌")
+    else:
+        messages.info(request, f"用户 {target.username} 没有API令牌")
+    return redirect("accounts:user-edit", pk=target.pk)
+
+
+# --- the user's own account: API token --------------------------------------------------------
+
+
+def _token_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "token": token_status_for(user=request.user),
+        "ttl_hours": settings.API_TOKEN_TTL_HOURS,
+        **extra,
+    }
+
+
+def _token_response(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The token card for htmx, the whole account page otherwise."""
+    template = "accounts/_token_card.html" if request.htmx else "accounts/account.html"
+    return render(request, template, context)
+
+
+@login_required
+@never_cache
+def account(request: HttpRequest) -> HttpResponse:
+    """The user's own account: who they are, and their API token (dates only, never the key)."""
+    return render(request, "accounts/account.html", _token_context(request))
+
+
+@login_required
+@require_POST
+@never_cache
+def token_regenerate_view(request: HttpRequest) -> HttpResponse:
+    """Issue a new token for the user and show its key this once (never stored in a message)."""
+    token = token_regenerate(actor=request.user)
+    return _token_response(request, _token_context(request, new_key=token.key))
+
+
+@login_required
+@require_POST
+@never_cache
+def token_revoke_view(request: HttpRequest) -> HttpResponse:
+    revoked = token_revoke(actor=request.user, user=request.user)
+    notice = "已撤销API令牌，使用它的程序将无法再访问接口" if revoked else "当前没有API令牌"
+    if request.htmx:
+        return _token_response(request, _token_context(request, notice=notice))
+    messages.success(request, notice)
+    return redirect("accounts:account")
+
+
+# --- role permissions (system administrator) ------------------------------------------------
+
+
+def _require_view_roles(user: Any) -> None:
+    if not user.is_active or not user.has_perm("auth.view_group"):
+        raise PermissionDenied("只有系统管理员可以查看角色权限")
+
+
+def _require_change_roles(user: Any) -> None:
+    if not user.is_active or not user.has_perm("auth.change_group"):
+        raise PermissionDenied("只有系统管理员可以修改角色权限")
+
+
+@login_required
+def role_list(request: HttpRequest) -> HttpResponse:
+    """The roles, how many active users each has, and how far each is from its defaults."""
+    _require_view_roles(request.user)
+    return render(request, "accounts/role_list.html", {"roles": roles_overview()})
+
+
+def _role_or_404(role: str) -> Role:
+    if role not in Role.values:
+        raise Http404("没有这个角色")
+    return Role(role)
+
+
+def _role_editor(
+    request: HttpRequest,
+    role: Role,
+    form: RolePermissionsForm,
+    *,
+    checked: set[str] | None = None,
+    notice: str = "",
+) -> HttpResponse:
+    context = {
+        "role": role,
+        "form": form,
+        "sections": role_permission_sections(role=role.value, checked=checked),
+        "can_edit": request.user.has_perm("auth.change_group"),
+        "action_labels": [ACTION_LABELS[action] for action in ACTIONS],
+        "notice": notice,
+    }
+    template = "accounts/_role_editor.html" if request.htmx else "accounts/role_edit.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_edit(request: HttpRequest, role: str) -> HttpResponse:
+    """One role's permissions by app and model; the system administrator saves them."""
+    _require_view_roles(request.user)
+    chosen = _role_or_404(role)
+    if request.method != "POST":
+        return _role_editor(request, chosen, RolePermissionsForm())
+    _require_change_roles(request.user)
+    form = RolePermissionsForm(request.POST)
+    if form.is_valid():
+        try:
+            change = role_permissions_set(
+                actor=request.user, role=chosen.value, permissions=form.cleaned_data["permissions"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            notice = (
+                f"已保存：新增 {len(change.added)} 项，取消 {len(change.removed)} 项"
+                if change.changed
+                else "权限没有变化"
+            )
+            if request.htmx:
+                return _role_editor(request, chosen, RolePermissionsForm(), notice=notice)
+            messages.success(request, notice)
+            return redirect("accounts:role-edit", role=chosen.value)
+    return _role_editor(request, chosen, form, checked=set(request.POST.getlist("permissions")))
+
+
+@login_required
+@require_POST
+def role_restore(request: HttpRequest, role: str) -> HttpResponse:
+    """Reset a role to ROLE_PERMISSIONS."""
+    _require_change_roles(request.user)
+    chosen = _role_or_404(role)
+    try:
+        change = role_permissions_restore(actor=request.user, role=chosen.value)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("accounts:role-edit", role=chosen.value)
+    notice = (
+        f"已恢复默认权限：新增 {len(change.added)} 项，取消 {len(change.removed)} 项"
+        if change.changed
+        else "该角色已是默认权限"
+    )
+    if request.htmx:
+        return _role_editor(request, chosen, RolePermissionsForm(), notice=notice)
+    messages.success(request, notice)
+    return redirect("accounts:role-edit", role=chosen.value)

@@ -16,10 +16,12 @@ TOKEN = "/api/auth/token/"
 def test_token_is_issued_for_right_credentials_and_audited(users):
     response = APIClient().post(TOKEN, {"username": "linqing", "password": PASSWORD}, format="json")
     assert response.status_code == 200
-    assert set(response.json()) == {"token"}
+    assert set(response.json()) == {"token", "expires_at"}
     assert response.json()["token"] == Token.objects.get(user=users["linqing"]).key
     entry = AuditEntry.objects.get(action=AuditAction.TOKEN)
     assert entry.user == users["linqing"] and entry.object_id == str(users["linqing"].pk)
+    assert entry.note == "签发新API令牌"
+    assert response.json()["token"] not in str(entry.after)
 
 
 def test_token_then_authorization_header_reaches_the_api(users, make_project):

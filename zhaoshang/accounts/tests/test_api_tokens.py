@@ -1,0 +1,137 @@
+"""API tokens expire: `API_TOKEN_TTL_HOURS` after issue they are refused (401) and deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from zhaoshang.accounts.models import User
+from zhaoshang.accounts.tokens import TOKEN_EXPIRED
+from zhaoshang.conftest import PASSWORD
+from zhaoshang.core.models import AuditAction, AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "/api/auth/token/"
+UNITS = "/api/units/"
+
+
+def token_aged(user: User, age: dt.timedelta) -> Token:
+    """A token for `user` issued `age` ago."""
+    token = Token.objects.create(user=user)
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - age)
+    token.refresh_from_db()
+    return token
+
+
+def get_with(key: str, url: str = UNITS):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client.get(url)
+
+
+def test_default_lifetime_is_seven_days(settings):
+    assert settings.API_TOKEN_TTL_HOURS == 168
+
+
+def test_fresh_token_is_accepted(users):
+    token = token_aged(users["linqing"], dt.timedelta(minutes=1))
+    assert get_with(token.key).status_code == 200
+
+
+def test_token_one_minute_before_expiry_is_accepted(users, settings):
+    settings.API_TOKEN_TTL_HOURS = 24
+    token = token_aged(users["linqing"], dt.timedelta(hours=24) - dt.timedelta(minutes=1))
+    assert get_with(token.key).status_code == 200
+    assert Token.objects.filter(pk=token.pk).exists()
+
+
+def test_expired_token_is_refused_with_401_in_chinese_and_deleted(users, settings):
+    settings.API_TOKEN_TTL_HOURS = 24
+    user = users["linqing"]
+    token = token_aged(user, dt.timedelta(hours=24, minutes=1))
+    response = get_with(token.key)
+    assert response.status_code == 401
+    assert response.json() == {"detail": TOKEN_EXPIRED}
+    assert response["WWW-Authenticate"].startswith("Token")
+    assert not Token.objects.filter(user=user).exists()
+    entry = AuditEntry.objects.get(action=AuditAction.UPDATE)
+    assert entry.user is None and entry.username == ""
+    assert entry.content_type == ContentType.objects.get_for_model(User)
+    assert entry.object_id == str(user.pk)
+    assert entry.note == "API令牌已过期，使用时被拒绝并删除"
+    assert entry.before == {
+        "api_token": {
+            "created": timezone.localtime(token.created).isoformat(),
+            "expires_at": timezone.localtime(token.created + dt.timedelta(hours=24)).isoformat(),
+        }
+    }
+    assert entry.after == {"api_token": None}
+    assert token.key not in str(entry.before)
+    # Presented again, the deleted key is simply unknown.
+    assert get_with(token.key).status_code == 401
+    assert AuditEntry.objects.filter(action=AuditAction.UPDATE).count() == 1
+
+
+def test_lifetime_follows_the_setting(users, settings):
+    token = token_aged(users["linqing"], dt.timedelta(hours=2))
+    settings.API_TOKEN_TTL_HOURS = 3
+    assert get_with(token.key).status_code == 200
+    settings.API_TOKEN_TTL_HOURS = 1
+    assert get_with(token.key).status_code == 401
+
+
+def test_token_view_returns_expires_at_one_lifetime_after_issue(users, settings):
+    settings.API_TOKEN_TTL_HOURS = 48
+    body = APIClient().post(TOKEN, {"username": "linqing", "password": PASSWORD}).json()
+    token = Token.objects.get(user=users["linqing"])
+    assert body["token"] == token.key
+    expires_at = dt.datetime.fromisoformat(body["expires_at"])
+    assert expires_at == token.created + dt.timedelta(hours=48)
+    assert expires_at.utcoffset() == dt.timedelta(hours=8)  # Asia/Shanghai
+    entry = AuditEntry.objects.get(action=AuditAction.TOKEN)
+    assert entry.after == {
+        "api_token": {
+            "created": timezone.localtime(token.created).isoformat(),
+            "expires_at": timezone.localtime(expires_at).isoformat(),
+        }
+    }
+
+
+def test_token_view_returns_the_valid_token_with_its_original_expiry(users):
+    old = token_aged(users["linqing"], dt.timedelta(days=2))
+    body = APIClient().post(TOKEN, {"username": "linqing", "password": PASSWORD}).json()
+    assert body["token"] == old.key
+    assert dt.datetime.fromisoformat(body["expires_at"]) == old.created + dt.timedelta(days=7)
+    assert AuditEntry.objects.get(action=AuditAction.TOKEN).note == "返回仍有效的API令牌"
+
+
+def test_token_view_replaces_an_expired_token(users):
+    user = users["linqing"]
+    old = token_aged(user, dt.timedelta(days=8))
+    response = APIClient().post(TOKEN, {"username": "linqing", "password": PASSWORD})
+    assert response.status_code == 200
+    body = response.json()
+    new = Token.objects.get(user=user)
+    assert body["token"] == new.key != old.key
+    assert dt.datetime.fromisoformat(body["expires_at"]) == new.created + dt.timedelta(days=7)
+    assert get_with(new.key).status_code == 200
+    entry = AuditEntry.objects.get(action=AuditAction.TOKEN)
+    assert entry.note == "原API令牌已过期，签发新令牌"
+    assert entry.before["api_token"]["created"] == timezone.localtime(old.created).isoformat()
+    assert entry.after["api_token"]["created"] == timezone.localtime(new.created).isoformat()
+
+
+def test_schema_documents_expires_at(rf):
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    props = schema["components"]["schemas"]["TokenResponse"]["properties"]
+    assert set(props) == {"token", "expires_at"}
+    assert props["expires_at"]["type"] == "string"
+    assert props["expires_at"]["format"] == "date-time"
+    assert schema["components"]["schemas"]["TokenResponse"]["required"] == ["expires_at", "token"]
