@@ -167,6 +167,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 
+# Enterprise import (enterprises/importing). Up to AUDIT_EACH_MAX rows, every enterprise gets its
+# own audit entry; from BACKGROUND_ROWS the file runs as a background job; on PostgreSQL a CSV of
+# SERVER_MIN_ROWS rows or more is parsed and checked by the server (importing/postgres.py); a file
+# bringing REBUILD_MIN_ROWS new enterprises or more, and at least as many as the library holds, is
+# loaded with the library's indexes built after the load, and readers wait for it to commit.
+ENTERPRISE_IMPORT_AUDIT_EACH_MAX = int(os.environ.get("ENTERPRISE_IMPORT_AUDIT_EACH_MAX", 1000))
+ENTERPRISE_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ENTERPRISE_IMPORT_BACKGROUND_ROWS", 2000))
+ENTERPRISE_IMPORT_SERVER_MIN_ROWS = int(os.environ.get("ENTERPRISE_IMPORT_SERVER_MIN_ROWS", 5000))
+ENTERPRISE_IMPORT_REBUILD_MIN_ROWS = int(
+    os.environ.get("ENTERPRISE_IMPORT_REBUILD_MIN_ROWS", 50_000)
+)
+
 # API tokens (POST /api/auth/token/) expire this many hours after they are issued; an expired
 # token is refused (401) and deleted, and the client asks for a new one. 7 days by default: a
 # leaked token stops working within a week, and a nightly sync job re-authenticates once a week.

@@ -108,9 +108,14 @@ def _staff_band(value: Any) -> str:
 class RowValidator:
     """Maps the header row, then turns each data row into a `Record` or a list of `RowError`."""
 
-    def __init__(self, *, tag_index: dict[str, int], today: dt.date) -> None:
+    def __init__(
+        self, *, tag_index: dict[str, int], today: dt.date, track_duplicates: bool = True
+    ) -> None:
         self.tag_index = tag_index
         self.today = today
+        # Off when the caller sees only some of the file's rows and finds duplicates itself.
+        self.track_duplicates = track_duplicates
+        self.last_code: str | None = None  # the row's 统一社会信用代码 when it parsed
         self.header_row = 0
         self.header_errors: list[RowError] = []
         # (cell index, column, unit, parser, header as written, slot in the record)
@@ -241,17 +246,11 @@ class RowValidator:
                 values[slot] = parse(raw)
             except ParseError as exc:
                 errors.append(RowError(row_number, header, str(exc)))
-        code = values[0]
-        if code is not None:
+        code = self.last_code = values[0]
+        if code is not None and self.track_duplicates:
             first = self.seen.get(code)
             if first is not None:
-                errors.append(
-                    RowError(
-                        row_number,
-                        self._header_of("uscc"),
-                        f"文件内重复的统一社会信用代码 {code}（与第 {first} 行相同）",
-                    )
-                )
+                errors.append(self.duplicate_error(row_number, code, first))
             else:
                 self.seen[code] = row_number
         if errors:
@@ -261,6 +260,14 @@ class RowValidator:
             values[14] = division.startswith(divisions.HOME_CITY)
             values[15] = division[:2]
         return tuple(values), []
+
+    def duplicate_error(self, row_number: int, code: str, first: int) -> RowError:
+        """A code seen before in the same file: reported on the later row, naming the first."""
+        return RowError(
+            row_number,
+            self._header_of("uscc"),
+            f"文件内重复的统一社会信用代码 {code}（与第 {first} 行相同）",
+        )
 
     def _header_of(self, field: str) -> str:
         for _index, column, _unit, _parse, header, _slot in self.plan:
