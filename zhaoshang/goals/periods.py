@@ -19,8 +19,12 @@ it was given, with a Chinese message. Only ``2024YTD`` depends on the day (``tod
 label re-parses to the same period on the same day.
 
 Closing (``PeriodClose`` in models.py) freezes the records dated in a period: the project services
-call ``ensure_open(date, field=…)`` before writing a stage change dated in it, or submitting,
-verifying or rejecting a funds record whose month is in it.
+call ``ensure_open(date, field=…)`` (or ``closed_message(date)``) before writing a stage change
+dated in it, submitting, verifying or rejecting a funds record whose month is in it, or marking a
+milestone done on a date in it (or moving a completion recorded in it). Nobody is exempt: a city
+user who may reopen periods reopens first. A project's current attributes (unit, total investment,
+key-project flag) stay editable; the published ranking snapshot freezes what a quarter read
+(see ``project_update``).
 """
 
 from __future__ import annotations
@@ -313,8 +317,9 @@ def closed_message(day: dt.date) -> str | None:
 def ensure_open(day: dt.date, *, field: str = "on") -> None:
     """Raise a ValidationError keyed by `field` if `day` falls in a closed period.
 
-    Called by the project services before a stage change dated `day`, or a funds submission,
-    verification or rejection for the month `day`. A reopened period is open again.
+    Called by the project services before a stage change dated `day`, a funds submission,
+    verification or rejection for the month `day`, or a milestone completed on `day`. A reopened
+    period is open again.
     """
     message = closed_message(day)
     if message:

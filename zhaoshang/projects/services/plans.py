@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhaoshang.core import audit
 from zhaoshang.core.permissions import require
+from zhaoshang.goals.periods import closed_message
 
 from ..models import Milestone, ProgressUpdate, Project, ProjectPlan
 from .evidence import EvidenceFile, check_files, store
@@ -52,13 +53,31 @@ def milestone_create(
 
 
 def milestone_complete(*, actor: Any, milestone: Milestone, done_on: dt.date) -> Milestone:
-    """Mark a milestone done on a date (not in the future)."""
+    """Mark a milestone done on a date (not in the future, not in a closed period).
+
+    A key project's milestones feed the ``key_on_schedule`` figure of the quarterly ranking
+    (a milestone due in the quarter must be done before its end), so completing one with a date
+    in a closed period, or moving a completion already recorded in a closed period, would change
+    a closed period's figure: both are refused with ``closed_message`` on ``done_on`` and nothing
+    is written. As for funds records and stage changes, nobody is exempt — a city user who may
+    reopen periods reopens first (``period_reopen``, with a reason), then corrects.
+    """
     require(actor, "change", milestone)
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": ["日期不能晚于今天"]})
-    before = audit.snapshot(milestone)
-    milestone.done_on = done_on
     with transaction.atomic():
+        # The completion date as stored (locked), not as the caller's instance remembers it.
+        stored = Milestone.objects.select_for_update().values_list("done_on", flat=True)
+        recorded = stored.get(pk=milestone.pk)
+        errors: list[str] = []
+        if done_on > timezone.localdate():
+            errors.append("日期不能晚于今天")
+        if closed := closed_message(done_on):  # a closed period's milestones are frozen
+            errors.append(closed)
+        elif recorded is not None and recorded != done_on and (closed := closed_message(recorded)):
+            errors.append(f"该节点已于{recorded:%Y-%m-%d}完成，{closed}")
+        if errors:
+            raise ValidationError({"done_on": errors})
+        before = audit.snapshot(milestone)
+        milestone.done_on = done_on
         milestone.save()
         audit.record_update(actor=actor, obj=milestone, before=before)
     return milestone

@@ -133,7 +133,18 @@ def project_update(
     investors: Iterable[Enterprise] | None = None,
     **changes: Any,
 ) -> Project:
-    """Edit a project's typed fields; moving it to another unit stays within the actor's scope."""
+    """Edit a project's typed fields; moving it to another unit stays within the actor's scope.
+
+    Closed periods do not freeze these fields. A closed period's indicators do read a project's
+    *current* unit (grouping), total investment (the 亿元 thresholds, the investment sums, the
+    境外 USD share) and key-project flag (``key_started``, ``key_on_schedule``), but these are
+    attributes of a live project, not records dated in a period: refusing to correct them because
+    some past quarter is closed would block normal work on every project that was ever counted.
+    The quarter's ranking is frozen by its published snapshot instead (``snapshot_publish`` keeps
+    the inputs), and ``manage.py verify_ranking <quarter>`` lists what such edits have changed
+    in the live figures since. Records dated in a closed period (stage changes, funds records,
+    milestone completions) are refused by their own services.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
