@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import stdnum
 from stdnum import numdb
 
 HOME_PROVINCE = "37"  # 山东省
@@ -46,6 +48,24 @@ def lookup(code: str) -> Division | None:
         name = match.group(3)
         abolished = bool(match.group(2))
     return Division(code=code, province=info["province"], name=name, abolished=abolished)
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every code `lookup` knows, read once from python-stdnum's table (a province line of two
+    digits, then its indented four-digit suffixes). For set-based checks such as the import's."""
+    path = Path(stdnum.__file__).parent / "cn" / "loc.dat"
+    codes: set[str] = set()
+    province = ""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line[:2].isdigit():
+                province = line[:2]
+            elif province and line[:1].isspace():
+                suffix = line.strip()[:4]
+                if suffix.isdigit() and lookup(province + suffix) is not None:
+                    codes.add(province + suffix)
+    return frozenset(codes)
 
 
 def is_valid(code: str) -> bool:

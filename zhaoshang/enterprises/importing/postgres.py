@@ -386,7 +386,7 @@ def _fill(table: str, definition: str, names: list[str], rows: list[tuple]) -> N
 def create_lookups(validator: RowValidator, *, today: dt.date) -> None:
     """The small tables the checks join: valid dates, division codes, industry forms, bands,
     tag names. Each holds only values the Python parsers accept as they are."""
-    from .validation import _REVENUE_NAMES, _STAFF_NAMES
+    from .validation import REVENUE_NAMES, STAFF_NAMES
 
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {DATES}")
@@ -397,17 +397,12 @@ def create_lookups(validator: RowValidator, *, today: dt.date) -> None:
         )
         cursor.execute(f"ALTER TABLE {DATES} ADD PRIMARY KEY (s)")
         cursor.execute(f"ANALYZE {DATES}")
-        cells = [f"c{i}" for i, column, *_ in validator.plan if column.kind == "division"]
-        codes: list[str] = []
-        if cells:
-            union = " UNION ".join(f"SELECT {c} AS code FROM {RAW}" for c in cells)
-            cursor.execute(f"SELECT DISTINCT code FROM ({union}) AS u WHERE code ~ '^[0-9]{{6}}$'")
-            codes = [code for (code,) in cursor.fetchall() if divisions.lookup(code)]
     # Primary keys: a value twice in a lookup would count a row twice in every join.
+    codes = sorted(divisions.known_codes())
     _fill(DIVISIONS, "code text PRIMARY KEY", ["code"], [(c,) for c in codes])
     _fill(INDUSTRIES, "form text PRIMARY KEY, code text", ["form", "code"], industry_forms())
-    bands = [("revenue", k, v) for k, v in _REVENUE_NAMES.items()]
-    bands += [("staff", k, v) for k, v in _STAFF_NAMES.items()]
+    bands = [("revenue", k, v) for k, v in REVENUE_NAMES.items()]
+    bands += [("staff", k, v) for k, v in STAFF_NAMES.items()]
     _fill(
         BANDS,
         "kind text, key text, code text, PRIMARY KEY (kind, key)",

@@ -69,8 +69,8 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-_REVENUE_NAMES = {k: c.value for c in RevenueBand for k in (c.value, c.label)}
-_STAFF_NAMES = {k: c.value for c in StaffBand for k in (c.value, c.label)}
+REVENUE_NAMES = {k: c.value for c in RevenueBand for k in (c.value, c.label)}
+STAFF_NAMES = {k: c.value for c in StaffBand for k in (c.value, c.label)}
 _REVENUE_LIMITS = ((2000, "lt2000"), (10_000, "lt1e4"), (100_000, "lt1e5"), (1_000_000, "lt1e6"))
 _STAFF_LIMITS = ((50, "lt50"), (300, "lt300"), (1000, "lt1000"), (5000, "lt5000"))
 
@@ -81,7 +81,7 @@ def _band_key(value: Any) -> str:
 
 def _revenue_band(value: Any) -> str:
     """A revenue band from its label (`1亿–10亿元`), its code, or an amount in 万元."""
-    band = _REVENUE_NAMES.get(value) or _REVENUE_NAMES.get(_band_key(value))
+    band = REVENUE_NAMES.get(value) or REVENUE_NAMES.get(_band_key(value))
     if band:
         return band
     try:
@@ -94,7 +94,7 @@ def _revenue_band(value: Any) -> str:
 
 def _staff_band(value: Any) -> str:
     """A staff band from its label (`50–300人`), its code, or a head count."""
-    band = _STAFF_NAMES.get(value) or _STAFF_NAMES.get(_band_key(value))
+    band = STAFF_NAMES.get(value) or STAFF_NAMES.get(_band_key(value))
     if band:
         return band
     try:
