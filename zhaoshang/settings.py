@@ -170,8 +170,8 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 # Enterprise import (enterprises/importing). Up to AUDIT_EACH_MAX rows, every enterprise gets its
 # own audit entry; from BACKGROUND_ROWS the file runs as a background job; on PostgreSQL a CSV of
 # SERVER_MIN_ROWS rows or more is parsed and checked by the server (importing/postgres.py); a file
-# bringing REBUILD_MIN_ROWS new enterprises or more, and at least as many as the library holds, is
-# loaded with the library's indexes built after the load, and readers wait for it to commit.
+# of REBUILD_MIN_ROWS rows or more that creates or rewrites at least as many enterprises as the
+# library holds is loaded with the library's indexes built after the load (readers wait for it).
 ENTERPRISE_IMPORT_AUDIT_EACH_MAX = int(os.environ.get("ENTERPRISE_IMPORT_AUDIT_EACH_MAX", 1000))
 ENTERPRISE_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ENTERPRISE_IMPORT_BACKGROUND_ROWS", 2000))
 ENTERPRISE_IMPORT_SERVER_MIN_ROWS = int(os.environ.get("ENTERPRISE_IMPORT_SERVER_MIN_ROWS", 5000))

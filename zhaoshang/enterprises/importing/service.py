@@ -11,8 +11,8 @@ Two phases, so that progress is visible while nothing is half-saved:
    how many records would be created or updated.
 2. **Write** (one transaction, only when no row has an error): records are upserted by
    统一社会信用代码. An empty cell never blanks a stored value; a 标签 cell replaces the tags.
-   A file that at least doubles the library is loaded with its indexes built afterwards
-   (`_rebuilds_indexes`).
+   A file that creates or rewrites at least as many enterprises as the library holds is loaded
+   with the library's indexes built afterwards (`_rebuilds_indexes`).
 
 Audit at scale (the choice, and why): a file of up to `AUDIT_EACH_MAX` rows (1,000 by
 default, setting `ENTERPRISE_IMPORT_AUDIT_EACH_MAX`) is written record by record through the
@@ -428,17 +428,18 @@ def _before_images(job: ImportJob) -> tuple[str, str, int]:
     return path, digest.hexdigest(), count
 
 
-def _rebuilds_indexes(*, staged: int, matched: int) -> bool:
+def _rebuilds_indexes(*, staged: int) -> bool:
     """Whether to load without the enterprise table's indexes and build them after: on
-    PostgreSQL, when the file brings at least as many new enterprises as the library holds
-    (a first load, a national list) and at least the setting's number of rows. Readers of the
-    library then wait for the import to commit; below that, indexes are kept up row by row."""
+    PostgreSQL, when the file creates or rewrites at least as many enterprises as the library
+    holds (a first load, a refresh from a national list) and at least the setting's number of
+    rows. Then every index would take a new entry per row anyway, and building them once is
+    several times cheaper (10^6 updates: 43 s of index upkeep). Readers of the library wait for
+    the import to commit; below that, indexes are kept up row by row and nobody waits."""
     if connection.vendor != "postgresql":
         return False
-    new = staged - matched
-    if new < int(getattr(settings, "ENTERPRISE_IMPORT_REBUILD_MIN_ROWS", 50_000)):
+    if staged < int(getattr(settings, "ENTERPRISE_IMPORT_REBUILD_MIN_ROWS", 50_000)):
         return False
-    return new >= row_count(Enterprise._meta.db_table)
+    return staged >= row_count(Enterprise._meta.db_table)
 
 
 def _write_bulk(
@@ -602,7 +603,7 @@ def _write(*, job: ImportJob, actor: Any, stage: Stage, report: ImportReport) ->
             started = time.monotonic()
             before_path, before_sha, before_rows = _before_images(job)
             report.seconds["before_images"] = round(time.monotonic() - started, 3)
-            rebuild = _rebuilds_indexes(staged=stage.count, matched=before_rows)
+            rebuild = _rebuilds_indexes(staged=stage.count)
             created, updated = _write_bulk(
                 job=job, now=now, seconds=report.seconds, rebuild=rebuild
             )

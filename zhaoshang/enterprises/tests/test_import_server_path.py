@@ -254,6 +254,20 @@ def test_a_failed_bulk_load_leaves_the_indexes_and_the_library_as_they_were(
 
 
 @needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_of_the_whole_library_rebuilds_the_indexes_too(users, all_tags, settings):
+    settings.ENTERPRISE_IMPORT_AUDIT_EACH_MAX = 1
+    settings.ENTERPRISE_IMPORT_REBUILD_MIN_ROWS = 1
+    before = _index_definitions()
+    _import(users["city"], [_row(i) for i in range(4)], server=True, settings=settings)
+    again = [_row(i, legal="王五") for i in range(4)]
+    report = _import(users["city"], again, server=True, settings=settings)
+    assert report.ok and (report.created, report.updated) == (0, 4)
+    assert "build_indexes" in report.seconds and _index_definitions() == before
+    assert set(Enterprise.objects.values_list("legal_representative", flat=True)) == {"王五"}
+
+
+@needs_postgres
 @pytest.mark.django_db
 def test_a_file_smaller_than_the_library_keeps_the_indexes(users, all_tags, settings):
     settings.ENTERPRISE_IMPORT_AUDIT_EACH_MAX = 1
