@@ -13,6 +13,11 @@ enterprise it gives every node a score from three parts:
 - industry code: the enterprise's GB/T 4754 class equals one of the node's codes (or shares
   its group, half credit).
 
+Nodes that are the same link in several chains (`link_groups`: 滚子 in 高端轴承 and in
+轴承零部件) are one column of the model: it is fitted on the distinct links, so a duplicate
+neither halves a keyword's specificity nor competes with its twin, and every node of a link
+gets the link's score.
+
 Clause features are cached (scopes reuse the catalogue's standard wordings), so the model
 places thousands of enterprises per second on one core.
 """
@@ -89,9 +94,71 @@ class NodeSpec:
     description: str = ""
     chain: str = ""
     exemplars: tuple[str, ...] = ()  # scopes of enterprises confirmed on the node
+    industry: str = ""  # the industry of the node's chain (nodes are one link only within one)
 
     def profile_text(self) -> str:
         return f"{self.name}：{self.description}；关键词：{'、'.join(self.keywords)}"
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for i in items if i))
+
+
+def link_groups(nodes: Sequence[NodeSpec]) -> list[list[int]]:
+    """The nodes grouped by link: indices into `nodes`, each group in node order, groups in
+    the order of their first node (a node alone is a group of one).
+
+    Two nodes are the same link when they belong to the same industry and their names are
+    synonyms: equal once normalised (full-width, case and spaces ignored), or each node's name
+    is one of the other's keywords (钢球 with keyword 精密钢球, 精密钢球 with keyword 钢球). The
+    relation is closed transitively. Within one industry a name is what a person reads the
+    link by, so two chains naming the same link mean the same product; a name one-sidedly
+    among another node's keywords (热处理 in 热处理及表面处理) or shared across industries is
+    only related, not the same, and stays a link of its own.
+    """
+    parent = list(range(len(nodes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    names = [tx.normalize(n.name) for n in nodes]
+    terms = [{names[i], *(tx.normalize(k) for k in n.keywords)} for i, n in enumerate(nodes)]
+    having: dict[tuple[str, str], list[int]] = {}
+    for i, node in enumerate(nodes):
+        for term in terms[i]:
+            having.setdefault((node.industry, term), []).append(i)
+    for i, node in enumerate(nodes):
+        for j in having.get((node.industry, names[i]), ()):
+            if j != i and (names[j] == names[i] or names[j] in terms[i]):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(nodes)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def link_spec(members: Sequence[NodeSpec]) -> NodeSpec:
+    """One spec for the nodes of a link: the first node's name; everyone's keywords, then the
+    other names, codes, descriptions and exemplars (each once); key is the tuple of the
+    members' keys. A link of one node is that node, and so is a link of identical twins
+    (but for the key)."""
+    if len(members) == 1:
+        return members[0]
+    first = members[0]
+    names = _unique(m.name for m in members)
+    return NodeSpec(
+        key=tuple(m.key for m in members),
+        name=first.name,
+        keywords=_unique([*(k for m in members for k in m.keywords), *names[1:]]),
+        industry_codes=_unique(c for m in members for c in m.industry_codes),
+        description="；".join(_unique(m.description for m in members)),
+        chain=first.chain,
+        exemplars=_unique(e for m in members for e in m.exemplars),
+        industry=first.industry,
+    )
 
 
 @dataclass(frozen=True)
@@ -145,7 +212,11 @@ def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
 
 
 class FastModel:
-    """Fitted on a list of nodes; `scores(docs)` gives a (len(docs), len(nodes)) matrix."""
+    """Fitted on a list of nodes; `scores(docs)` gives a (len(docs), len(nodes)) matrix.
+
+    Internally the columns are the distinct links (`links`, `groups`, `link_of`):
+    `link_scores(docs)` gives (len(docs), len(links)), `scores` spreads it over the nodes.
+    """
 
     CACHE_LIMIT = 300_000
 
@@ -153,6 +224,11 @@ class FastModel:
         if not nodes:
             raise ValueError("no chain nodes to place on")
         self.nodes = list(nodes)
+        self.groups = link_groups(self.nodes)
+        self.links = [link_spec([self.nodes[i] for i in g]) for g in self.groups]
+        self.link_of = np.empty(len(self.nodes), np.int64)
+        for link, group in enumerate(self.groups):
+            self.link_of[group] = link
         self.params = params or FastParams()
         self._cache: dict[str, _Clause] = {}
         words = [n.name for n in self.nodes] + [k for n in self.nodes for k in n.keywords]
@@ -181,15 +257,15 @@ class FastModel:
         return profile
 
     def _fit_ngrams(self) -> None:
-        profiles = [self._profile(n) for n in self.nodes]
+        profiles = [self._profile(n) for n in self.links]
         vocab = sorted(set().union(*profiles))
         self.vocab = {f: i for i, f in enumerate(vocab)}
-        n = len(self.nodes)
+        n = len(self.links)
         df = Counter(f for p in profiles for f in p)
         self.idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in vocab], np.float32)
         self._idf = self.idf.tolist()
         self.idf_unknown = float(math.log(1 + n) + 1.0)
-        w = np.zeros((len(vocab), n), np.float32)  # column per node, row per feature
+        w = np.zeros((len(vocab), n), np.float32)  # column per link, row per feature
         for j, profile in enumerate(profiles):
             for feat, tf in profile.items():
                 i = self.vocab[feat]
@@ -201,7 +277,7 @@ class FastModel:
 
     def _fit_keywords(self) -> None:
         owners: dict[str, dict[int, float]] = {}
-        for j, node in enumerate(self.nodes):
+        for j, node in enumerate(self.links):
             for word, weight in [(node.name, 1.5), *((k, 1.0) for k in node.keywords)]:
                 word = tx.normalize(word)
                 if len(word) >= 2:
@@ -209,7 +285,7 @@ class FastModel:
                     slot[j] = max(slot.get(j, 0.0), weight)
         self.keywords = sorted(owners, key=lambda k: (-len(k), k))
         self.keyword_index = {k: i for i, k in enumerate(self.keywords)}
-        n = len(self.nodes)
+        n = len(self.links)
         self.kw = np.zeros((len(self.keywords), n), np.float32)
         for k, word in enumerate(self.keywords):
             nodes = owners[word]
@@ -228,7 +304,7 @@ class FastModel:
         self.code_prefix: dict[str, list[tuple[int, float]]] = {}
         self.code_group: dict[str, list[int]] = {}
         credit = {2: 0.6, 3: 0.8, 4: 1.0}
-        for j, node in enumerate(self.nodes):
+        for j, node in enumerate(self.links):
             for code in node.industry_codes:
                 code = "".join(ch for ch in str(code) if ch.isdigit())[:4]
                 if len(code) >= 2:
@@ -273,7 +349,11 @@ class FastModel:
 
     def score_one(self, doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(n-gram, keyword, code) component vectors over the nodes."""
-        n = len(self.nodes)
+        s_ngram, s_kw, s_code = self._score_one_links(doc)
+        return s_ngram[self.link_of], s_kw[self.link_of], s_code[self.link_of]
+
+    def _score_one_links(self, doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = len(self.links)
         parts = self._parts(doc)
         s_ngram = np.zeros(n, np.float32)
         s_kw = np.zeros(n, np.float32)
@@ -305,19 +385,24 @@ class FastModel:
 
     def scores(self, docs: Iterable[Doc], batch: int = 256) -> np.ndarray:
         """The combined fast score of every node for every document, batch-vectorised
-        (the same numbers as `score_one`, up to float rounding)."""
+        (the same numbers as `score_one`, up to float rounding); the nodes of one link have
+        the link's score."""
+        return self.link_scores(docs, batch)[:, self.link_of]
+
+    def link_scores(self, docs: Iterable[Doc], batch: int = 256) -> np.ndarray:
+        """The combined fast score of every distinct link (columns as `links`)."""
         docs = list(docs)
-        out = np.zeros((len(docs), len(self.nodes)), np.float32)
+        out = np.zeros((len(docs), len(self.links)), np.float32)
         for start in range(0, len(docs), batch):
             out[start : start + batch] = self._score_batch(docs[start : start + batch])
         return out
 
     def _code_row(self, industry_code: str) -> np.ndarray:
-        """The industry-code part over the nodes for one enterprise code (cached per code)."""
+        """The industry-code part over the links for one enterprise code (cached per code)."""
         code = "".join(ch for ch in (industry_code or "") if ch.isdigit())[:4]
         row = self._code_rows.get(code)
         if row is None:
-            row = np.zeros(len(self.nodes), np.float32)
+            row = np.zeros(len(self.links), np.float32)
             if len(code) >= 3:
                 for j in self.code_group.get(code[:3], ()):
                     row[j] = 0.5
@@ -330,7 +415,7 @@ class FastModel:
 
     def _score_batch(self, docs: list[Doc]) -> np.ndarray:
         p = self.params
-        n, v = len(self.nodes), len(self.vocab)
+        n, v = len(self.links), len(self.vocab)
         b = len(docs)
         id_parts, val_parts, doc_parts = [], [], []
         kw_parts, kw_w_parts, kw_doc_parts = [], [], []
@@ -379,9 +464,10 @@ class FastModel:
     def matched_keywords(self, doc: Doc, node_index: int) -> list[str]:
         """The node keywords found in the enterprise's name and scope (for explanations)."""
         found: list[str] = []
+        link = int(self.link_of[node_index])
         for clause, _ in self._parts(doc):
             for k in clause.keywords:
                 word = self.keywords[k]
-                if self.kw[k, node_index] > 0 and word not in found:
+                if self.kw[k, link] > 0 and word not in found:
                     found.append(word)
         return found

@@ -4,7 +4,9 @@ Rules for the rows (a person's decision always wins):
 - a row with `source=manual` (confirmed or rejected by a person), or any row no longer
   `suggested`, is never created over, updated or deleted;
 - automatic rows (`source=auto`, `status=suggested`) are created for the chosen nodes, their
-  confidence updated, and removed when the enterprise is no longer placed there;
+  confidence updated, and removed when the enterprise is no longer placed there; a link that
+  several chains share (`fast.link_groups`) gives each of its nodes a row with the link's
+  confidence, while a person's decision stays on the one node it was made on;
 - an enterprise the fast model is unsure of (best confidence < UNCERTAIN_BELOW, or no node) is
   refined with the encoder: at once for a handful, in a background job for bulk runs.
 Every run writes one audit entry with its counts and marks the feature store stale.
@@ -97,6 +99,7 @@ def node_specs() -> list[NodeSpec]:
             description=n.description,
             chain=n.direction.name,
             exemplars=tuple(exemplars.get(n.pk, ())),
+            industry=str(n.direction.industry_id),
         )
         for n in nodes
     ]
@@ -106,7 +109,7 @@ def _signature(specs: Sequence[NodeSpec]) -> str:
     digest = hashlib.sha1()
     for s in specs:
         digest.update(repr((s.key, s.name, s.keywords, s.industry_codes, s.description,
-                            s.exemplars)).encode())  # fmt: skip
+                            s.exemplars, s.industry)).encode())  # fmt: skip
     return digest.hexdigest()
 
 
