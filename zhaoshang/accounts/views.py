@@ -166,6 +166,19 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
+def _user_page(
+    request: HttpRequest, target: User, *, form: UserEditForm, password_form: PasswordResetForm
+) -> HttpResponse:
+    """A user's edit page: the account form, the password reset and the API token's status."""
+    context = {
+        "form": form,
+        "target": target,
+        "password_form": password_form,
+        "token": token_status_for(user=target),
+    }
+    return render(request, "accounts/user_form.html", context)
+
+
 def _target(request: HttpRequest, pk: int) -> User:
     return get_object_or_404(users_for(actor=request.user), pk=pk)
 
@@ -184,16 +197,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存用户 {target.username} 的修改")
             return redirect("accounts:user-list")
-    return render(
-        request,
-        "accounts/user_form.html",
-        {
-            "form": form,
-            "target": target,
-            "password_form": PasswordResetForm(),
-            "token": token_status_for(user=target),
-        },
-    )
+    return _user_page(request, target, form=form, password_form=PasswordResetForm())
 
 
 @login_required
@@ -216,16 +220,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已重置用户 {target.username} 的密码，并解除登录锁定")
             return redirect("accounts:user-edit", pk=target.pk)
     form = UserEditForm(initial=UserEditForm.initial_for(target))
-    return render(
-        request,
-        "accounts/user_form.html",
-        {
-            "form": form,
-            "target": target,
-            "password_form": password_form,
-            "token": token_status_for(user=target),
-        },
-    )
+    return _user_page(request, target, form=form, password_form=password_form)
 
 
 @login_required

@@ -8,7 +8,9 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
 
+from zhaoshang.enterprises.importing import service
 from zhaoshang.enterprises.importing.postgres import CleanScan
 from zhaoshang.enterprises.importing.service import import_job_create, import_job_run
 from zhaoshang.enterprises.models import Enterprise
@@ -200,9 +202,15 @@ def test_the_byte_scan_sees_a_sequence_cut_between_blocks():
     assert scan.clean is False
 
 
-def _index_definitions() -> list[tuple]:
-    from django.db import connection
+@pytest.fixture
+def bulk(settings):
+    """Tiny files take the bulk path, and any load at least the library's size rebuilds."""
+    settings.ENTERPRISE_IMPORT_AUDIT_EACH_MAX = 1
+    settings.ENTERPRISE_IMPORT_REBUILD_MIN_ROWS = 1
+    return settings
 
+
+def _index_definitions() -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname",
@@ -219,15 +227,11 @@ def _index_definitions() -> list[tuple]:
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_load_builds_the_same_indexes_and_constraints_again(users, all_tags, settings):
-    settings.ENTERPRISE_IMPORT_AUDIT_EACH_MAX = 1
-    settings.ENTERPRISE_IMPORT_REBUILD_MIN_ROWS = 1
+def test_a_bulk_load_builds_the_same_indexes_and_constraints_again(users, all_tags, bulk):
     before = _index_definitions()
-    report = _import(users["city"], [_row(i) for i in range(5)], server=True, settings=settings)
+    report = _import(users["city"], [_row(i) for i in range(5)], server=True, settings=bulk)
     assert report.ok and report.created == 5 and "build_indexes" in report.seconds
     assert _index_definitions() == before
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         Enterprise.objects.create(name="重复", uscc=make_uscc(7000))
 
@@ -235,12 +239,8 @@ def test_a_bulk_load_builds_the_same_indexes_and_constraints_again(users, all_ta
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_bulk_load_leaves_the_indexes_and_the_library_as_they_were(
-    users, all_tags, settings, monkeypatch
+    users, all_tags, bulk, monkeypatch
 ):
-    from zhaoshang.enterprises.importing import service
-
-    settings.ENTERPRISE_IMPORT_AUDIT_EACH_MAX = 1
-    settings.ENTERPRISE_IMPORT_REBUILD_MIN_ROWS = 1
     before = _index_definitions()
 
     def boom(**kwargs):
@@ -248,20 +248,18 @@ def test_a_failed_bulk_load_leaves_the_indexes_and_the_library_as_they_were(
 
     monkeypatch.setattr(service.audit, "record", boom)
     with pytest.raises(RuntimeError):
-        _import(users["city"], [_row(i) for i in range(5)], server=True, settings=settings)
+        _import(users["city"], [_row(i) for i in range(5)], server=True, settings=bulk)
     assert _index_definitions() == before
     assert not Enterprise.objects.exists()
 
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_refresh_of_the_whole_library_rebuilds_the_indexes_too(users, all_tags, settings):
-    settings.ENTERPRISE_IMPORT_AUDIT_EACH_MAX = 1
-    settings.ENTERPRISE_IMPORT_REBUILD_MIN_ROWS = 1
+def test_a_refresh_of_the_whole_library_rebuilds_the_indexes_too(users, all_tags, bulk):
     before = _index_definitions()
-    _import(users["city"], [_row(i) for i in range(4)], server=True, settings=settings)
+    _import(users["city"], [_row(i) for i in range(4)], server=True, settings=bulk)
     again = [_row(i, legal="王五") for i in range(4)]
-    report = _import(users["city"], again, server=True, settings=settings)
+    report = _import(users["city"], again, server=True, settings=bulk)
     assert report.ok and (report.created, report.updated) == (0, 4)
     assert "build_indexes" in report.seconds and _index_definitions() == before
     assert set(Enterprise.objects.values_list("legal_representative", flat=True)) == {"王五"}
@@ -269,9 +267,7 @@ def test_a_refresh_of_the_whole_library_rebuilds_the_indexes_too(users, all_tags
 
 @needs_postgres
 @pytest.mark.django_db
-def test_a_file_smaller_than_the_library_keeps_the_indexes(users, all_tags, settings):
-    settings.ENTERPRISE_IMPORT_AUDIT_EACH_MAX = 1
-    settings.ENTERPRISE_IMPORT_REBUILD_MIN_ROWS = 1
-    _import(users["city"], [_row(i) for i in range(6)], server=True, settings=settings)
-    report = _import(users["city"], [_row(i) for i in range(6, 9)], server=True, settings=settings)
+def test_a_file_smaller_than_the_library_keeps_the_indexes(users, all_tags, bulk):
+    _import(users["city"], [_row(i) for i in range(6)], server=True, settings=bulk)
+    report = _import(users["city"], [_row(i) for i in range(6, 9)], server=True, settings=bulk)
     assert report.ok and report.created == 3 and "build_indexes" not in report.seconds
