@@ -9,9 +9,10 @@ csv)` parses the same file in about 3 s. The path:
    numbered in file order (`seq`), so row numbers are the spreadsheet's, as the csv module
    counts them;
 2. one SQL pass marks the rows with any cell that is not in a canonical form which SQL converts
-   exactly as `RowValidator` would: printable text, `2024-03-05`, `1200.5`, `C3351`, a known
-   division code, band or tag name; 统一社会信用代码 check digits are checked by numpy on the
-   code column;
+   exactly as `RowValidator` would: text that `text()` leaves unchanged (no whitespace but
+   single inner spaces; `CleanScan` spares the check when the whole file has none), `2024-03-05`,
+   `1200.5`, `C3351`, a known division code, band or tag name; 统一社会信用代码 check digits are
+   checked by numpy on the code column;
 3. the marked rows, usually a few or none, go through `RowValidator` itself: every error
    message, and every unusual form it accepts (`2024年3月5日`, `5亿`, full-width digits …), is
    the Python path's own;
