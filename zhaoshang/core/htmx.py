@@ -6,9 +6,11 @@ form also works without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -79,3 +81,26 @@ def done(request: HttpRequest, url: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def submitted(
+    request: HttpRequest,
+    form: forms.Form,
+    write: Callable[[], str],
+    *,
+    back_url: str,
+    aliases: dict[str, str] | None = None,
+) -> HttpResponse | None:
+    """The POST half of every form dialog: when the form is valid, `write()` calls the service
+    and returns the success message, then the page behind the dialog reloads (`done`); a
+    ValidationError of the service lands on the form (`apply_service_errors`). None when the
+    dialog is to be shown: a GET, an invalid form or a refused write."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        message = write()
+    except ValidationError as exc:
+        apply_service_errors(form, exc, aliases)
+        return None
+    messages.success(request, message)
+    return done(request, back_url)

@@ -27,6 +27,7 @@ from zhaoshang.core.htmx import (
     done,
     is_partial,
     require_model_permission,
+    submitted,
 )
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.enterprises.models import Enterprise, TargetEntry
@@ -290,6 +291,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
     back = _map_url(direction.pk)
     initial = {"stream": request.GET.get("stream") or Stream.MIDSTREAM, "sort_order": 0}
     form = ChainNodeForm(request.POST or None, initial=initial)
+
     if request.method == "POST" and form.is_valid():
         try:
             node = services.chain_node_create(
@@ -298,6 +300,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            # Back to the map with the new node selected: the URL needs the node.
             messages.success(request, f"已新增环节“{node.name}”")
             return done(request, _map_url(direction.pk, node.pk))
     return _dialog(
@@ -317,14 +320,13 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, pk=pk, action="change")
     back = _map_url(node.direction_id, node.pk)
     form = ChainNodeForm(request.POST or None, initial=ChainNodeForm.initial_for(node))
-    if request.method == "POST" and form.is_valid():
-        try:
-            node = services.chain_node_update(actor=request.user, node=node, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"环节“{node.name}”已保存")
-            return done(request, back)
+
+    def write() -> str:
+        saved = services.chain_node_update(actor=request.user, node=node, **form.cleaned_data)
+        return f"环节“{saved.name}”已保存"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return _dialog(
         request,
         "industries/dialogs/node_form.html",
@@ -342,14 +344,13 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, pk=pk, action="delete")
     direction = node.direction
     form = forms.Form(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.chain_node_delete(actor=request.user, node=node)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已删除环节“{node.name}”")
-            return done(request, _map_url(direction.pk))
+
+    def write() -> str:
+        services.chain_node_delete(actor=request.user, node=node)
+        return f"已删除环节“{node.name}”"
+
+    if response := submitted(request, form, write, back_url=_map_url(direction.pk)):
+        return response
     edge_count = ChainEdge.objects.filter(models.Q(source=node) | models.Q(target=node)).count()
     return _dialog(
         request,
@@ -373,14 +374,13 @@ def edge_create(request: HttpRequest, pk: int) -> HttpResponse:
             initial[name] = int(value)
     form = ChainEdgeForm(request.POST or None, initial=initial, direction=direction)
     back = _map_url(direction.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edge = services.chain_edge_add(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已新增关系“{edge.source.name} → {edge.target.name}”")
-            return done(request, back)
+
+    def write() -> str:
+        edge = services.chain_edge_add(actor=request.user, **form.cleaned_data)
+        return f"已新增关系“{edge.source.name} → {edge.target.name}”"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return _dialog(
         request,
         "industries/dialogs/edge_form.html",
@@ -428,15 +428,14 @@ def thresholds_edit(request: HttpRequest) -> HttpResponse:
     if not back.startswith("/") or back.startswith("//"):
         back = reverse("industries:list")
     form = GapThresholdsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
+
+    def write() -> str:
         values = {name: form.cleaned_data[name] for name in services.THRESHOLD_FIELDS}
-        try:
-            services.gap_thresholds_update(actor=request.user, **values)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "缺链分析阈值已保存，图谱已按新阈值重新计算")
-            return done(request, back)
+        services.gap_thresholds_update(actor=request.user, **values)
+        return "缺链分析阈值已保存，图谱已按新阈值重新计算"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return _dialog(
         request,
         "industries/dialogs/thresholds.html",

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhaoshang.core.htmx import submitted
+
 from ..forms import ContactForm, PlacementForm, RelationForm, SignalForm
 from ..models import Contact, Enterprise, Placement, PlacementStatus, Relation, Signal
 from ..selectors import enterprise_get
@@ -25,7 +27,7 @@ from ..services import (
     signal_create,
     signal_delete,
 )
-from .common import apply_service_errors, done, render_dialog, require_model
+from .common import done, render_dialog, require_model
 
 
 def _back(enterprise: Enterprise, anchor: str) -> str:
@@ -43,14 +45,13 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=pk)
     back = _back(enterprise, "contacts")
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_create(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已新增联系人：{form.cleaned_data['name']}")
-            return done(request, back)
+
+    def write() -> str:
+        contact_create(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+        return f"已新增联系人：{form.cleaned_data['name']}"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return render_dialog(
         request,
         "enterprises/dialogs/form.html",
@@ -81,17 +82,16 @@ def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None, initial=initial)
     if not may_see:
         form.fields["phone"].help_text = "留空表示不修改原号码"
-    if request.method == "POST" and form.is_valid():
+
+    def write() -> str:
         changes = dict(form.cleaned_data)
         if not may_see and not changes["phone"]:
             changes.pop("phone")
-        try:
-            contact_update(actor=request.user, contact=contact, **changes)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已保存联系人：{contact.name}")
-            return done(request, back)
+        contact_update(actor=request.user, contact=contact, **changes)
+        return f"已保存联系人：{contact.name}"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return render_dialog(
         request,
         "enterprises/dialogs/form.html",
@@ -128,24 +128,29 @@ def relation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=pk)
     back = _back(enterprise, "relations")
     form = RelationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def write() -> str:
         kind, incoming = form.direction()
         other = form.cleaned_data["other_uscc"]
         source, target = (other, enterprise) if incoming else (enterprise, other)
-        try:
-            relation_create(
-                actor=request.user,
-                source=source,
-                target=target,
-                kind=kind,
-                note=form.cleaned_data["note"],
-                since=form.cleaned_data["since"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, {"target": "other_uscc", "source": "other_uscc"})
-        else:
-            messages.success(request, f"已登记与“{other.name}”的关系")
-            return done(request, back)
+        relation_create(
+            actor=request.user,
+            source=source,
+            target=target,
+            kind=kind,
+            note=form.cleaned_data["note"],
+            since=form.cleaned_data["since"],
+        )
+        return f"已登记与“{other.name}”的关系"
+
+    if response := submitted(
+        request,
+        form,
+        write,
+        back_url=back,
+        aliases={"target": "other_uscc", "source": "other_uscc"},
+    ):
+        return response
     return render_dialog(
         request,
         "enterprises/dialogs/form.html",
@@ -181,14 +186,13 @@ def signal_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=pk)
     back = _back(enterprise, "signals")
     form = SignalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            signal_create(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "已登记企业动态")
-            return done(request, back)
+
+    def write() -> str:
+        signal_create(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+        return "已登记企业动态"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return render_dialog(
         request,
         "enterprises/dialogs/form.html",
@@ -223,19 +227,18 @@ def placement_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=pk)
     back = _back(enterprise, "placements")
     form = PlacementForm(request.POST or None, initial={"status": PlacementStatus.CONFIRMED})
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement = placement_decide(
-                actor=request.user,
-                enterprise=enterprise,
-                node=form.cleaned_data["node"],
-                status=form.cleaned_data["status"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已{placement.get_status_display()}：{placement.node.name}")
-            return done(request, back)
+
+    def write() -> str:
+        placement = placement_decide(
+            actor=request.user,
+            enterprise=enterprise,
+            node=form.cleaned_data["node"],
+            status=form.cleaned_data["status"],
+        )
+        return f"已{placement.get_status_display()}：{placement.node.name}"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return render_dialog(
         request,
         "enterprises/dialogs/form.html",

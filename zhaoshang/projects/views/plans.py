@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from zhaoshang.core.htmx import submitted
+
 from .. import selectors
 from ..forms import MilestoneCompleteForm, MilestoneForm, PlanForm, ProgressForm
 from ..models import Milestone, ProgressUpdate, Project, ProjectPlan
 from ..services import milestone_complete, milestone_create, plan_save, progress_add
-from .common import apply_service_errors, done, render_dialog, require_all
+from .common import render_dialog, require_all
 
 
 def _detail_url(project: Project, anchor: str) -> str:
@@ -30,14 +30,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = ProjectPlan.objects.restrict(request.user, "view").filter(project=project).first()
     back = _detail_url(project, "plan")
     form = PlanForm(request.POST or None, initial={"content": plan.content if plan else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_save(actor=request.user, project=project, content=form.cleaned_data["content"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "推进方案已保存")
-            return done(request, back)
+
+    def write() -> str:
+        plan_save(actor=request.user, project=project, content=form.cleaned_data["content"])
+        return "推进方案已保存"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return render_dialog(
         request,
         "projects/dialogs/plan.html",
@@ -55,14 +54,13 @@ def milestone_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     back = _detail_url(project, "milestones")
     form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            milestone_create(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已新增节点“{form.cleaned_data['title']}”")
-            return done(request, back)
+
+    def write() -> str:
+        milestone_create(actor=request.user, project=project, **form.cleaned_data)
+        return f"已新增节点“{form.cleaned_data['title']}”"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return render_dialog(
         request,
         "projects/dialogs/milestone.html",
@@ -82,16 +80,15 @@ def milestone_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     back = _detail_url(milestone.project, "milestones")
     form = MilestoneCompleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            milestone_complete(
-                actor=request.user, milestone=milestone, done_on=form.cleaned_data["done_on"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"节点“{milestone.title}”已完成")
-            return done(request, back)
+
+    def write() -> str:
+        milestone_complete(
+            actor=request.user, milestone=milestone, done_on=form.cleaned_data["done_on"]
+        )
+        return f"节点“{milestone.title}”已完成"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return render_dialog(
         request,
         "projects/dialogs/milestone_complete.html",
@@ -109,14 +106,13 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     back = _detail_url(project, "progress")
     form = ProgressForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            progress_add(actor=request.user, project=project, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "项目进展已记录")
-            return done(request, back)
+
+    def write() -> str:
+        progress_add(actor=request.user, project=project, **form.service_kwargs())
+        return "项目进展已记录"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
     return render_dialog(
         request,
         "projects/dialogs/progress.html",
