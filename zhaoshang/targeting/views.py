@@ -145,9 +145,15 @@ def push_view(request: HttpRequest) -> HttpResponse:
     """一键推送：为所选单位新建线索项目（数字招商），推荐理由写入项目简介。"""
     user = request.user
     require_model_permission(user, "add", LeadPush)
-    enterprise = get_object_or_404(Enterprise, pk=_int(request.POST.get("enterprise")) or 0)
+    enterprise = get_object_or_404(
+        Enterprise.objects.restrict(user, "view"), pk=_int(request.POST.get("enterprise")) or 0
+    )
     unit = get_object_or_404(Unit, code=request.POST.get("unit", ""))
-    node = ChainNode.objects.filter(pk=_int(request.POST.get("node")) or 0).first()
+    node = (
+        ChainNode.objects.restrict(user, "view")
+        .filter(pk=_int(request.POST.get("node")) or 0)
+        .first()
+    )
     run = (
         RecommendationRun.objects.restrict(user, "view")
         .filter(pk=_int(request.POST.get("run")) or 0)

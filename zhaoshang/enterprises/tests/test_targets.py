@@ -217,3 +217,16 @@ def test_the_api_lists_updates_adds_and_removes_entries(users, org, chain, entri
     assert (
         linqing.post(f"/api/target-entries/{entries['dongchangfu'].pk}/remove/").status_code == 403
     )
+
+
+def test_the_new_entry_form_prefills_a_known_enterprise_and_ignores_a_malformed_one(
+    client, users, entries
+):
+    client.force_login(users["city"])
+    enterprise = entries["linqing"].enterprise
+    url = reverse("enterprises:target-create")
+    page = client.get(url, {"enterprise": enterprise.pk})
+    assert page.status_code == 200
+    assert page.context["form"].initial == {"enterprise_uscc": enterprise.uscc}
+    page = client.get(url, {"enterprise": "abc"})
+    assert page.status_code == 200 and page.context["form"].initial == {}

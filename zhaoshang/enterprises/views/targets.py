@@ -63,10 +63,14 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_create(request: HttpRequest) -> HttpResponse:
     require_model(request.user, "add", TargetEntry, "重点目标企业名单由市级确定")
     initial = {}
-    if request.GET.get("enterprise"):
+    if request.GET.get("enterprise", "").isdigit():
         from ..models import Enterprise
 
-        found = Enterprise.objects.filter(pk=request.GET["enterprise"]).first()
+        found = (
+            Enterprise.objects.restrict(request.user, "view")
+            .filter(pk=request.GET["enterprise"])
+            .first()
+        )
         if found and found.uscc:
             initial["enterprise_uscc"] = found.uscc
     form = TargetEntryForm(request.POST or None, initial=initial)
