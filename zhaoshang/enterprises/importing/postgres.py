@@ -51,6 +51,7 @@ from .parsing import (
     SECTION_OF_DIVISION,
     UNITS_IN_WAN,
     USCC_ALPHABET,
+    ParseError,
 )
 from .validation import HEADER_SEARCH_ROWS, RowError, RowValidator, blank_row
 
@@ -648,25 +649,15 @@ def validate(
     nothing kept and the report untouched, so the caller reads the file the Python way."""
     if connection.vendor != "postgresql":
         return False
-    handle.seek(0)
-    head = handle.read(reading.SNIFF_BYTES)
-    handle.seek(0)
-    lowered = name.lower()
-    if head.startswith((reading.XLSX_MAGIC, reading.XLS_MAGIC)) or lowered.endswith(
-        (".xlsx", ".xlsm", ".xls")
-    ):
+    try:
+        facts = reading.describe(handle, name)
+    except ParseError:
+        return False  # the Python path reports why
+    if facts.kind != "csv" or facts.encoding not in PG_ENCODINGS:
         return False
-    if not head.strip():
+    if facts.estimated_rows < min_rows():
         return False
-    encoding = reading.detect_encoding(head)
-    if encoding not in PG_ENCODINGS:
-        return False
-    delimiter = reading.sniff_delimiter(head.decode(encoding, errors="ignore"))
-    size = reading._size(handle)
-    lines = head.count(b"\n") or 1
-    estimate = max(int(size / (len(head) / lines)) - 1, 0) if size else 0
-    if estimate < min_rows():
-        return False
+    head, encoding, delimiter = facts.head, facts.encoding, facts.delimiter
     layout = locate_header(head, encoding, delimiter)
     if layout is None or not validator.read_header(layout.header_row, layout.header):
         logger.info("import of %s: read by Python, header not found in the first bytes", name)

@@ -110,8 +110,19 @@ def _xlsx_rows(handle: IO[bytes]) -> tuple[Iterator[tuple[int, list[Any]]], int,
     return rows(), estimate, sheet.title
 
 
-def open_table(handle: IO[bytes], name: str = "") -> Table:
-    """The rows of an uploaded file; `ParseError` when it is not a file we can read."""
+@dataclass(frozen=True)
+class FileFacts:
+    """What the first bytes tell of an uploaded file, before any row is read."""
+
+    kind: str  # "xlsx" | "csv"
+    head: bytes
+    encoding: str = ""
+    delimiter: str = ","
+    estimated_rows: int = 0  # CSV: data rows, from the file size and the first lines' length
+
+
+def describe(handle: IO[bytes], name: str = "") -> FileFacts:
+    """The kind, encoding, delimiter and size of a file; `ParseError` when we cannot read it."""
     handle.seek(0)
     head = handle.read(SNIFF_BYTES)
     handle.seek(0)
@@ -119,8 +130,7 @@ def open_table(handle: IO[bytes], name: str = "") -> Table:
     if head.startswith(XLS_MAGIC) or lowered.endswith(".xls"):
         raise ParseError("不支持旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再导入")
     if head.startswith(XLSX_MAGIC) or lowered.endswith((".xlsx", ".xlsm")):
-        rows, estimate, sheet = _xlsx_rows(handle)
-        return Table(rows=rows, kind="xlsx", estimated_rows=estimate, extra={"sheet": sheet})
+        return FileFacts(kind="xlsx", head=head)
     if not head.strip():
         raise ParseError("文件为空")
     encoding = detect_encoding(head)
@@ -128,10 +138,19 @@ def open_table(handle: IO[bytes], name: str = "") -> Table:
     size = _size(handle)
     lines = head.count(b"\n") or 1
     estimate = max(int(size / (len(head) / lines)) - 1, 0) if size else 0
+    return FileFacts("csv", head, encoding, delimiter, estimate)
+
+
+def open_table(handle: IO[bytes], name: str = "") -> Table:
+    """The rows of an uploaded file; `ParseError` when it is not a file we can read."""
+    facts = describe(handle, name)
+    if facts.kind == "xlsx":
+        rows, estimate, sheet = _xlsx_rows(handle)
+        return Table(rows=rows, kind="xlsx", estimated_rows=estimate, extra={"sheet": sheet})
     return Table(
-        rows=_csv_rows(handle, encoding, delimiter),
+        rows=_csv_rows(handle, facts.encoding, facts.delimiter),
         kind="csv",
-        encoding=encoding,
-        estimated_rows=estimate,
-        extra={"delimiter": delimiter},
+        encoding=facts.encoding,
+        estimated_rows=facts.estimated_rows,
+        extra={"delimiter": facts.delimiter},
     )
