@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhaoshang.core.htmx import apply_service_errors
 from zhaoshang.core.permissions import ACTION_LABELS, ACTIONS, has_model_permission
 
 from .forms import (
@@ -128,15 +129,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's field errors on the form's fields (others at the top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create_view(request: HttpRequest) -> HttpResponse:
@@ -159,7 +151,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已新建用户 {user.username}")
             return redirect("accounts:user-edit", pk=user.pk)
@@ -193,7 +185,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             user_update(actor=request.user, user=target, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已保存用户 {target.username} 的修改")
             return redirect("accounts:user-list")
@@ -213,9 +205,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, user=target, password=password_form.cleaned_data["password1"]
             )
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            for field, msgs in errors.items():
-                password_form.add_error("password1" if field == "password" else None, msgs)
+            apply_service_errors(password_form, exc, {"password": "password1"})
         else:
             messages.success(request, f"已重置用户 {target.username} 的密码，并解除登录锁定")
             return redirect("accounts:user-edit", pk=target.pk)
@@ -327,6 +317,14 @@ def _role_editor(
     return render(request, template, context)
 
 
+def _role_saved(request: HttpRequest, chosen: Role, notice: str) -> HttpResponse:
+    """After a save or a restore: the editor afresh with the notice (htmx), or back to it."""
+    if request.htmx:
+        return _role_editor(request, chosen, RolePermissionsForm(), notice=notice)
+    messages.success(request, notice)
+    return redirect("accounts:role-edit", role=chosen.value)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_edit(request: HttpRequest, role: str) -> HttpResponse:
@@ -343,17 +341,14 @@ def role_edit(request: HttpRequest, role: str) -> HttpResponse:
                 actor=request.user, role=chosen.value, permissions=form.cleaned_data["permissions"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             notice = (
                 f"已保存：新增 {len(change.added)} 项，取消 {len(change.removed)} 项"
                 if change.changed
                 else "权限没有变化"
             )
-            if request.htmx:
-                return _role_editor(request, chosen, RolePermissionsForm(), notice=notice)
-            messages.success(request, notice)
-            return redirect("accounts:role-edit", role=chosen.value)
+            return _role_saved(request, chosen, notice)
     return _role_editor(request, chosen, form, checked=set(request.POST.getlist("permissions")))
 
 
@@ -373,7 +368,4 @@ def role_restore(request: HttpRequest, role: str) -> HttpResponse:
         if change.changed
         else "该角色已是默认权限"
     )
-    if request.htmx:
-        return _role_editor(request, chosen, RolePermissionsForm(), notice=notice)
-    messages.success(request, notice)
-    return redirect("accounts:role-edit", role=chosen.value)
+    return _role_saved(request, chosen, notice)
