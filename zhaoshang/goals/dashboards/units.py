@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, UnitKind
 from zhaoshang.core.permissions import Scope, has_model_permission
+from zhaoshang.projects.figures import verified_funds_of_project
 from zhaoshang.projects.models import FundsStatus, Milestone, Project, Stage
 from zhaoshang.projects.services.funds_totals import funds_sums
 
@@ -185,10 +186,7 @@ def leader_page(*, user: Any, on: dt.date | None = None) -> dict[str, Any]:
     projects = Project.objects.restrict(user, "view")
     annotated = projects.annotate(
         overdue=Count("milestones", filter=_overdue_filter(on)),
-        verified_wan=Sum(
-            "funds_records__amount_wan",
-            filter=Q(funds_records__status=FundsStatus.VERIFIED),
-        ),
+        verified_wan=verified_funds_of_project(),
     ).select_related("unit", "industry")
     mine = list(
         annotated.filter(lead_leader=user).order_by("-is_key", "-total_investment_wan", "pk")

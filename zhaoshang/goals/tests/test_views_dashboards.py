@@ -286,6 +286,12 @@ def test_leader_view(users, goals, today):
     page = response.context["page"]
     assert [p.name for p in page["mine"]] == [p1.name]
     assert {p.name for p in page["key"]} == {p1.name, p4.name}
+    # P1 has two milestones and 6,000 verified: its funds are summed once, not once per milestone
+    assert [p.verified_wan for p in page["mine"]] == [Decimal("6000.00")]
+    assert {p.name: p.verified_wan for p in page["key"]} == {
+        p1.name: Decimal("6000.00"),
+        p4.name: Decimal("1000.00"),
+    }
     overdue = [row["milestone"].title for row in page["milestones"]]
     assert overdue == ["主体封顶"]
     assert page["milestones"][0]["days_late"] == (today - dt.date(2024, 6, 30)).days
