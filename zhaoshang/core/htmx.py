@@ -6,7 +6,7 @@ form also works without JavaScript.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -60,16 +60,21 @@ def render_dialog(
     *,
     title: str,
     back_url: str,
-    page_template: str,
+    breadcrumbs: Sequence[tuple[str, str]] = (),
 ) -> HttpResponse:
-    """A small form: the modal's content for htmx, `page_template` around it otherwise."""
+    """A small form: the modal's content for htmx; otherwise a page of its own, under
+    `breadcrumbs` (label, url) pairs ending with the title, so the form works without JavaScript.
+
+    `template` usually extends "core/dialogs/_shell.html" (or is "core/dialogs/form.html").
+    """
     htmx = getattr(request, "htmx", None)
     in_modal = bool(htmx) and htmx.target == "modal-content"
     context = {**context, "dialog_title": title, "back_url": back_url, "in_modal": in_modal}
     if htmx and not htmx.history_restore_request:
         response = render(request, template, context)
     else:
-        response = render(request, page_template, {**context, "dialog_template": template})
+        page = {**context, "dialog_template": template, "breadcrumbs": list(breadcrumbs)}
+        response = render(request, "core/dialog_page.html", page)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

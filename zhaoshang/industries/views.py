@@ -56,14 +56,12 @@ PANEL_LIMIT = 50
 def _dialog(
     request: HttpRequest, template: str, context: dict[str, Any], *, title: str, back_url: str
 ) -> HttpResponse:
-    """A chain-editing dialog: the modal's content for htmx, a full page otherwise."""
+    """A chain-editing dialog, under the chain list and the context's direction."""
+    trail = [("产业链图谱", reverse("industries:list"))]
+    if direction := context.get("direction"):
+        trail.append((direction.name, reverse("industries:map", args=[direction.pk])))
     return htmx.render_dialog(
-        request,
-        template,
-        context,
-        title=title,
-        back_url=back_url,
-        page_template="industries/dialog_page.html",
+        request, template, context, title=title, back_url=back_url, breadcrumbs=trail
     )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhaoshang.core import htmx
 from zhaoshang.core.htmx import submitted
 
 from ..forms import ContactForm, PlacementForm, RelationForm, SignalForm
@@ -27,7 +28,7 @@ from ..services import (
     signal_create,
     signal_delete,
 )
-from .common import done, render_dialog, require_model
+from .common import done, enterprise_trail, require_model
 
 
 def _back(enterprise: Enterprise, anchor: str) -> str:
@@ -52,12 +53,13 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     if response := submitted(request, form, write, back_url=back):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
-        "enterprises/dialogs/form.html",
+        "core/dialogs/form.html",
         {"form": form, "enterprise": enterprise},
         title=f"新增联系人：{enterprise.name}",
         back_url=back,
+        breadcrumbs=enterprise_trail(enterprise),
     )
 
 
@@ -92,12 +94,13 @@ def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     if response := submitted(request, form, write, back_url=back):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
-        "enterprises/dialogs/form.html",
+        "core/dialogs/form.html",
         {"form": form, "enterprise": enterprise},
         title=f"修改联系人：{contact.name}",
         back_url=back,
+        breadcrumbs=enterprise_trail(enterprise),
     )
 
 
@@ -151,12 +154,13 @@ def relation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         aliases={"target": "other_uscc", "source": "other_uscc"},
     ):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
-        "enterprises/dialogs/form.html",
+        "core/dialogs/form.html",
         {"form": form, "enterprise": enterprise},
         title=f"登记企业关系：{enterprise.name}",
         back_url=back,
+        breadcrumbs=enterprise_trail(enterprise),
     )
 
 
@@ -193,12 +197,13 @@ def signal_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     if response := submitted(request, form, write, back_url=back):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
-        "enterprises/dialogs/form.html",
+        "core/dialogs/form.html",
         {"form": form, "enterprise": enterprise},
         title=f"登记企业动态：{enterprise.name}",
         back_url=back,
+        breadcrumbs=enterprise_trail(enterprise),
     )
 
 
@@ -239,10 +244,11 @@ def placement_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     if response := submitted(request, form, write, back_url=back):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
-        "enterprises/dialogs/form.html",
+        "core/dialogs/form.html",
         {"form": form, "enterprise": enterprise},
         title=f"产业链环节：{enterprise.name}",
         back_url=back,
+        breadcrumbs=enterprise_trail(enterprise),
     )

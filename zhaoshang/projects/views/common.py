@@ -7,9 +7,8 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
-from zhaoshang.core import htmx
 from zhaoshang.core.htmx import apply_service_errors, done, is_partial, require_model_permission
 
 __all__ = [
@@ -17,7 +16,7 @@ __all__ = [
     "apply_service_errors",
     "done",
     "is_partial",
-    "render_dialog",
+    "project_trail",
     "require_all",
     "require_model_permission",
 ]
@@ -36,15 +35,9 @@ def require_all(user: Any, pairs: Iterable[tuple[str, type[models.Model]]]) -> N
         require_model_permission(user, action, model)
 
 
-def render_dialog(
-    request: HttpRequest, template: str, context: dict[str, Any], *, title: str, back_url: str
-) -> HttpResponse:
-    """A project dialog: the modal's content for htmx, a full page otherwise."""
-    return htmx.render_dialog(
-        request,
-        template,
-        context,
-        title=title,
-        back_url=back_url,
-        page_template="projects/dialog_page.html",
-    )
+def project_trail(project: Any) -> list[tuple[str, str]]:
+    """Breadcrumbs above a project's dialog when it is shown as a page of its own."""
+    return [
+        ("招商项目", reverse("projects:list")),
+        (project.name, reverse("projects:detail", args=[project.pk])),
+    ]

@@ -19,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core import htmx
 from zhaoshang.core.permissions import Scope, require_perm
 
 from .. import selectors
@@ -30,7 +31,7 @@ from .common import (
     apply_service_errors,
     done,
     is_partial,
-    render_dialog,
+    project_trail,
     require_all,
     require_model_permission,
 )
@@ -59,12 +60,13 @@ def funds_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return done(request, detail_url)
     else:
         form = FundsForm(user=request.user)
-    return render_dialog(
+    return htmx.render_dialog(
         request,
         "projects/dialogs/funds.html",
         {"form": form, "project": project},
         title=f"填报到位资金：{project.name}",
         back_url=detail_url,
+        breadcrumbs=project_trail(project),
     )
 
 

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from zhaoshang.core import htmx
 from zhaoshang.core.htmx import submitted
 
 from .. import selectors
 from ..forms import MilestoneCompleteForm, MilestoneForm, PlanForm, ProgressForm
 from ..models import Milestone, ProgressUpdate, Project, ProjectPlan
 from ..services import milestone_complete, milestone_create, plan_save, progress_add
-from .common import render_dialog, require_all
+from .common import project_trail, require_all
 
 
 def _detail_url(project: Project, anchor: str) -> str:
@@ -37,12 +38,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     if response := submitted(request, form, write, back_url=back):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
         "projects/dialogs/plan.html",
         {"form": form, "project": project},
         title=f"推进方案：{project.name}",
         back_url=back,
+        breadcrumbs=project_trail(project),
     )
 
 
@@ -61,12 +63,13 @@ def milestone_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     if response := submitted(request, form, write, back_url=back):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
         "projects/dialogs/milestone.html",
         {"form": form, "project": project},
         title=f"新增推进节点：{project.name}",
         back_url=back,
+        breadcrumbs=project_trail(project),
     )
 
 
@@ -89,12 +92,13 @@ def milestone_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     if response := submitted(request, form, write, back_url=back):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
         "projects/dialogs/milestone_complete.html",
         {"form": form, "project": milestone.project, "milestone": milestone},
         title=f"完成节点：{milestone.title}",
         back_url=back,
+        breadcrumbs=project_trail(milestone.project),
     )
 
 
@@ -113,10 +117,11 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     if response := submitted(request, form, write, back_url=back):
         return response
-    return render_dialog(
+    return htmx.render_dialog(
         request,
         "projects/dialogs/progress.html",
         {"form": form, "project": project},
         title=f"填写进展：{project.name}",
         back_url=back,
+        breadcrumbs=project_trail(project),
     )

@@ -9,11 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from zhaoshang.core import htmx
+
 from .. import selectors
 from ..forms import StageForm, stage_requirements
 from ..models import Project, Stage, StageChange
 from ..services import project_advance_stage
-from .common import apply_service_errors, done, render_dialog, require_all
+from .common import apply_service_errors, done, project_trail, require_all
 
 
 @login_required
@@ -41,10 +43,11 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         initial = {"to": request.GET["to"]} if request.GET.get("to") in Stage.values else {}
         form = StageForm(user=request.user, project=project, initial=initial)
-    return render_dialog(
+    return htmx.render_dialog(
         request,
         "projects/dialogs/stage.html",
         {"form": form, "project": project, "requirements": stage_requirements()},
         title=f"变更阶段：{project.name}",
         back_url=detail_url,
+        breadcrumbs=project_trail(project),
     )
