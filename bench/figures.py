@@ -276,7 +276,7 @@ def figures(city: User, county: User) -> list[Figure]:
 def _home_units(city: User) -> list[Figure]:
     """The city home page's funds-per-unit table, when the home view provides it."""
     try:
-        from zhaoshang.core.views import _funds_by_unit
+        from zhaoshang.portal.views import _funds_by_unit
     except ImportError:
         return []
     return [

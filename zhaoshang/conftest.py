@@ -7,14 +7,12 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Department, Unit, User
 from zhaoshang.accounts.reference import org_load
 from zhaoshang.accounts.roles import Role
-
-PASSWORD = "test-pass-123"
+from zhaoshang.core.tests.support import PASSWORD, pdf_file  # noqa: F401 (tests above import it from here)
 
 
 def pytest_configure(config):
@@ -74,10 +72,6 @@ def users(org) -> dict[str, User]:
 @pytest.fixture
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def pdf_file(name: str = "合同.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
 
 
 @pytest.fixture

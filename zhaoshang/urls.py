@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 urlpatterns = [
+    path("", include("zhaoshang.portal.urls")),
     path("", include("zhaoshang.core.urls")),
     path("accounts/", include("zhaoshang.accounts.urls")),
     path("projects/", include("zhaoshang.projects.urls")),

@@ -1,4 +1,4 @@
-"""Home page and the audit log."""
+"""The audit log."""
 
 from django.urls import path
 
@@ -6,7 +6,6 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export/", views.audit_export, name="audit-export"),
 ]

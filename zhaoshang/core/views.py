@@ -1,17 +1,13 @@
-"""Pages everyone starts from: the home page with the user's figures, and the audit log browser.
+"""The audit log browser: the append-only log, filtered, expanded and exported.
 
-The home page reads its figures from `projects.selectors.home_figures`, already narrowed to what
-the user may see; the audit log is readable by roles holding `core.view_auditentry` (auditors and
-the city administrator) and is never written to from here, except for the export's own entry.
+The log is readable by roles holding `core.view_auditentry` (auditors and the city
+administrator) and is never written to from here, except for the export's own entry.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
 from typing import Any
@@ -26,48 +22,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from zhaoshang.accounts.models import Unit
-from zhaoshang.accounts.roles import Role
-from zhaoshang.projects.models import FundsRecord, FundsStatus, Stage
-from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
-from zhaoshang.projects.services.funds_totals import funds_sums
-
 from . import audit
 from .filters import AuditEntryFilter
 from .models import AuditAction, AuditEntry
-from .permissions import Scope, has_model_permission, restrict
+from .permissions import has_model_permission, restrict
 
 AUDIT_PAGE_SIZE = 50
 AUDIT_EXPORT_LIMIT = 100_000
-KEY_PROJECTS_SHOWN = 10
-
-# What each role is for, shown on the home page (above all to roles without project figures).
-ROLE_DUTIES: dict[str, list[str]] = {
-    Role.CITY_ADMIN: [
-        "查看全市各县（市、区）和功能区的招商项目与到位资金",
-        "核实或退回各单位填报的到位资金（不能核实本人填报的记录）",
-        "查阅审计日志，导出筛选结果",
-    ],
-    Role.UNIT_STAFF: [
-        "录入和维护本单位的招商项目，推进项目阶段并上传证明材料",
-        "按月填报到位资金，提交市级核实",
-        "维护企业库中的投资方信息",
-    ],
-    Role.LEADER: ["查看负责范围内的项目进展和到位资金", "填报帮包项目的推进情况"],
-    Role.COMMISSIONER: ["跟踪服务分配给您的项目", "更新推进节点、填报项目进展"],
-    Role.DEPT_STAFF: [
-        "查阅企业库",
-        "办理派发到本部门的项目问题和诉求（功能建设中）",
-    ],
-    Role.AUDITOR: [
-        "只读查看全部招商项目、到位资金和企业信息",
-        "查阅和导出审计日志，追溯每一项修改的操作人、时间和前后内容",
-    ],
-    Role.SYSADMIN: [
-        "管理用户账号：新建、分配角色和单位、停用、重置密码",
-        "按照职责分离原则，系统管理员不能查看或修改招商业务数据，也不能查阅审计日志",
-    ],
-}
 
 
 def _url_or_empty(name: str, *args: Any) -> str:
@@ -76,98 +37,6 @@ def _url_or_empty(name: str, *args: Any) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
-
-
-def _key_projects(user: Any) -> list[Any]:
-    """The user's most important live key projects (largest investment first)."""
-    return list(
-        projects_for(user=user, filters={"is_key": "true"})
-        .exclude(stage=Stage.DROPPED)
-        .order_by("-total_investment_wan", "pk")[:KEY_PROJECTS_SHOWN]
-    )
-
-
-def _funds_by_unit(user: Any, year: int) -> list[dict[str, Any]]:
-    """Verified and pending funds of the year per unit, within the user's scope.
-
-    From the monthly totals table; a unit with records of the year appears even when they
-    were all rejected (as a GROUP BY over the records would show it)."""
-    rows = funds_sums(
-        user,
-        start=dt.date(year, 1, 1),
-        end=dt.date(year + 1, 1, 1),
-        statuses=list(FundsStatus.values),
-    )
-    sums: dict[int, dict[str, Decimal]] = {}
-    for unit_id, _period, status, total in rows:
-        unit_sums = sums.setdefault(unit_id, defaultdict(Decimal))
-        unit_sums[status] += total
-    units = Unit.objects.filter(pk__in=sums).order_by("sort_order", "name")
-    return [
-        {
-            "unit": unit.name,
-            "verified": sums[unit.pk][FundsStatus.VERIFIED],
-            "pending": sums[unit.pk][FundsStatus.SUBMITTED],
-        }
-        for unit in units
-    ]
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The figures that matter to the logged-in user, within what they may see."""
-    user = request.user
-    year, years = _year(request)
-    figures = home_figures(user=user, year=year)
-    context: dict[str, Any] = {
-        "figures": figures,
-        "years": years,
-        "duties": ROLE_DUTIES.get(user.role, []),
-        "scope_label": _scope_label(user),
-    }
-    if figures.get("visible"):
-        context["key_projects"] = _key_projects(user)
-        if user.scope == Scope.ALL:
-            context["funds_by_unit"] = _funds_by_unit(user, figures["year"])
-        context["stage_chart"] = {
-            "labels": [label for _value, label, _n in figures["by_stage"]],
-            "values": [n for _value, _label, n in figures["by_stage"]],
-        }
-    return render(request, "core/home.html", context)
-
-
-HOME_YEARS_SHOWN = 6
-
-
-def _year(request: HttpRequest) -> tuple[int, list[int]]:
-    """The year asked for (?year=2024) and the years offered.
-
-    By default the latest year with funds records the user may see (this year once it has any).
-    """
-    this_year = timezone.localdate().year
-    years = list(range(this_year, this_year - HOME_YEARS_SHOWN, -1))
-    default = this_year
-    if has_model_permission(request.user, "view", FundsRecord):
-        default = latest_funds_year(user=request.user)
-    try:
-        year = int(request.GET.get("year", default))
-    except (TypeError, ValueError):
-        year = default
-    return (year if year in years else default), years
-
-
-def _scope_label(user: Any) -> str:
-    scope = user.scope
-    if scope == Scope.ALL:
-        return "全市"
-    if scope == Scope.UNIT and user.unit_id:
-        return user.unit.name
-    if scope == Scope.ASSIGNED:
-        return "分配给我的项目"
-    if scope == Scope.DEPARTMENT and user.department_id:
-        return user.department.name
-    return ""
 
 
 # --- audit log ------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from zhaoshang.accounts.services import token_revoke
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core.models import AuditAction, AuditEntry
+from zhaoshang.core.tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.api_support import client_for
+from zhaoshang.core.tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from zhaoshang.accounts.models import User
 from zhaoshang.accounts.tokens import TOKEN_EXPIRED
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core.models import AuditAction, AuditEntry
+from zhaoshang.core.tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core.models import AuditAction, AuditEntry
+from zhaoshang.core.tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_login_page_is_in_chinese_without_outside_links(client):
 def test_successful_login_is_audited_and_redirects_home(client, users):
     response = client.post(LOGIN, {"username": "linqing", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("portal:home")
     entry = AuditEntry.objects.get(action=AuditAction.LOGIN)
     assert (entry.user, entry.username, entry.object_id) == (
         users["linqing"],
@@ -53,7 +53,7 @@ def test_login_follows_next_within_site_only(client, users):
     response = client.post(
         LOGIN, {"username": "city", "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("portal:home")
 
 
 def test_failed_login_is_audited(client, users):
@@ -89,14 +89,14 @@ def test_logout_is_audited_and_requires_post(client, users):
     assert response.url == reverse("accounts:login")
     entry = AuditEntry.objects.get(action=AuditAction.LOGOUT)
     assert entry.username == "linqing"
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
 
 
 def test_logged_in_user_visiting_login_goes_home(client, users):
     client.login(username="linqing", password=PASSWORD)
     response = client.get(LOGIN)
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("portal:home")
 
 
 @pytest.fixture

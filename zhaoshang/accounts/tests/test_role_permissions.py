@@ -18,8 +18,8 @@ from zhaoshang.accounts.services import (
     role_permissions_restore,
     role_permissions_set,
 )
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core.models import AuditAction, AuditEntry
+from zhaoshang.core.tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from zhaoshang.accounts.models import Department, User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.accounts.services import user_set_password, user_update
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core.models import AuditAction, AuditEntry
+from zhaoshang.core.tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

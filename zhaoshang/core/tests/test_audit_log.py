@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction, AuditEntry
+from zhaoshang.core.tests.support import PASSWORD
 from zhaoshang.core.views import AUDIT_PAGE_SIZE
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.services import enterprise_create, enterprise_update

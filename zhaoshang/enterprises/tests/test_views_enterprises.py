@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from stdnum.cn import uscc as uscc_std
 
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core.models import AuditAction, AuditEntry
+from zhaoshang.core.tests.support import PASSWORD
 from zhaoshang.enterprises.models import Enterprise, Tag
 from zhaoshang.enterprises.services import enterprise_create
 from zhaoshang.enterprises.views import PAGE_SIZE

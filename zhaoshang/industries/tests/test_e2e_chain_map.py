@@ -4,8 +4,8 @@ panel (with the recommendations slot), and the city adds a node through the dial
 import pytest
 from playwright.sync_api import expect
 
-from zhaoshang.conftest import PASSWORD
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.core.tests.support import PASSWORD
 from zhaoshang.industries.catalogue import chains_demo_setup
 from zhaoshang.industries.models import ChainNode, Direction, Industry
 

@@ -1,20 +1,19 @@
 """Template context shared by every page: the navigation the user's role allows."""
 
+from zhaoshang.accounts.models import User
+from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.permissions import has_model_permission
+from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.goals.models import Goal, RankingSnapshot
+from zhaoshang.industries.models import ChainNode
+from zhaoshang.projects.models import FundsRecord, Project
+from zhaoshang.targeting.models import LeadPush
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
-    from zhaoshang.accounts.models import User
-    from zhaoshang.core.models import AuditEntry
-    from zhaoshang.enterprises.models import Enterprise
-    from zhaoshang.goals.models import Goal, RankingSnapshot
-    from zhaoshang.industries.models import ChainNode
-    from zhaoshang.projects.models import FundsRecord, Project
-    from zhaoshang.targeting.models import LeadPush
-
     return {
         "nav": {
             "projects": has_model_permission(user, "view", Project),

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from zhaoshang.conftest import pdf_file
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.core.tests.support import pdf_file
 from zhaoshang.projects.models import EvidenceKind, FundsRecord, Project, Stage
 from zhaoshang.projects.services import (
     EvidenceFile,

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from zhaoshang.conftest import pdf_file
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.tests.api_support import client_for
+from zhaoshang.core.tests.support import pdf_file
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Industry
 from zhaoshang.projects.models import EvidenceKind, FundsRecord, Project, Stage

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from zhaoshang.conftest import PASSWORD, pdf_file
+from zhaoshang.core.tests.support import PASSWORD, pdf_file
 from zhaoshang.projects.models import EvidenceKind, FundsSource, Stage
 from zhaoshang.projects.services import (
     EvidenceFile,
@@ -72,13 +72,13 @@ def two_units(users, make_project, today):
 
 
 def test_home_requires_login(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 
 
 def test_home_shows_only_own_unit_funds_for_county_user(client, users, two_units):
-    response = login(client, users["linqing"]).get(reverse("core:home"))
+    response = login(client, users["linqing"]).get(reverse("portal:home"))
     assert response.status_code == 200
     figures = response.context["figures"]
     assert figures["funds_verified_wan"] == Decimal("1234.50")
@@ -94,7 +94,7 @@ def test_home_shows_only_own_unit_funds_for_county_user(client, users, two_units
 
 
 def test_home_city_sees_all_units_funds_and_per_unit_table(client, users, two_units):
-    response = login(client, users["city2"]).get(reverse("core:home"))
+    response = login(client, users["city2"]).get(reverse("portal:home"))
     figures = response.context["figures"]
     assert figures["funds_verified_wan"] == Decimal("31234.50")
     assert figures["funds_pending_wan"] == Decimal("100.00")
@@ -113,7 +113,7 @@ def test_home_city_sees_all_units_funds_and_per_unit_table(client, users, two_un
 
 def test_home_shows_stage_counts_in_chart_data_and_table(client, users, two_units, make_project):
     make_project(name="临清线索项目")
-    response = login(client, users["city"]).get(reverse("core:home"))
+    response = login(client, users["city"]).get(reverse("portal:home"))
     by_stage = {value: n for value, _label, n in response.context["figures"]["by_stage"]}
     assert by_stage == {
         "lead": 1,
@@ -150,13 +150,13 @@ def test_home_counts_new_over_100m_starts_this_year(client, users, make_project,
         actor=users["linqing"],
         evidence=[EvidenceFile(EvidenceKind.CONSTRUCTION_PERMIT, pdf_file("施工许可证.pdf"))],
     )
-    response = login(client, users["linqing"]).get(reverse("core:home"))
+    response = login(client, users["linqing"]).get(reverse("portal:home"))
     assert response.context["figures"]["started_over_100m"] == 1
     assert "1.20 亿元" in response.content.decode()
 
 
 def test_home_for_sysadmin_explains_role_without_business_figures(client, users, two_units):
-    response = login(client, users["sysadmin"]).get(reverse("core:home"))
+    response = login(client, users["sysadmin"]).get(reverse("portal:home"))
     assert response.status_code == 200
     assert response.context["figures"]["visible"] is False
     html = response.content.decode()
@@ -167,7 +167,7 @@ def test_home_for_sysadmin_explains_role_without_business_figures(client, users,
 
 
 def test_home_for_department_staff_shows_role_and_registry_link(client, users):
-    response = login(client, users["dept_land"]).get(reverse("core:home"))
+    response = login(client, users["dept_land"]).get(reverse("portal:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "您的角色：职能部门人员" in html
@@ -175,7 +175,7 @@ def test_home_for_department_staff_shows_role_and_registry_link(client, users):
 
 
 def test_home_for_user_without_role_asks_for_a_role(client, users):
-    response = login(client, users["norole"]).get(reverse("core:home"))
+    response = login(client, users["norole"]).get(reverse("portal:home"))
     assert response.status_code == 200
     assert "尚未分配角色" in response.content.decode()
 
@@ -187,7 +187,7 @@ def test_home_for_commissioner_counts_only_assigned_projects(client, users, make
     funds(users, mine, "200", today)
     other = signed(users, make_project, today, name="其他项目")
     funds(users, other, "300", today)
-    response = login(client, users["commissioner"]).get(reverse("core:home"))
+    response = login(client, users["commissioner"]).get(reverse("portal:home"))
     assert response.context["figures"]["funds_verified_wan"] == Decimal("200.00")
     assert response.context["figures"]["projects_total"] == 1
 
@@ -205,16 +205,16 @@ def test_home_year_selector_shows_that_years_verified_funds(client, users, make_
     )
     funds_verify(actor=users["city"], record=record)
     login(client, users["linqing"])
-    this_year = client.get(reverse("core:home"), {"year": today.year})
+    this_year = client.get(reverse("portal:home"), {"year": today.year})
     assert this_year.context["figures"]["funds_verified_wan"] == 0
-    response = client.get(reverse("core:home"), {"year": last_year})
+    response = client.get(reverse("portal:home"), {"year": last_year})
     assert response.context["figures"]["year"] == last_year
     assert response.context["figures"]["funds_verified_wan"] == Decimal("800.00")
     assert f'<option value="{last_year}" selected>' in response.content.decode()
     # A year outside the offered range, or not a number, falls back to the default: the
     # latest year with funds records.
     for bad in ("1999", "abc"):
-        response = client.get(reverse("core:home"), {"year": bad})
+        response = client.get(reverse("portal:home"), {"year": bad})
         assert response.context["figures"]["year"] == last_year
 
 
@@ -229,6 +229,6 @@ def test_home_opens_on_the_latest_year_with_funds(client, users, make_project, t
         evidence=[EvidenceFile(EvidenceKind.BANK_RECEIPT, pdf_file())],
     )
     login(client, users["linqing"])
-    assert client.get(reverse("core:home")).context["figures"]["year"] == today.year - 2
+    assert client.get(reverse("portal:home")).context["figures"]["year"] == today.year - 2
     login(client, users["dongchangfu"])
-    assert client.get(reverse("core:home")).context["figures"]["year"] == today.year
+    assert client.get(reverse("portal:home")).context["figures"]["year"] == today.year

@@ -1,0 +1,10 @@
+"""The home page."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+]

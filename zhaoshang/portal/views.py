@@ -1,0 +1,119 @@
+"""The home page: the figures that matter to the logged-in user, and what their role is for.
+
+The figures come from `projects.selectors.home_figures`, already narrowed to what the user may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from zhaoshang.accounts.models import Unit
+from zhaoshang.core.permissions import Scope, has_model_permission
+from zhaoshang.projects.models import FundsRecord, FundsStatus, Stage
+from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
+from zhaoshang.projects.services.funds_totals import funds_sums
+
+from .duties import ROLE_DUTIES
+
+KEY_PROJECTS_SHOWN = 10
+
+
+def _key_projects(user: Any) -> list[Any]:
+    """The user's most important live key projects (largest investment first)."""
+    return list(
+        projects_for(user=user, filters={"is_key": "true"})
+        .exclude(stage=Stage.DROPPED)
+        .order_by("-total_investment_wan", "pk")[:KEY_PROJECTS_SHOWN]
+    )
+
+
+def _funds_by_unit(user: Any, year: int) -> list[dict[str, Any]]:
+    """Verified and pending funds of the year per unit, within the user's scope.
+
+    From the monthly totals table; a unit with records of the year appears even when they
+    were all rejected (as a GROUP BY over the records would show it)."""
+    rows = funds_sums(
+        user,
+        start=dt.date(year, 1, 1),
+        end=dt.date(year + 1, 1, 1),
+        statuses=list(FundsStatus.values),
+    )
+    sums: dict[int, dict[str, Decimal]] = {}
+    for unit_id, _period, status, total in rows:
+        unit_sums = sums.setdefault(unit_id, defaultdict(Decimal))
+        unit_sums[status] += total
+    units = Unit.objects.filter(pk__in=sums).order_by("sort_order", "name")
+    return [
+        {
+            "unit": unit.name,
+            "verified": sums[unit.pk][FundsStatus.VERIFIED],
+            "pending": sums[unit.pk][FundsStatus.SUBMITTED],
+        }
+        for unit in units
+    ]
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The figures that matter to the logged-in user, within what they may see."""
+    user = request.user
+    year, years = _year(request)
+    figures = home_figures(user=user, year=year)
+    context: dict[str, Any] = {
+        "figures": figures,
+        "years": years,
+        "duties": ROLE_DUTIES.get(user.role, []),
+        "scope_label": _scope_label(user),
+    }
+    if figures.get("visible"):
+        context["key_projects"] = _key_projects(user)
+        if user.scope == Scope.ALL:
+            context["funds_by_unit"] = _funds_by_unit(user, figures["year"])
+        context["stage_chart"] = {
+            "labels": [label for _value, label, _n in figures["by_stage"]],
+            "values": [n for _value, _label, n in figures["by_stage"]],
+        }
+    return render(request, "portal/home.html", context)
+
+
+HOME_YEARS_SHOWN = 6
+
+
+def _year(request: HttpRequest) -> tuple[int, list[int]]:
+    """The year asked for (?year=2024) and the years offered.
+
+    By default the latest year with funds records the user may see (this year once it has any).
+    """
+    this_year = timezone.localdate().year
+    years = list(range(this_year, this_year - HOME_YEARS_SHOWN, -1))
+    default = this_year
+    if has_model_permission(request.user, "view", FundsRecord):
+        default = latest_funds_year(user=request.user)
+    try:
+        year = int(request.GET.get("year", default))
+    except (TypeError, ValueError):
+        year = default
+    return (year if year in years else default), years
+
+
+def _scope_label(user: Any) -> str:
+    scope = user.scope
+    if scope == Scope.ALL:
+        return "全市"
+    if scope == Scope.UNIT and user.unit_id:
+        return user.unit.name
+    if scope == Scope.ASSIGNED:
+        return "分配给我的项目"
+    if scope == Scope.DEPARTMENT and user.department_id:
+        return user.department.name
+    return ""
