@@ -42,6 +42,7 @@ from zhaoshang.projects.models import (
     StageChange,
 )
 from zhaoshang.projects.services.funds_totals import funds_totals_rebuild
+from zhaoshang.projects.services.project_totals import project_totals_rebuild
 
 from . import names
 from .catalogue import campaigns_load, industries_load
@@ -466,9 +467,10 @@ class ScaleGenerator:
                 self.say(f"  {done:,} 个项目已写入")
         _reset_sequences([Project, StageChange, FundsRecord, Evidence])
         self.counts = {k: w.count for k, w in writers.items()}
-        # The funds records went in without the services: recompute their monthly totals.
-        self.say("到位资金月度合计 …")
+        # The projects and funds records went in without the services: recompute their totals.
+        self.say("到位资金月度合计、项目合计 …")
         funds_totals_rebuild()
+        project_totals_rebuild()
 
     def _project_rows(
         self, s: Skeleton, quota: int, ids: dict[str, int], rows: dict[str, list[tuple]]

@@ -353,6 +353,104 @@ class FundsMonthlyTotal(models.Model):
         return f"{self.unit_id} {self.period:%Y-%m} {self.status} {self.amount_wan}万元"
 
 
+class ProjectTotal(models.Model):
+    """A cache of project counts and investment per unit, industry, stage and flags.
+
+    One row per (unit, industry, stage, 重点, 过亿) holds how many projects share those values
+    and their total investment. Maintained by the project services (create, update, stage
+    moves) in the same transaction as the projects they count; bulk loads that bypass the
+    services call `services.project_totals.project_totals_rebuild()`. Re-checkable at any time
+    against the projects: `manage.py check_project_totals [--fix]`.
+    """
+
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.ForeignKey(
+        "industries.Industry",
+        verbose_name="产业",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stage = models.CharField("当前阶段", max_length=12, choices=Stage.choices)
+    is_key = models.BooleanField("重点项目")
+    is_over_100m = models.BooleanField("过亿元项目")
+    project_count = models.PositiveIntegerField("项目数", default=0)
+    investment_wan = models.DecimalField(
+        "总投资合计（万元）", max_digits=18, decimal_places=2, default=0
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths: dict = {"unit": "unit"}
+
+    class Meta:
+        verbose_name = "项目合计"
+        verbose_name_plural = "项目合计"
+        ordering = ["unit", "industry", "stage", "is_key", "is_over_100m"]
+        constraints = [
+            # Two partial constraints: NULLs are distinct in a plain unique index.
+            models.UniqueConstraint(
+                fields=["unit", "industry", "stage", "is_key", "is_over_100m"],
+                condition=Q(industry__isnull=False),
+                name="project_total_key",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "stage", "is_key", "is_over_100m"],
+                condition=Q(industry__isnull=True),
+                name="project_total_key_no_industry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.industry_id} {self.stage} {self.project_count}"
+
+
+class ProjectEvent(models.TextChoices):
+    SIGNED = "signed", "签约"
+    STARTED = "started", "开工"
+
+
+class ProjectMonthlyTotal(models.Model):
+    """A cache of the projects signed or started per unit and month, by current stage and flags.
+
+    A project counts in the month of its current 签约 (or 开工) date (`Project.signed_on`,
+    `started_on`), with its current stage, 重点 and 过亿 flags and total investment — the
+    default reading of the signed/started indicators. Kept like `ProjectTotal`, by the same
+    services and the same check (`manage.py check_project_totals`).
+    """
+
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.CharField("事项", max_length=8, choices=ProjectEvent.choices)
+    period = models.DateField("所属月份")  # always the first day of the month
+    stage = models.CharField("当前阶段", max_length=12, choices=Stage.choices)
+    is_key = models.BooleanField("重点项目")
+    is_over_100m = models.BooleanField("过亿元项目")
+    project_count = models.PositiveIntegerField("项目数", default=0)
+    investment_wan = models.DecimalField(
+        "总投资合计（万元）", max_digits=18, decimal_places=2, default=0
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths: dict = {"unit": "unit"}
+
+    class Meta:
+        verbose_name = "项目月度合计"
+        verbose_name_plural = "项目月度合计"
+        ordering = ["event", "period", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "period", "unit", "stage", "is_key", "is_over_100m"],
+                name="project_monthly_total_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.event} {self.period:%Y-%m} {self.project_count}"
+
+
 class EvidenceKind(models.TextChoices):
     CONTRACT = "contract", "投资合同"
     CONSTRUCTION_PERMIT = "construction_permit", "施工许可证"

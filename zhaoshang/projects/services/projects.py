@@ -17,6 +17,7 @@ from zhaoshang.enterprises.models import TOP500_TAGS, Enterprise
 from ..models import Project, Stage, StageChange
 from .duplicates import duplicate_candidates
 from .funds_totals import totals_move_project
+from .project_totals import edited_share, share_of, stored_share, totals_shift
 
 # Fields a person may type; everything else on Project is derived.
 EDITABLE_FIELDS = (
@@ -122,6 +123,7 @@ def project_create(
         StageChange.objects.create(
             project=project, from_stage="", to_stage=Stage.LEAD, on=on, actor=actor, note="登记线索"
         )
+        totals_shift(before=None, after=share_of(project))
         audit.record_create(actor=actor, obj=project, note=project.duplicate_reason)
     return project
 
@@ -157,17 +159,17 @@ def project_update(
     investor_list = list(investors) if investors is not None else list(project.investors.all())
     derive_investor_flags(project, investor_list)
     with transaction.atomic():
-        # The unit as stored (locked: funds verified meanwhile are summed under one unit).
-        stored_unit_id = (
-            Project.objects.select_for_update().values_list("unit_id", flat=True).get(pk=project.pk)
-        )
+        # The project as stored, locked: funds verified meanwhile are summed under one unit,
+        # and a stage move meanwhile cannot slip between the share read here and the shift.
+        before_share = stored_share(project.pk, lock=True)
         # Only typed fields and investor flags: a stale instance must never overwrite the
         # stage cache that the stage service maintains.
         project.save(update_fields=[*EDITABLE_FIELDS, *DERIVED_INVESTOR_FLAGS, "updated_at"])
         # Moved to another unit: its funds totals move with it, in this transaction.
         totals_move_project(
-            project_id=project.pk, old_unit_id=stored_unit_id, new_unit_id=project.unit_id
+            project_id=project.pk, old_unit_id=before_share.unit_id, new_unit_id=project.unit_id
         )
+        totals_shift(before=before_share, after=edited_share(before_share, project))
         if investors is not None:
             project.investors.set(investor_list)
         audit.record_update(actor=actor, obj=project, before=before)

@@ -19,6 +19,7 @@ from ..models import Project, Stage, StageChange
 from ..stage_rules import STAGE_RULES, evidence_label, is_backward, later_stages, skipped_stages
 from .evidence import EvidenceFile, check_files, store
 from .files import discard_on_failure
+from .project_totals import share_of, totals_shift
 
 
 def _check(
@@ -106,6 +107,7 @@ def project_advance_stage(
             contracted_investment_wan=contracted_investment_wan,
         )
         before = audit.snapshot(project)
+        before_share = share_of(project)
         change = StageChange.objects.create(
             project=project,
             from_stage=project.stage,
@@ -133,6 +135,7 @@ def project_advance_stage(
                 project.drop_reason = note.strip()[:300]
             project.stage = to
             project.save()
+            totals_shift(before=before_share, after=share_of(project))
             audit.record(
                 actor=actor,
                 action=AuditAction.STAGE,
