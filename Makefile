@@ -68,6 +68,7 @@ test: setup system
 lint: deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 format: deps
 	$(BIN)/ruff format .

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.sites import site
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from zhaoshang.accounts.models import User
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction, AuditEntry
 
@@ -41,7 +41,7 @@ def test_postgresql_refuses_to_delete_audit_entry(entry):
 
 
 def test_admin_audit_entry_is_read_only(entry):
-    superuser = User.objects.create_superuser("root", password="x-root-pass-123")
+    superuser = get_user_model().objects.create_superuser("root", password="x-root-pass-123")
     request = RequestFactory().get("/")
     request.user = superuser
     admin = site._registry[AuditEntry]
@@ -54,7 +54,7 @@ def test_admin_audit_entry_is_read_only(entry):
 
 
 def test_admin_refuses_to_post_changes_to_audit_entry(client, entry):
-    User.objects.create_superuser("root", password="x-root-pass-123")
+    get_user_model().objects.create_superuser("root", password="x-root-pass-123")
     client.login(username="root", password="x-root-pass-123")
     url = f"/django-admin/core/auditentry/{entry.pk}/change/"
     assert client.get(url).status_code == 200  # viewable
