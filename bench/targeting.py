@@ -21,7 +21,7 @@ Measured (issue #3, §5):
   industry codes, then the choice of nodes) on realistic business scopes: variants of the
   349 labelled scopes of `targeting/placement/data/` (items reordered, common catalogue
   wordings added, plant capacities in ~30% so many items are unique), placed over the ~210
-  nodes of the demo chain catalogue (`industries/catalogue.py`), with the clause cache
+  nodes of the demo chain catalogue (`demo/chains.py`), with the clause cache
   emptied first (and again warm). Goal: ≥ 2,000 enterprises/s. The encoder's rate (refining
   the uncertain ones in the background) is reported beside.
 
@@ -225,10 +225,10 @@ def db_worker(args: argparse.Namespace) -> None:
     from zhaoshang.accounts.reference import org_load
     from zhaoshang.accounts.roles import Role
     from zhaoshang.demo.catalogue import industries_load
+    from zhaoshang.demo.chains import chains_demo_setup
     from zhaoshang.enterprises import generation
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.enterprises.tags import tags_setup
-    from zhaoshang.industries.catalogue import chains_demo_setup
     from zhaoshang.industries.models import ChainNode
     from zhaoshang.targeting import services
     from zhaoshang.targeting.placement.services import placement_run

@@ -12,7 +12,7 @@ from zhaoshang.goals.api import (
     RankingPreviewView,
     RankingView,
 )
-from zhaoshang.industries.api import ChainNodeViewSet, IndustryViewSet
+from zhaoshang.industries.api import IndustryViewSet
 from zhaoshang.projects.api import FundsViewSet, ProjectViewSet
 from zhaoshang.targeting.api import (
     LeadPushViewSet,
@@ -20,6 +20,7 @@ from zhaoshang.targeting.api import (
     RecommendationsView,
     ScoringProfileViewSet,
 )
+from zhaoshang.targeting.chains.api import ChainNodeViewSet
 
 router = Router()
 router.register("projects", ProjectViewSet, basename="project")

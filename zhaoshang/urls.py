@@ -10,7 +10,7 @@ urlpatterns = [
     path("accounts/", include("zhaoshang.accounts.urls")),
     path("projects/", include("zhaoshang.projects.urls")),
     path("enterprises/", include("zhaoshang.enterprises.urls")),
-    path("chains/", include("zhaoshang.industries.urls")),
+    path("chains/", include("zhaoshang.targeting.chains.urls")),
     path("goals/", include("zhaoshang.goals.urls")),
     path("targeting/", include("zhaoshang.targeting.urls")),
     path("api/", include("zhaoshang.api_urls")),

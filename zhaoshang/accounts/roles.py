@@ -49,8 +49,9 @@ _REFERENCE_VIEW = [
     "enterprises.view_targetentry",
     "industries.view_chainnode",
     "industries.view_chainedge",
-    "industries.view_gapthresholds",
-    # 精准招商: everyone in the business may see recommendations and scoring profiles.
+    # 精准招商: everyone in the business may see the gap analysis's thresholds, recommendations
+    # and scoring profiles.
+    "targeting.view_gapthresholds",
     "targeting.view_scoringprofile",
     "targeting.view_recommendationrun",
 ]

@@ -12,6 +12,7 @@ from zhaoshang.activities.models import Campaign
 from zhaoshang.core import audit
 from zhaoshang.industries.models import Direction, Industry
 
+from .chains import chains_demo_setup
 from .reference import CAMPAIGNS, INDUSTRIES
 
 
@@ -55,13 +56,9 @@ def campaigns_load(*, actor: Any) -> dict[str, Campaign]:
 
 
 def chains_load(*, actor: Any) -> int:
-    """The demo chain graphs of the directions, from `industries.catalogue` when it exists.
+    """The demo chain graphs of the directions (`chains`).
 
     Idempotent (directions that already have a chain are left as the city edited them);
     returns the number of chain nodes set up.
     """
-    try:
-        from zhaoshang.industries.catalogue import chains_demo_setup
-    except ImportError:  # the chain catalogue is not part of this installation
-        return 0
     return sum(len(nodes) for nodes in chains_demo_setup(actor=actor).values())

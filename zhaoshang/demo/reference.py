@@ -207,7 +207,7 @@ FOREIGN_ORIGINS: tuple[tuple[str, str], ...] = (
 class KnownEnterprise:
     """An enterprise named in public sources. No 统一社会信用代码 is invented for it.
 
-    `nodes` are the links of the demo chains (`industries.catalogue`) it is publicly known for,
+    `nodes` are the links of the demo chains (`demo.chains`) it is publicly known for,
     as (direction code, node name): the demo confirms it there by hand, as the city's staff
     would, instead of leaving it to automatic placement. `business_scope` reads like a registry
     entry but stays generic to that known business (no figures, no invented specifics), and

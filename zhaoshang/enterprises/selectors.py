@@ -10,12 +10,15 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from zhaoshang.geo import divisions
+from zhaoshang.industries.models import ChainNode
+from zhaoshang.industries.services import NodeHoldings
 
 from .models import (
     Contact,
     Enterprise,
     ImportJob,
     Placement,
+    PlacementStatus,
     Relation,
     RelationKind,
     Signal,
@@ -96,6 +99,25 @@ def placements_for(*, user: Any, enterprise: Enterprise) -> QuerySet[Placement]:
         .select_related("node", "node__direction", "node__direction__industry", "decided_by")
         .order_by("status", "-confidence", "node__direction__sort_order", "node__sort_order")
     )
+
+
+def node_holdings(node: ChainNode) -> NodeHoldings:
+    """What the enterprise library holds on a chain node about to be deleted.
+
+    Confirmed placements and key-target entries are people's decisions: they block the
+    deletion. The other placements (suggested by the classifier, or rejected) go with the node.
+    """
+    confirmed = Placement.objects.filter(node=node, status=PlacementStatus.CONFIRMED).count()
+    targets = TargetEntry.objects.filter(node=node).count()
+    blocking = []
+    if confirmed:
+        blocking.append(f"{confirmed} 家企业经人工确认归属本环节")
+    if targets:
+        blocking.append(f"重点目标企业名单中有 {targets} 条指向本环节")
+    if blocking:
+        return NodeHoldings(blocking=tuple(blocking), advice="调整企业归属或目标企业名单")
+    others = Placement.objects.filter(node=node).count()
+    return NodeHoldings(removed=(f"未确认的企业归类 {others} 条",) if others else ())
 
 
 def contacts_for(*, user: Any, enterprise: Enterprise) -> QuerySet[Contact]:

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from zhaoshang.accounts.admin import ReadOnlyAdmin
 
-from .models import ChainEdge, ChainNode, Direction, GapThresholds, Industry
+from .models import ChainEdge, ChainNode, Direction, Industry
 
 
 @admin.register(Industry)
@@ -35,15 +35,3 @@ class ChainEdgeAdmin(ReadOnlyAdmin):
     list_filter = ("source__direction",)
     search_fields = ("source__name", "target__name")
     list_select_related = ("source", "target")
-
-
-@admin.register(GapThresholds)
-class GapThresholdsAdmin(ReadOnlyAdmin):
-    list_display = (
-        "fill_below",
-        "strengthen_below",
-        "strengthen_output_below_wan",
-        "strong_min_enterprises",
-        "build_chain_below_share",
-        "placement_min_confidence",
-    )

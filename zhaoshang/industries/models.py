@@ -1,12 +1,9 @@
 """Industries (产业), their directions (细分方向), and the chain graph of each direction.
 
 A direction's chain is a graph of nodes (产业链环节, upstream / midstream / downstream) joined by
-"supplies to" edges. Which nodes the city lacks (建链/延链/强链/补链) is never typed: it is
-computed by `industries.selectors.gap_analysis` from the enterprises placed on the nodes, with
-the thresholds of `GapThresholds`.
+"supplies to" edges. This is the taxonomy only: which nodes the city lacks (建链/延链/强链/补链)
+is computed above it, by the gap analysis of `targeting.chains`.
 """
-
-from decimal import Decimal
 
 from django.db import models
 
@@ -62,16 +59,6 @@ class Stream(models.TextChoices):
     UPSTREAM = "upstream", "上游"
     MIDSTREAM = "midstream", "中游"
     DOWNSTREAM = "downstream", "下游"
-
-
-class GapKind(models.TextChoices):
-    """What a chain node needs (建链/延链/强链/补链); computed by gap analysis, never typed."""
-
-    BUILD = "build", "建链"
-    EXTEND = "extend", "延链"
-    STRENGTHEN = "strengthen", "强链"
-    FILL = "fill", "补链"
-    STRONG = "strong", "优势环节"
 
 
 class ChainNode(TimeStampedModel):
@@ -145,46 +132,3 @@ class ChainEdge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target}"
-
-
-class GapThresholds(models.Model):
-    """The configurable thresholds of gap analysis (one row; edited by the city, audited)."""
-
-    fill_below = models.PositiveIntegerField(
-        "补链：本地企业少于（家）", default=1, help_text="少于该数量视为缺失环节"
-    )
-    strengthen_below = models.PositiveIntegerField(
-        "强链：本地企业少于（家）", default=3, help_text="有企业但少于该数量视为薄弱"
-    )
-    strengthen_output_below_wan = models.DecimalField(
-        "强链：本地产值低于（万元）", max_digits=14, decimal_places=2, default=100_000
-    )
-    strong_min_enterprises = models.PositiveIntegerField(
-        "延链：上游优势环节本地企业不少于（家）",
-        default=5,
-        help_text="缺失环节的直接供给方是优势环节且本地企业达到该数量时，记为延链（否则记为补链）",
-    )
-    build_chain_below_share = models.DecimalField(
-        "建链：有本地企业的环节占比低于",
-        max_digits=4,
-        decimal_places=2,
-        default=0.2,
-        help_text="0–1 之间；整条链有本地企业的环节占比低于该值时，其缺失环节均记为建链",
-    )
-    placement_min_confidence = models.DecimalField(
-        "自动归类计入的最低置信度",
-        max_digits=4,
-        decimal_places=3,
-        default=Decimal("0.600"),
-        help_text="0–1 之间；人工确认的归类总是计入，人工否定的总是不计入",
-    )
-
-    objects = RestrictedQuerySet.as_manager()
-    scope_shared = True
-
-    class Meta:
-        verbose_name = "缺链分析阈值"
-        verbose_name_plural = "缺链分析阈值"
-
-    def __str__(self) -> str:
-        return "缺链分析阈值"

@@ -1,4 +1,4 @@
-"""Writes on the chain graph: nodes, edges and the gap-analysis thresholds.
+"""Writes on the chain graph: nodes and edges.
 
 Every function is keyword-only, checks the actor's permission, validates with errors keyed by
 field, and writes the change and its audit entry in one transaction.
@@ -8,13 +8,17 @@ aluminium packaging and vehicles goes back to recycled aluminium, used batteries
 battery materials. What is refused is what cannot mean anything: an edge from a node to itself,
 the same edge twice, and an edge between two directions' chains (the map shows one direction, so
 such an edge would be invisible and would distort that direction's 延链 analysis).
+
+Records of higher apps point at nodes (an enterprise placed on a node, a key-target entry). This
+app does not know them: each such app registers a holder (`node_holder_register`) that says what
+it holds on a node, and a node is deleted only when no holder blocks it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -22,9 +26,8 @@ from django.db import transaction
 
 from zhaoshang.core import audit
 from zhaoshang.core.permissions import require
-from zhaoshang.enterprises.models import Placement, PlacementStatus, TargetEntry
 
-from .models import ChainEdge, ChainNode, Direction, GapThresholds, Stream
+from .models import ChainEdge, ChainNode, Direction, Stream
 
 MAX_KEYWORDS = 60
 MAX_KEYWORD_LENGTH = 30
@@ -35,14 +38,6 @@ _CODE = re.compile(r"^(?:[A-T])?(\d{2,4})$")
 _SPLIT = re.compile(r"[\s,，、;；/|]+")
 
 NODE_FIELDS = ("name", "stream", "keywords", "industry_codes", "description", "sort_order")
-THRESHOLD_FIELDS = (
-    "fill_below",
-    "strengthen_below",
-    "strengthen_output_below_wan",
-    "strong_min_enterprises",
-    "build_chain_below_share",
-    "placement_min_confidence",
-)
 
 
 # --- parsing helpers shared with the forms --------------------------------------------------
@@ -185,33 +180,53 @@ def chain_node_update(*, actor: Any, node: ChainNode, **changes: Any) -> ChainNo
     return node
 
 
+@dataclass(frozen=True)
+class NodeHoldings:
+    """What one higher app holds on a node, in words for the person deleting it.
+
+    `blocking`: people's decisions that must be moved first (the deletion is refused);
+    `advice`: what to do about them; `removed`: records that go with the node (the audit note).
+    """
+
+    blocking: tuple[str, ...] = ()
+    advice: str = ""
+    removed: tuple[str, ...] = ()
+
+
+NodeHolder = Callable[[ChainNode], NodeHoldings]
+_node_holders: list[NodeHolder] = []
+
+
+def node_holder_register(holder: NodeHolder) -> None:
+    """Let a higher app say what it holds on a node before the node is deleted (once each)."""
+    if holder not in _node_holders:
+        _node_holders.append(holder)
+
+
 def chain_node_delete(*, actor: Any, node: ChainNode) -> None:
     """Delete a node and its edges; audited (the node and each edge).
 
-    Refused while a person has confirmed an enterprise on it or the key target list points to
-    it: those are people's decisions and must be moved first. Automatic suggestions go with
-    the node (the classifier recomputes them).
+    Refused while a registered holder blocks it (e.g. a person confirmed an enterprise on the
+    node, or the key target list points to it): those are people's decisions and must be
+    moved first. What goes with the node (e.g. automatic suggestions) is named in the audit note.
     """
     require(actor, "delete", node)
-    confirmed = Placement.objects.filter(node=node, status=PlacementStatus.CONFIRMED).count()
-    targets = TargetEntry.objects.filter(node=node).count()
-    if confirmed or targets:
-        parts = []
-        if confirmed:
-            parts.append(f"{confirmed} 家企业经人工确认归属本环节")
-        if targets:
-            parts.append(f"重点目标企业名单中有 {targets} 条指向本环节")
+    holdings = [holder(node) for holder in _node_holders]
+    blocking = [part for h in holdings for part in h.blocking]
+    if blocking:
+        advice = "、".join(h.advice for h in holdings if h.blocking and h.advice)
         raise ValidationError(
-            {NON_FIELD_ERRORS: f"不能删除：{'；'.join(parts)}。请先调整企业归属或目标企业名单。"}
+            {
+                NON_FIELD_ERRORS: f"不能删除：{'；'.join(blocking)}。"
+                + (f"请先{advice}。" if advice else "")
+            }
         )
     with transaction.atomic():
         edges = list(ChainEdge.objects.filter(source=node) | ChainEdge.objects.filter(target=node))
         for edge in edges:
             audit.record_delete(actor=actor, obj=edge, note=f"随环节“{node.name}”删除")
-        unconfirmed = Placement.objects.filter(node=node).count()
         note = f"产业链：{node.direction}；同时删除关系 {len(edges)} 条"
-        if unconfirmed:
-            note += f"、未确认的企业归类 {unconfirmed} 条"
+        note += "".join(f"、{part}" for h in holdings for part in h.removed)
         audit.record_delete(actor=actor, obj=node, note=note)
         node.delete()
 
@@ -252,58 +267,3 @@ def chain_edge_remove(*, actor: Any, edge: ChainEdge) -> None:
     with transaction.atomic():
         audit.record_delete(actor=actor, obj=edge, note=f"产业链：{edge.source.direction}")
         edge.delete()
-
-
-# --- thresholds -----------------------------------------------------------------------------
-
-
-def _validate_thresholds(th: GapThresholds) -> None:
-    errors: dict[str, str] = {}
-
-    def whole(name: str, low: int = 0) -> int | None:
-        value = getattr(th, name)
-        if value is None or int(value) != value or value < low:
-            errors[name] = f"应为不小于 {low} 的整数"
-            return None
-        return int(value)
-
-    def ratio(name: str) -> None:
-        value = getattr(th, name)
-        if value is None or not Decimal(0) <= Decimal(value) <= Decimal(1):
-            errors[name] = "应为 0 到 1 之间的数（如 0.2 表示 20%）"
-
-    fill = whole("fill_below")
-    strengthen = whole("strengthen_below")
-    whole("strong_min_enterprises", low=1)
-    if fill is not None and strengthen is not None and strengthen < fill:
-        errors["strengthen_below"] = f"强链阈值不能小于补链阈值（{fill} 家）"
-    output = th.strengthen_output_below_wan
-    if output is None or Decimal(output) < 0:
-        errors["strengthen_output_below_wan"] = "产值阈值不能为负数"
-    ratio("build_chain_below_share")
-    ratio("placement_min_confidence")
-    if errors:
-        raise ValidationError(errors)
-
-
-def gap_thresholds_update(*, actor: Any, **values: Any) -> GapThresholds:
-    """Change the gap-analysis thresholds (one row, created on first edit); audited."""
-    require(actor, "change", GapThresholds)
-    unknown = set(values) - set(THRESHOLD_FIELDS)
-    if unknown:
-        raise ValidationError({NON_FIELD_ERRORS: f"不能修改：{'、'.join(sorted(unknown))}"})
-    with transaction.atomic():
-        th = GapThresholds.objects.select_for_update().order_by("pk").first()
-        created = th is None
-        th = th or GapThresholds()
-        before = None if created else audit.snapshot(th)
-        for key, value in values.items():
-            setattr(th, key, value)
-        _validate_thresholds(th)
-        th.save()
-        th.refresh_from_db()
-        if created:
-            audit.record_create(actor=actor, obj=th)
-        else:
-            audit.record_update(actor=actor, obj=th, before=before)
-    return th

@@ -1,7 +1,10 @@
-"""Precision targeting (精准招商导航): scoring profiles, recommendation runs, pushed leads, and the
-stored encoder vectors of automatic placement."""
+"""Precision targeting (精准招商导航): scoring profiles, recommendation runs, pushed leads, the
+stored encoder vectors of automatic placement, and the gap kinds and thresholds of the chains'
+gap analysis."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -243,3 +246,59 @@ class NodeEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_id} · {self.encoder}"
+
+
+class GapKind(models.TextChoices):
+    """What a chain node needs (建链/延链/强链/补链); computed by gap analysis, never typed."""
+
+    BUILD = "build", "建链"
+    EXTEND = "extend", "延链"
+    STRENGTHEN = "strengthen", "强链"
+    FILL = "fill", "补链"
+    STRONG = "strong", "优势环节"
+
+
+class GapThresholds(models.Model):
+    """The configurable thresholds of the gap analysis (`targeting.chains.selectors`): one row,
+    edited by the city, audited."""
+
+    fill_below = models.PositiveIntegerField(
+        "补链：本地企业少于（家）", default=1, help_text="少于该数量视为缺失环节"
+    )
+    strengthen_below = models.PositiveIntegerField(
+        "强链：本地企业少于（家）", default=3, help_text="有企业但少于该数量视为薄弱"
+    )
+    strengthen_output_below_wan = models.DecimalField(
+        "强链：本地产值低于（万元）", max_digits=14, decimal_places=2, default=100_000
+    )
+    strong_min_enterprises = models.PositiveIntegerField(
+        "延链：上游优势环节本地企业不少于（家）",
+        default=5,
+        help_text="缺失环节的直接供给方是优势环节且本地企业达到该数量时，记为延链（否则记为补链）",
+    )
+    build_chain_below_share = models.DecimalField(
+        "建链：有本地企业的环节占比低于",
+        max_digits=4,
+        decimal_places=2,
+        default=0.2,
+        help_text="0–1 之间；整条链有本地企业的环节占比低于该值时，其缺失环节均记为建链",
+    )
+    placement_min_confidence = models.DecimalField(
+        "自动归类计入的最低置信度",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.600"),
+        help_text="0–1 之间；人工确认的归类总是计入，人工否定的总是不计入",
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        # The table keeps the name it had when the thresholds lived with the taxonomy.
+        db_table = "industries_gapthresholds"
+        verbose_name = "缺链分析阈值"
+        verbose_name_plural = "缺链分析阈值"
+
+    def __str__(self) -> str:
+        return "缺链分析阈值"

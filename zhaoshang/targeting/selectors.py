@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.industries.models import ChainEdge, ChainNode, Direction, GapKind
+from zhaoshang.industries.models import ChainEdge, ChainNode, Direction
 from zhaoshang.projects.models import Project, Stage
 
-from .models import LeadPush, PushStatus, ScoringProfile
+from .chains.selectors import gap_analysis
+from .models import GapKind, LeadPush, PushStatus, ScoringProfile
 from .scoring.factors import DEFAULT_RECENT_CONTACT_MONTHS, default_weights
 from .scoring.rank import Target
 
@@ -83,8 +84,6 @@ def node_target(node: ChainNode) -> TargetInfo:
 
 def gap_nodes(direction: Direction) -> list[ChainNode]:
     """The direction's gap list (建链/延链/补链/强链) from the chain's gap analysis."""
-    from zhaoshang.industries.selectors import gap_analysis
-
     analysis = gap_analysis(direction)
     return [g.node for g in analysis.nodes if g.gap in GAP_KINDS]
 

@@ -27,8 +27,7 @@ from zhaoshang.demo.replay import KNOWN_PLACEMENT_NOTE
 from zhaoshang.demo.users import DEMO_USERS
 from zhaoshang.enterprises.models import Enterprise, Placement, PlacementSource, PlacementStatus
 from zhaoshang.geo import divisions
-from zhaoshang.industries.models import ChainNode, Direction, GapKind, Industry
-from zhaoshang.industries.selectors import gap_analysis, node_local_enterprises
+from zhaoshang.industries.models import ChainNode, Direction, Industry
 from zhaoshang.projects.models import (
     STAGE_ORDER,
     FundsRecord,
@@ -39,6 +38,8 @@ from zhaoshang.projects.models import (
 )
 from zhaoshang.projects.selectors import home_figures
 from zhaoshang.projects.stage_rules import FUNDS_EVIDENCE, STAGE_RULES, later_stages
+from zhaoshang.targeting.chains.selectors import gap_analysis, node_local_enterprises
+from zhaoshang.targeting.models import GapKind
 
 SMALL = {"enterprises": 30, "projects_count": 40}
 

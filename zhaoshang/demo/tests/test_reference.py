@@ -8,6 +8,7 @@ import pytest
 from stdnum.cn import uscc as uscc_std
 
 from zhaoshang.demo import names
+from zhaoshang.demo.chains import CHAINS
 from zhaoshang.demo.placeholders import pdf_bytes, png_bytes
 from zhaoshang.demo.reference import (
     INDUSTRIES,
@@ -19,7 +20,6 @@ from zhaoshang.demo.reference import (
 )
 from zhaoshang.enterprises.importing.parsing import parse_industry_code
 from zhaoshang.geo import divisions
-from zhaoshang.industries.catalogue import CHAINS
 
 
 def test_twelve_industries_twenty_directions():

@@ -1,20 +1,14 @@
 """Chain editing services: validation at the field, permission, one audit entry per change."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.tests.api_support import audit_actions, last_audit_id
-from zhaoshang.enterprises.models import (
-    Placement,
-    PlacementSource,
-    PlacementStatus,
-    TargetEntry,
-)
-from zhaoshang.industries.models import ChainEdge, ChainNode, GapThresholds
+from zhaoshang.industries import services
+from zhaoshang.industries.models import ChainEdge, ChainNode
 from zhaoshang.industries.services import (
+    NodeHoldings,
     chain_edge_add,
     chain_edge_remove,
     chain_node_create,
@@ -22,10 +16,9 @@ from zhaoshang.industries.services import (
     chain_node_update,
     clean_industry_codes,
     clean_keywords,
-    gap_thresholds_update,
 )
 
-from .chain_support import chain, direction, place
+from .chain_support import chain, direction
 
 pytestmark = pytest.mark.django_db
 
@@ -107,33 +100,43 @@ def test_update_is_audited_with_before_and_after_and_cannot_move_the_node(users,
     assert (node.name, node.direction_id) == ("铝土矿", d.pk)
 
 
-def test_delete_removes_edges_and_suggestions_each_audited(users, d):
+def test_delete_removes_the_node_and_its_edges_each_audited(users, d, monkeypatch):
+    monkeypatch.setattr(services, "_node_holders", [])
     nodes = chain(d, "A:up B:mid C:down", "A>B B>C")
-    place(
-        nodes["B"], status=PlacementStatus.SUGGESTED, source=PlacementSource.AUTO, confidence="0.9"
-    )
     since = last_audit_id()
     chain_node_delete(actor=users["city"], node=nodes["B"])
-    assert not ChainNode.objects.filter(name="B").exists()
+    assert list(ChainNode.objects.order_by("name").values_list("name", flat=True)) == ["A", "C"]
     assert ChainEdge.objects.count() == 0
-    assert Placement.objects.count() == 0
     assert audit_actions(since) == ["delete", "delete", "delete"]
     node_entry = AuditEntry.objects.filter(id__gt=since).order_by("id").last()
-    assert node_entry.before["name"] == "B" and "关系 2 条" in node_entry.note
-    assert "未确认的企业归类 1 条" in node_entry.note
+    assert node_entry.before["name"] == "B"
+    assert node_entry.note == f"产业链：{d}；同时删除关系 2 条"
 
 
-def test_delete_is_refused_while_people_decided_about_the_node(users, org, d):
+def test_a_registered_holder_blocks_the_delete_or_names_what_goes_with_the_node(
+    users, d, monkeypatch
+):
+    """Higher apps (enterprises…) hold records on a node; this app only asks them."""
+    monkeypatch.setattr(services, "_node_holders", [])
     nodes = chain(d, "A:up B:mid")
-    (enterprise,) = place(nodes["A"], status=PlacementStatus.CONFIRMED)
-    with pytest.raises(ValidationError, match="人工确认"):
+
+    def holder(node):
+        if node.name == "A":
+            return NodeHoldings(blocking=("甲", "乙"), advice="先处理甲乙")
+        return NodeHoldings(removed=("附属记录 3 条",))
+
+    services.node_holder_register(holder)
+    services.node_holder_register(holder)  # registering twice keeps one
+    assert services._node_holders == [holder]
+    since = last_audit_id()
+    with pytest.raises(ValidationError) as info:
         chain_node_delete(actor=users["city"], node=nodes["A"])
-    TargetEntry.objects.create(
-        year=2024, enterprise=enterprise, direction=d, node=nodes["B"], owner_unit=org["linqing"]
-    )
-    with pytest.raises(ValidationError, match="重点目标企业"):
-        chain_node_delete(actor=users["city"], node=nodes["B"])
-    assert ChainNode.objects.count() == 2
+    assert info.value.messages == ["不能删除：甲；乙。请先先处理甲乙。"]
+    assert audit_actions(since) == []
+    chain_node_delete(actor=users["city"], node=nodes["B"])
+    entry = AuditEntry.objects.get(id__gt=since)
+    assert entry.note == f"产业链：{d}；同时删除关系 0 条、附属记录 3 条"
+    assert list(ChainNode.objects.values_list("name", flat=True)) == ["A"]
 
 
 def test_edges_refuse_self_duplicates_and_other_chains_but_allow_cycles(users, d):
@@ -160,36 +163,6 @@ def test_edges_refuse_self_duplicates_and_other_chains_but_allow_cycles(users, d
     assert audit_actions(since) == ["create", "create", "create", "delete"]
 
 
-def test_thresholds_are_created_then_updated_each_audited(users):
-    since = last_audit_id()
-    th = gap_thresholds_update(actor=users["city"], fill_below=2, strengthen_below=4)
-    assert GapThresholds.objects.count() == 1
-    assert (th.fill_below, th.strengthen_below, th.strong_min_enterprises) == (2, 4, 5)
-    th = gap_thresholds_update(actor=users["city2"], build_chain_below_share=Decimal("0.35"))
-    assert th.build_chain_below_share == Decimal("0.35")
-    assert GapThresholds.objects.count() == 1
-    entries = list(AuditEntry.objects.filter(id__gt=since).order_by("id"))
-    assert [(e.action, e.username) for e in entries] == [("create", "city"), ("update", "city2")]
-    assert ("build_chain_below_share", "0.20", "0.35") in entries[1].changed_fields()
-
-
-@pytest.mark.parametrize(
-    ("values", "field"),
-    [
-        ({"fill_below": 4, "strengthen_below": 3}, "strengthen_below"),
-        ({"build_chain_below_share": Decimal("1.5")}, "build_chain_below_share"),
-        ({"placement_min_confidence": Decimal("-0.1")}, "placement_min_confidence"),
-        ({"strengthen_output_below_wan": Decimal("-1")}, "strengthen_output_below_wan"),
-        ({"strong_min_enterprises": 0}, "strong_min_enterprises"),
-    ],
-)
-def test_bad_thresholds_are_refused_at_their_field(users, values, field):
-    with pytest.raises(ValidationError) as info:
-        gap_thresholds_update(actor=users["city"], **values)
-    assert field in info.value.message_dict
-    assert not GapThresholds.objects.exists()
-
-
 @pytest.mark.parametrize("name", ["auditor", "linqing", "leader", "sysadmin", "norole"])
 def test_only_the_city_edits_chains(users, d, name):
     nodes = chain(d, "A:up B:mid", "A>B")
@@ -201,11 +174,9 @@ def test_only_the_city_edits_chains(users, d, name):
         lambda: chain_node_delete(actor=actor, node=nodes["B"]),
         lambda: chain_edge_add(actor=actor, source=nodes["B"], target=nodes["A"]),
         lambda: chain_edge_remove(actor=actor, edge=ChainEdge.objects.get()),
-        lambda: gap_thresholds_update(actor=actor, fill_below=2),
     ]
     for attempt in attempts:
         with pytest.raises(PermissionDenied):
             attempt()
     assert ChainNode.objects.count() == 2 and ChainEdge.objects.count() == 1
-    assert not GapThresholds.objects.exists()
     assert audit_actions(since) == []

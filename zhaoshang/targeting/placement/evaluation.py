@@ -48,11 +48,11 @@ def _accuracy(
 
 
 def demo_catalogue() -> tuple[list[NodeSpec], dict[str, frozenset[str]]]:
-    """The demo chain catalogue's nodes (industries.catalogue, each with the industry of its
+    """The demo chain catalogue's nodes (demo.chains, each with the industry of its
     direction in demo.reference) and, per sample label, the names of its nodes that count as
     right (data/demo_catalogue_map.json)."""
+    from zhaoshang.demo.chains import CHAINS
     from zhaoshang.demo.reference import INDUSTRIES
-    from zhaoshang.industries.catalogue import CHAINS
 
     industry_of = {d.code: i.code for i in INDUSTRIES for d in i.directions}
     nodes = [

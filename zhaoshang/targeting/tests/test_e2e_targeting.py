@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from zhaoshang.conftest import PASSWORD
-from zhaoshang.industries.catalogue import chains_demo_setup
+from zhaoshang.demo.chains import chains_demo_setup
+from zhaoshang.enterprises.tests.chain_support import place
 from zhaoshang.industries.models import Direction, Industry
-from zhaoshang.industries.tests.chain_support import place
 from zhaoshang.projects.models import AttractionMode, Project, Stage
 from zhaoshang.targeting.models import LeadPush
 from zhaoshang.targeting.placement.services import placement_run

@@ -6,7 +6,7 @@ labelled sample shipped with the app (349 business scopes over 58 chain nodes).
     manage.py evaluate_placement --bare-nodes    # nodes reduced to their names (no keywords)
     manage.py evaluate_placement --limit 60      # an evenly spread subset
     manage.py evaluate_placement --catalogue demo  # against the demo chain catalogue's ~230
-                                                   # nodes (industries/catalogue.py)
+                                                   # nodes (demo/chains.py)
 """
 
 from __future__ import annotations

@@ -6,9 +6,13 @@ from decimal import Decimal
 import pytest
 
 from zhaoshang.enterprises.models import PlacementSource, PlacementStatus
-from zhaoshang.industries.models import GapKind, GapThresholds
-from zhaoshang.industries.selectors import gap_analysis, gap_analysis_many, thresholds_current
 from zhaoshang.projects.models import Project, Stage
+from zhaoshang.targeting.chains.selectors import (
+    gap_analysis,
+    gap_analysis_many,
+    thresholds_current,
+)
+from zhaoshang.targeting.models import GapKind, GapThresholds
 
 from .chain_support import chain, direction, place, thresholds
 

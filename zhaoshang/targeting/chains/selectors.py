@@ -45,9 +45,10 @@ from zhaoshang.enterprises.models import (
     PlacementStatus,
     TargetEntry,
 )
+from zhaoshang.industries.models import ChainEdge, ChainNode, Direction, Industry, Stream
 from zhaoshang.projects.models import Project, Stage
 
-from .models import ChainEdge, ChainNode, Direction, GapKind, GapThresholds, Industry, Stream
+from ..models import GapKind, GapThresholds
 
 # Projects "in the pipeline": from the first lead until they start production.
 PIPELINE_STAGES = (Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED)

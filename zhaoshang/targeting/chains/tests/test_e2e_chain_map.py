@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.tests.support import PASSWORD
-from zhaoshang.industries.catalogue import chains_demo_setup
+from zhaoshang.demo.chains import chains_demo_setup
 from zhaoshang.industries.models import ChainNode, Direction, Industry
 
 from .chain_support import place

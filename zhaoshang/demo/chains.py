@@ -20,8 +20,8 @@ from typing import Any
 from django.db import transaction
 
 from zhaoshang.core import audit
-
-from .models import ChainEdge, ChainNode, Direction, GapThresholds, Stream
+from zhaoshang.industries.models import ChainEdge, ChainNode, Direction, Stream
+from zhaoshang.targeting.models import GapThresholds
 
 UP, MID, DOWN = Stream.UPSTREAM, Stream.MIDSTREAM, Stream.DOWNSTREAM
 

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 
 from zhaoshang.core.forms import BootstrapFormMixin
+from zhaoshang.industries.models import ChainNode, Direction, Stream
 
-from .models import ChainNode, Direction, GapThresholds, Stream
+from ..models import GapThresholds
 from .services import THRESHOLD_FIELDS
 
 TERMS_HELP = "可用逗号、顿号、空格或换行分隔"

@@ -1,4 +1,4 @@
-"""Chain pages under /chains/ (namespace "industries")."""
+"""Chain pages under /chains/; the namespace stays "industries" so every link keeps its name."""
 
 from django.urls import path
 

@@ -1,7 +1,9 @@
-"""Chain pages under /chains/ (namespace "industries"): the chain list, the chain map with its
-node panel, and the city's editing dialogs (nodes, edges, thresholds).
+"""Chain pages under /chains/ (namespace "industries", kept from when they lived with the
+taxonomy): the chain list, the chain map with its node panel, and the city's editing dialogs
+(nodes, edges, thresholds).
 
-Views only translate HTTP: reads through `selectors`, writes through `services`. A role without
+Views only translate HTTP: reads through `selectors`, writes through the services (the chain
+graph's in `industries.services`, the thresholds' in `services`). A role without
 the model permission gets 403 (also on GET of an editing dialog); an unknown record 404.
 """
 
@@ -31,11 +33,13 @@ from zhaoshang.core.htmx import (
 )
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.enterprises.models import Enterprise, TargetEntry
+from zhaoshang.industries import services as chain_services
+from zhaoshang.industries.models import ChainEdge, ChainNode, Stream
 from zhaoshang.projects.models import Project
 
+from ..models import GapKind, GapThresholds
 from . import selectors, services
 from .forms import ChainEdgeForm, ChainNodeForm, GapThresholdsForm
-from .models import ChainEdge, ChainNode, GapKind, GapThresholds, Stream
 
 # How the map draws a gap kind: border colour and symbol (the fill colour is local strength).
 GAP_STYLE: dict[str, dict[str, str]] = {
@@ -184,7 +188,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
         "gap_kinds": [(k.value, k.label, GAP_STYLE[k]["css"]) for k in GapKind],
         **_edit_permissions(request.user),
     }
-    return render(request, "industries/chain_list.html", context)
+    return render(request, "targeting/chains/chain_list.html", context)
 
 
 @login_required
@@ -214,7 +218,7 @@ def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if selected is not None:
         context.update(_panel_context(request, selected, analysis))
-    return render(request, "industries/chain_map.html", context)
+    return render(request, "targeting/chains/chain_map.html", context)
 
 
 _GAP_HELP = {
@@ -270,9 +274,9 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gap = analysis.by_node_id()[node.pk]
     context = {"direction": node.direction, **_panel_context(request, gap, analysis)}
     if is_partial(request, "node-panel"):
-        response = render(request, "industries/partials/node_panel.html", context)
+        response = render(request, "targeting/chains/partials/node_panel.html", context)
     else:
-        response = render(request, "industries/node_detail.html", context)
+        response = render(request, "targeting/chains/node_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -292,7 +296,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     if request.method == "POST" and form.is_valid():
         try:
-            node = services.chain_node_create(
+            node = chain_services.chain_node_create(
                 actor=request.user, direction=direction, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -303,7 +307,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
             return done(request, _map_url(direction.pk, node.pk))
     return _dialog(
         request,
-        "industries/dialogs/node_form.html",
+        "targeting/chains/dialogs/node_form.html",
         {"form": form, "direction": direction},
         title=f"新增环节：{direction.name}",
         back_url=back,
@@ -320,14 +324,14 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChainNodeForm(request.POST or None, initial=ChainNodeForm.initial_for(node))
 
     def write() -> str:
-        saved = services.chain_node_update(actor=request.user, node=node, **form.cleaned_data)
+        saved = chain_services.chain_node_update(actor=request.user, node=node, **form.cleaned_data)
         return f"环节“{saved.name}”已保存"
 
     if response := submitted(request, form, write, back_url=back):
         return response
     return _dialog(
         request,
-        "industries/dialogs/node_form.html",
+        "targeting/chains/dialogs/node_form.html",
         {"form": form, "direction": node.direction, "node": node},
         title=f"修改环节：{node.name}",
         back_url=back,
@@ -344,7 +348,7 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.Form(request.POST if request.method == "POST" else None)
 
     def write() -> str:
-        services.chain_node_delete(actor=request.user, node=node)
+        chain_services.chain_node_delete(actor=request.user, node=node)
         return f"已删除环节“{node.name}”"
 
     if response := submitted(request, form, write, back_url=_map_url(direction.pk)):
@@ -352,7 +356,7 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
     edge_count = ChainEdge.objects.filter(models.Q(source=node) | models.Q(target=node)).count()
     return _dialog(
         request,
-        "industries/dialogs/node_delete.html",
+        "targeting/chains/dialogs/node_delete.html",
         {"form": form, "node": node, "direction": direction, "edge_count": edge_count},
         title=f"删除环节：{node.name}",
         back_url=_map_url(direction.pk, node.pk),
@@ -374,14 +378,14 @@ def edge_create(request: HttpRequest, pk: int) -> HttpResponse:
     back = _map_url(direction.pk)
 
     def write() -> str:
-        edge = services.chain_edge_add(actor=request.user, **form.cleaned_data)
+        edge = chain_services.chain_edge_add(actor=request.user, **form.cleaned_data)
         return f"已新增关系“{edge.source.name} → {edge.target.name}”"
 
     if response := submitted(request, form, write, back_url=back):
         return response
     return _dialog(
         request,
-        "industries/dialogs/edge_form.html",
+        "targeting/chains/dialogs/edge_form.html",
         {"form": form, "direction": direction},
         title=f"新增上下游关系：{direction.name}",
         back_url=back,
@@ -404,12 +408,12 @@ def edge_delete(request: HttpRequest, pk: int) -> HttpResponse:
     back = _map_url(direction.pk, edge.source_id)
     if request.method == "POST" and form.is_valid():
         label = f"{edge.source.name} → {edge.target.name}"
-        services.chain_edge_remove(actor=request.user, edge=edge)
+        chain_services.chain_edge_remove(actor=request.user, edge=edge)
         messages.success(request, f"已删除关系“{label}”")
         return done(request, back)
     return _dialog(
         request,
-        "industries/dialogs/edge_delete.html",
+        "targeting/chains/dialogs/edge_delete.html",
         {"form": form, "edge": edge, "direction": direction},
         title="删除上下游关系",
         back_url=back,
@@ -436,7 +440,7 @@ def thresholds_edit(request: HttpRequest) -> HttpResponse:
         return response
     return _dialog(
         request,
-        "industries/dialogs/thresholds.html",
+        "targeting/chains/dialogs/thresholds.html",
         {"form": form, "next": back},
         title="缺链分析阈值",
         back_url=back,

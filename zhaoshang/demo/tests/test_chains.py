@@ -3,11 +3,12 @@
 import pytest
 
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.demo.chains import CHAINS, FULL_CHAINS, SMALL_CHAINS, chains_demo_setup
 from zhaoshang.demo.reference import INDUSTRIES
-from zhaoshang.industries.catalogue import CHAINS, FULL_CHAINS, SMALL_CHAINS, chains_demo_setup
-from zhaoshang.industries.models import ChainEdge, ChainNode, Direction, GapThresholds, Industry
-from zhaoshang.industries.selectors import gap_analysis
+from zhaoshang.industries.models import ChainEdge, ChainNode, Direction, Industry
 from zhaoshang.industries.services import clean_industry_codes, clean_keywords
+from zhaoshang.targeting.chains.selectors import gap_analysis
+from zhaoshang.targeting.models import GapThresholds
 
 DEMO_DIRECTIONS = {d.code: d.name for i in INDUSTRIES for d in i.directions}
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.tests.api_support import audit_actions, last_audit_id
 from zhaoshang.enterprises.models import PlacementStatus, TargetEntry
-from zhaoshang.industries.models import ChainEdge, ChainNode, GapThresholds
+from zhaoshang.industries.models import ChainEdge, ChainNode
+from zhaoshang.targeting.models import GapThresholds
 
 from .chain_support import chain, direction, place
 
