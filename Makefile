@@ -28,7 +28,7 @@ zhaoshang/static/vendor/.stamp: package.json package-lock.json scripts/vendor_as
 	touch $@
 
 # Debian packages: chromium for browser tests, a CJK font and WeasyPrint's Pango/HarfBuzz for
-# PDFs, pdftotext to check them in tests. Installed only as root.
+# PDFs, pdftotext to check them in tests, wrk for the throughput benchmark. Installed only as root.
 system:
 	@if [ "$$(id -u)" = "0" ]; then \
 	  missing=""; \
@@ -38,12 +38,14 @@ system:
 	    ldconfig -p | grep -q "$${lib#*:}" || missing="$$missing $${lib%%:*}"; \
 	  done; \
 	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	  command -v wrk >/dev/null || missing="$$missing wrk"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing Debian packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  fi; \
 	else \
 	  command -v chromium >/dev/null || echo "note: chromium is missing; browser tests will be skipped (run as root to install)"; \
+	  command -v wrk >/dev/null || echo "note: wrk is missing; the throughput benchmark will be skipped (run as root to install)"; \
 	fi
 
 migrate: setup
@@ -75,7 +77,7 @@ format: deps
 	$(BIN)/ruff check --fix .
 
 # Every benchmark, each figure printed beside its reference; exits non-zero if any misses.
-BENCHES := bench/run.py bench/goals.py bench/targeting.py bench/enterprise_import.py
+BENCHES := bench/run.py bench/goals.py bench/targeting.py bench/enterprise_import.py bench/throughput.py
 bench: setup
 	@status=0; for script in $(BENCHES); do \
 	  [ -f "$$script" ] || continue; \
