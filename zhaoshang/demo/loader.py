@@ -26,6 +26,7 @@ from zhaoshang.core.models import AuditEntry
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.tags import tags_setup
 from zhaoshang.goals.demo_setup import publish_past_quarters, ranking_demo_setup
+from zhaoshang.projects.figures import pending_records, verified_records
 from zhaoshang.projects.models import Evidence, FundsRecord, FundsStatus, Project, Stage
 from zhaoshang.targeting.placement.services import placement_run
 from zhaoshang.targeting.scoring import store as feature_store
@@ -71,10 +72,7 @@ def summarize() -> DemoSummary:
     """Figures of what is in the database now (used after a load and by the tests)."""
     by_stage = dict(Project.objects.values_list("stage").annotate(n=Count("id")).order_by())
     verified = (
-        FundsRecord.objects.filter(status=FundsStatus.VERIFIED)
-        .values_list("period__year")
-        .annotate(total=Sum("amount_wan"))
-        .order_by()
+        verified_records().values_list("period__year").annotate(total=Sum("amount_wan")).order_by()
     )
     return DemoSummary(
         users=User.objects.count(),
@@ -84,7 +82,7 @@ def summarize() -> DemoSummary:
         key_projects=Project.objects.filter(is_key=True).count(),
         funds_records=FundsRecord.objects.count(),
         funds_verified_wan={year: total for year, total in verified},
-        funds_waiting=FundsRecord.objects.filter(status=FundsStatus.SUBMITTED).count(),
+        funds_waiting=pending_records().count(),
         funds_rejected=FundsRecord.objects.filter(status=FundsStatus.REJECTED).count(),
         evidence_files=Evidence.objects.count(),
         audit_entries=AuditEntry.objects.count(),

@@ -55,9 +55,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Min, Model, OuterRef, Q, QuerySet, Sum
 
 from zhaoshang.enterprises.models import TOP500_TAGS
+from zhaoshang.projects import figures
 from zhaoshang.projects.models import (
     FundsRecord,
-    FundsStatus,
     Milestone,
     Project,
     Stage,
@@ -71,7 +71,6 @@ FINE = Decimal("0.0001")
 WAN_1BN = Decimal(100_000)  # 10亿元 = 100,000 万元
 WAN_5BN = Decimal(500_000)  # 50亿元
 FLAGS = ("once_only", "exclude_same_city", "entered_before_close")
-_STAGE_FIELD = {Stage.SIGNED: "signed_on", Stage.STARTED: "started_on"}
 _EARLIEST = dt.date(1900, 1, 1)
 
 
@@ -212,14 +211,12 @@ def first_entries(stage: str, options: Options, period: Period) -> QuerySet:
 
 def entered(stage: str, period: Period, options: Options) -> QuerySet[Project]:
     """Projects that entered `stage` in `period` (current stage date, or first entry if once_only)."""
-    date_field = _STAGE_FIELD[stage]
+    date_field = figures.STAGE_DATE[stage]
     qs = Project.objects.filter(**{f"{date_field}__isnull": False})
     if options.once_only:
         qs = qs.filter(pk__in=first_entries(stage, options, period).values("project_id"))
     else:
-        qs = qs.filter(
-            **{f"{date_field}__gte": period.start, f"{date_field}__lt": period.end_exclusive}
-        )
+        qs = qs.filter(figures.entered_q(stage, period.start, period.end_exclusive))
         if options.entered_before_close:
             changes = _changes(stage, options, period)
             qs = qs.filter(Exists(changes.filter(on=OuterRef(date_field))))
@@ -252,9 +249,7 @@ def _first_dates(
 
 def verified_funds(period: Period, options: Options) -> QuerySet[FundsRecord]:
     """Verified funds records whose month lies in the period."""
-    qs = FundsRecord.objects.filter(
-        status=FundsStatus.VERIFIED, period__gte=period.start, period__lt=period.end_exclusive
-    )
+    qs = figures.in_months(figures.verified_records(), period.start, period.end_exclusive)
     if options.entered_before_close:
         qs = qs.filter(
             _cutoff_q(_closes(period.start, period.end_exclusive), "period", "verified_at")
@@ -289,7 +284,7 @@ def _signed(period: Period, options: Options) -> QuerySet:
 
 
 def _started_over_100m(period: Period, options: Options) -> QuerySet:
-    return entered(Stage.STARTED, period, options).filter(is_over_100m=True)
+    return entered(Stage.STARTED, period, options).filter(figures.OVER_100M)
 
 
 def _signed_over(threshold: Decimal) -> Callable[[Period, Options], QuerySet]:

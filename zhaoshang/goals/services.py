@@ -324,17 +324,15 @@ def period_reopen(*, actor: Any, period: str | Period, reason: str) -> PeriodClo
 
 def quarters_with_data(until: dt.date | None = None) -> list[Period]:
     """Finished quarters in which any stage change or verified funds month falls."""
-    from zhaoshang.projects.models import FundsRecord, FundsStatus, StageChange
+    from zhaoshang.projects.figures import first_verified_month
+    from zhaoshang.projects.models import StageChange
 
     from .periods import quarters_between
 
     until = until or timezone.localdate()
     firsts = [
         StageChange.objects.order_by("on").values_list("on", flat=True).first(),
-        FundsRecord.objects.filter(status=FundsStatus.VERIFIED)
-        .order_by("period")
-        .values_list("period", flat=True)
-        .first(),
+        first_verified_month(),
     ]
     firsts = [d for d in firsts if d is not None]
     if not firsts:

@@ -9,8 +9,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -20,7 +19,8 @@ from openpyxl.utils import get_column_letter
 
 from zhaoshang.enterprises.models import Enterprise
 
-from .models import FundsStatus, Project
+from .figures import verified_funds_of_project
+from .models import Project
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
@@ -75,18 +75,9 @@ HEADERS = [c[0] for c in COLUMNS]
 
 
 def _export_queryset(projects: QuerySet[Project]) -> QuerySet[Project]:
-    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
     return (
         projects.select_related("lead_leader", "commissioner")
-        .annotate(
-            verified_funds_wan=Coalesce(
-                Sum(
-                    "funds_records__amount_wan",
-                    filter=Q(funds_records__status=FundsStatus.VERIFIED),
-                ),
-                zero,
-            )
-        )
+        .annotate(verified_funds_wan=verified_funds_of_project())
         .prefetch_related(Prefetch("investors", queryset=Enterprise.objects.only("id", "name")))
     )
 

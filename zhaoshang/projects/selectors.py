@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from zhaoshang.core.permissions import has_model_permission
 
+from . import figures
 from .filters import FundsFilter, ProjectFilter
 from .models import FundsRecord, FundsStatus, Project, Stage
 
@@ -54,14 +54,6 @@ def verification_queue(*, user: Any) -> QuerySet[FundsRecord]:
     )
 
 
-def verified_funds_total(projects: QuerySet[Project], *, year: int | None = None) -> Decimal:
-    """Sum of verified funds of the given projects (optionally for one calendar year)."""
-    qs = FundsRecord.objects.filter(status=FundsStatus.VERIFIED, project__in=projects.values("pk"))
-    if year:
-        qs = qs.filter(period__gte=dt.date(year, 1, 1), period__lt=dt.date(year + 1, 1, 1))
-    return qs.aggregate(total=Sum("amount_wan"))["total"] or Decimal("0")
-
-
 def latest_funds_year(*, user: Any) -> int:
     """The latest year (not after this one) with funds records the user may see.
 
@@ -78,48 +70,25 @@ def latest_funds_year(*, user: Any) -> int:
 
 
 def home_figures(*, user: Any, year: int | None = None) -> dict[str, Any]:
-    """The figures on the user's home page, within their scope, for one year."""
+    """The figures on the user's home page, within their scope, for one year (see `figures`)."""
     year = year or timezone.localdate().year
     if not has_model_permission(user, "view", Project):
         return {"year": year, "visible": False}
-    projects = Project.objects.restrict(user, "view")
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    counts = projects.aggregate(
-        total=Count("id"),
-        active=Count("id", filter=~Q(stage=Stage.DROPPED)),
-        key=Count("id", filter=Q(is_key=True) & ~Q(stage=Stage.DROPPED)),
-        signed_in_year=Count("id", filter=Q(signed_on__gte=start, signed_on__lt=end)),
-        started_over_100m=Count(
-            "id", filter=Q(started_on__gte=start, started_on__lt=end, is_over_100m=True)
-        ),
-        started_investment=Sum(
-            "total_investment_wan",
-            filter=Q(started_on__gte=start, started_on__lt=end, is_over_100m=True),
-        ),
-        **{f"stage_{s.value}": Count("id", filter=Q(stage=s.value)) for s in Stage},
-    )
-    # Restricting the funds records themselves (not "project in <visible projects>") lets the
-    # city's query run over the covering index alone.
-    funds_year = FundsRecord.objects.restrict(user, "view").filter(
-        period__gte=start, period__lt=end
-    )
-    totals = funds_year.aggregate(
-        verified=Sum("amount_wan", filter=Q(status=FundsStatus.VERIFIED)),
-        pending=Sum("amount_wan", filter=Q(status=FundsStatus.SUBMITTED)),
-        pending_count=Count("id", filter=Q(status=FundsStatus.SUBMITTED)),
-    )
+    counts = figures.project_figures(Project.objects.restrict(user, "view"), start=start, end=end)
+    funds = figures.funds_totals(user, start=start, end=end)
     return {
         "year": year,
         "visible": True,
-        "projects_total": counts["total"],
-        "projects_active": counts["active"],
-        "key_projects": counts["key"],
-        "signed_in_year": counts["signed_in_year"],
+        "projects_total": counts["projects_total"],
+        "projects_active": counts["projects_live"],
+        "key_projects": counts["key_projects"],
+        "signed_in_year": counts["signed"],
         "started_over_100m": counts["started_over_100m"],
-        "started_over_100m_investment_wan": counts["started_investment"] or Decimal("0"),
-        "by_stage": [(s.value, s.label, counts[f"stage_{s.value}"]) for s in Stage],
-        "funds_verified_wan": totals["verified"] or Decimal("0"),
-        "funds_pending_wan": totals["pending"] or Decimal("0"),
-        "funds_pending_count": totals["pending_count"],
+        "started_over_100m_investment_wan": counts["started_over_100m_investment_wan"],
+        "by_stage": [(s.value, s.label, counts["by_stage"][s.value]) for s in Stage],
+        "funds_verified_wan": funds["verified_wan"],
+        "funds_pending_wan": funds["pending_wan"],
+        "funds_pending_count": funds["pending_count"],
         "verification_queue": verification_queue(user=user).count(),
     }

@@ -11,7 +11,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from zhaoshang.projects.models import FundsRecord, FundsStatus, Project
+from zhaoshang.projects.figures import latest_verified_month
+from zhaoshang.projects.models import Project
 
 from ..periods import Period, range_period, year_period
 
@@ -92,11 +93,7 @@ def default_year(*, user: Any, today: dt.date | None = None) -> int:
     year would show nothing. One index lookup each.
     """
     today = today or timezone.localdate()
-    funds = (
-        FundsRecord.objects.restrict(user, "view")
-        .filter(status=FundsStatus.VERIFIED, period__lte=today)
-        .aggregate(last=Max("period"))["last"]
-    )
+    funds = latest_verified_month(user=user, until=today)
     started = (
         Project.objects.restrict(user, "view")
         .filter(started_on__lte=today)

@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, UnitKind
 from zhaoshang.core.permissions import Scope, has_model_permission
-from zhaoshang.projects.figures import verified_funds_of_project
-from zhaoshang.projects.models import FundsStatus, Milestone, Project, Stage
-from zhaoshang.projects.services.funds_totals import funds_sums
+from zhaoshang.projects.figures import (
+    KEY,
+    LIVE,
+    verified_funds_by_month,
+    verified_funds_of_project,
+)
+from zhaoshang.projects.models import Milestone, Project, Stage
 
 from .. import selectors
 from ..models import RankingSnapshot
@@ -49,21 +53,14 @@ def unit_for(*, user: Any, code: str) -> Unit | None:
 
 def _funds_by_month(user: Any, unit: Unit, year: int) -> dict[str, Any]:
     """The unit's verified funds by month, this year and last (from the monthly totals)."""
-    rows = [
-        (period, total)
-        for unit_id, period, _status, total in funds_sums(
-            user,
-            start=dt.date(year - 1, 1, 1),
-            end=dt.date(year + 1, 1, 1),
-            statuses=[FundsStatus.VERIFIED],
-        )
-        if unit_id == unit.pk
-    ]
+    rows = verified_funds_by_month(
+        user, start=dt.date(year - 1, 1, 1), end=dt.date(year + 1, 1, 1), unit_id=unit.pk
+    )
     months: dict[int, dict[int, Decimal]] = {
         year - 1: defaultdict(Decimal),
         year: defaultdict(Decimal),
     }
-    for period, total in rows:
+    for period, total in rows.items():
         months[period.year][period.month] += total
     return {
         "months": list(range(1, 13)),
@@ -100,8 +97,7 @@ def behind_schedule(projects: QuerySet, on: dt.date, limit: int = 20) -> tuple[l
         project_id=OuterRef("pk"), done_on__isnull=True, due_on__lt=on
     )
     qs = (
-        projects.filter(is_key=True)
-        .exclude(stage=Stage.DROPPED)
+        projects.filter(KEY)
         .filter(Exists(overdue))
         .annotate(
             overdue=Count("milestones", filter=_overdue_filter(on)),
@@ -191,10 +187,10 @@ def leader_page(*, user: Any, on: dt.date | None = None) -> dict[str, Any]:
     mine = list(
         annotated.filter(lead_leader=user).order_by("-is_key", "-total_investment_wan", "pk")
     )
-    key_qs = annotated.filter(is_key=True).exclude(stage=Stage.DROPPED)
-    key_count = projects.filter(is_key=True).exclude(stage=Stage.DROPPED).count()
+    key_qs = annotated.filter(KEY)
+    key_count = projects.filter(KEY).count()
     key = list(key_qs.order_by("-overdue", "-total_investment_wan", "pk")[:LEADER_ROWS])
-    followed = projects.filter(Q(lead_leader=user) | Q(is_key=True)).exclude(stage=Stage.DROPPED)
+    followed = projects.filter(Q(lead_leader=user) | Q(is_key=True)).filter(LIVE)
     milestones_qs = (
         Milestone.objects.restrict(user, "view")
         .filter(done_on__isnull=True, due_on__lt=on, project__in=followed.values("pk"))

@@ -14,13 +14,8 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Unit, UnitKind
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.industries.models import Industry
-from zhaoshang.projects.models import (
-    FundsStatus,
-    Milestone,
-    Project,
-    Stage,
-)
-from zhaoshang.projects.services.funds_totals import funds_sums
+from zhaoshang.projects.figures import KEY, funds_rows, started_over_100m_q
+from zhaoshang.projects.models import Milestone, Project, Stage
 
 from ..indicators import (
     INDICATORS,
@@ -107,12 +102,12 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
         year: defaultdict(Decimal),
     }
     ytd_end = min(on, next_start - dt.timedelta(days=1))
+    ytd_next = ytd_end + dt.timedelta(days=1)
     funds_by_unit: dict[int, Decimal] = defaultdict(Decimal)
-    month_rows = funds_sums(user, start=last_start, end=next_start, statuses=[FundsStatus.VERIFIED])
-    for unit_id, period, _status, total in month_rows:
-        by_month[period.year][period.month] += total
-        if this_start <= period <= ytd_end:
-            funds_by_unit[unit_id] += total
+    for row in funds_rows(user, start=last_start, end=next_start):
+        by_month[row.period.year][row.period.month] += row.amount_wan
+        if this_start <= row.period < ytd_next:
+            funds_by_unit[row.unit_id] += row.amount_wan
     known = {}
     if on >= this_start:
         indicator = INDICATORS["funds_verified"]
@@ -125,7 +120,7 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
 
     # 2–4. pipeline by stage, live projects by industry and by unit: one scan of the projects
     # grouped by (stage, industry, unit), folded here (a few hundred groups at most).
-    started = Q(started_on__gte=this_start, started_on__lte=ytd_end, is_over_100m=True)
+    started = started_over_100m_q(this_start, ytd_next)
     groups = (
         projects.order_by()
         .values("stage", "industry_id", "unit_id")
@@ -145,7 +140,7 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
         )
         row["count"] += g["count"]
         row["investment"] += investment
-        if g["stage"] == Stage.DROPPED:
+        if g["stage"] == Stage.DROPPED:  # the rest counts 在库项目 only
             continue
         row = by_industry.setdefault(
             g["industry_id"],
@@ -169,8 +164,7 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
     industry_rows.sort(key=lambda r: (-r["count"], industry_names.get(r["industry_id"], "")))
     # 5. key projects behind schedule (a milestone past due and not done)
     behind = (
-        projects.filter(is_key=True)
-        .exclude(stage=Stage.DROPPED)
+        projects.filter(KEY)
         .filter(Exists(_overdue_milestones(on)))
         .annotate(
             overdue=Count(

@@ -3,7 +3,8 @@
 The funds services call `totals_add` / `totals_move` inside their own transactions, so that
 a total never disagrees with the records it sums; `funds_totals_rebuild()` recomputes the
 whole table from FundsRecord with one GROUP BY (after bulk loads that bypass the services),
-and `funds_totals_diff()` lists the differences (``manage.py check_funds_totals``).
+and `funds_totals_diff()` lists the differences (``manage.py check_funds_totals``). The table
+is read through `projects.figures` (its fast path).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 
-from zhaoshang.core.permissions import Scope, has_model_permission
-
-from ..models import FundsMonthlyTotal, FundsRecord, Project
+from ..figures import funds_rows
+from ..models import FundsMonthlyTotal, FundsRecord
 
 Key = tuple[int, dt.date, str]
 
@@ -114,41 +114,9 @@ def funds_totals_rebuild() -> int:
 def funds_sums(
     user: Any, *, start: dt.date, end: dt.date, statuses: list[str] | tuple[str, ...]
 ) -> list[tuple[int, dt.date, str, Decimal]]:
-    """(unit_id, period, status, amount) of the funds records `user` may view, summed per
-    project unit, month and status, for periods in [start, end) — what a GROUP BY over
-    ``FundsRecord.objects.restrict(user, "view")`` gives, read from the totals table.
-
-    City scope reads the table alone. Unit scope reads its unit's rows from the table, plus
-    the records of projects assigned to the user in other units (visible to them, but not a
-    whole unit's row). Any other scope sums the records themselves.
-    """
-    if not has_model_permission(user, "view", FundsRecord):
-        return []
-    scope = getattr(user, "scope", None)
-    tables = FundsMonthlyTotal.objects.filter(
-        period__gte=start, period__lt=end, status__in=statuses
-    ).exclude(record_count=0)
-    records = FundsRecord.objects.filter(period__gte=start, period__lt=end, status__in=statuses)
-    parts = []
-    if scope == Scope.ALL:
-        parts.append(tables)
-    elif scope == Scope.UNIT and user.unit_id:
-        parts.append(tables.filter(unit_id=user.unit_id))
-        # the projects assigned to the user elsewhere (few, by their indexes), then their records
-        assigned = list(
-            Project.objects.filter(Q(commissioner=user) | Q(lead_leader=user))
-            .exclude(unit_id=user.unit_id)
-            .values_list("pk", flat=True)
-        )
-        records = records.filter(project_id__in=assigned)
-        parts.append(records.annotate(unit_id=F("project__unit_id")))
-    else:
-        parts.append(records.restrict(user, "view").annotate(unit_id=F("project__unit_id")))
-    out: list[tuple[int, dt.date, str, Decimal]] = []
-    for qs in parts:
-        out += list(
-            qs.order_by()
-            .values_list("unit_id", "period", "status")
-            .annotate(total=Sum("amount_wan"))
-        )
-    return out
+    """(unit_id, period, status, amount) rows of `figures.funds_rows`, for the callers not yet
+    moved to it."""
+    return [
+        (r.unit_id, r.period, r.status, r.amount_wan)
+        for r in funds_rows(user, start=start, end=end, statuses=statuses)
+    ]

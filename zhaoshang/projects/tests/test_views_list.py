@@ -48,8 +48,8 @@ def test_county_staff_see_only_their_own_units_projects(client, users, three_pro
     response = client.get(LIST)
     assert response.status_code == 200
     assert names(response) == ["农产品冷链仓储", "高端轴承基地"]
-    assert response.context["figures"]["count"] == 2
-    assert response.context["figures"]["investment"] == Decimal("23000.00")
+    assert response.context["figures"]["projects_total"] == 2
+    assert response.context["figures"]["investment_wan"] == Decimal("23000.00")
     assert "新能源电池材料" not in response.content.decode()
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from zhaoshang.core import htmx
 from zhaoshang.core.permissions import Scope, require_perm
 
 from .. import selectors
+from ..figures import funds_of_records, verified_funds_by_project
 from ..forms import FundsForm, RejectForm
 from ..models import FundsRecord, FundsSource, FundsStatus, Project
 from ..services import funds_reject, funds_submit, funds_verify
@@ -76,11 +77,7 @@ def funds_list(request: HttpRequest) -> HttpResponse:
     """到位资金记录列表：按单位、状态、来源、月份筛选。"""
     require_model_permission(request.user, "view", FundsRecord)
     qs = selectors.funds_for(user=request.user, filters=request.GET).prefetch_related("evidence")
-    figures = qs.order_by().aggregate(
-        count=Count("id"),
-        verified=Sum("amount_wan", filter=Q(status=FundsStatus.VERIFIED)),
-        submitted=Sum("amount_wan", filter=Q(status=FundsStatus.SUBMITTED)),
-    )
+    figures = funds_of_records(qs)
     page = CountedPaginator(qs, PAGE_SIZE, count=figures["count"]).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -138,19 +135,15 @@ def _project_totals(project_ids: set[int]) -> dict[int, tuple[Decimal, Decimal]]
     """Per project: verified funds, and submitted plus verified funds (to spot inflation)."""
     if not project_ids:
         return {}
-    rows = (
+    verified = verified_funds_by_project(project_ids)
+    live = (
         FundsRecord.objects.filter(project_id__in=project_ids)
         .exclude(status=FundsStatus.REJECTED)
-        .values("project_id")
-        .annotate(
-            verified=Sum("amount_wan", filter=Q(status=FundsStatus.VERIFIED)),
-            live=Sum("amount_wan"),
-        )
         .order_by()
+        .values_list("project_id")
+        .annotate(live=Sum("amount_wan"))
     )
-    return {
-        r["project_id"]: (r["verified"] or Decimal("0"), r["live"] or Decimal("0")) for r in rows
-    }
+    return {pk: (verified.get(pk, Decimal("0")), total) for pk, total in live}
 
 
 def _decision_target(request: HttpRequest, pk: int) -> FundsRecord:

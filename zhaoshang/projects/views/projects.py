@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -26,6 +26,7 @@ from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Direction, Industry
 
 from .. import exports, selectors
+from ..figures import is_verified, list_figures
 from ..filters import ProjectFilter
 from ..forms import ProjectForm
 from ..models import (
@@ -121,12 +122,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     """招商项目列表：按单位、阶段、产业等筛选，排序、分页，统计数与总投资。"""
     require_model_permission(request.user, "view", Project)
     qs = selectors.projects_for(user=request.user, filters=request.GET)
-    figures = qs.order_by().aggregate(
-        count=Count("id"),
-        investment=Sum("total_investment_wan"),
-        over_100m=Count("id", filter=Q(is_over_100m=True)),
+    figures = list_figures(qs)
+    page = CountedPaginator(qs, PAGE_SIZE, count=figures["projects_total"]).get_page(
+        request.GET.get("page")
     )
-    page = CountedPaginator(qs, PAGE_SIZE, count=figures["count"]).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "figures": figures,
@@ -281,7 +280,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     verified_by_month: dict[str, Decimal] = OrderedDict()
     for record in funds:
-        if record.status == FundsStatus.VERIFIED:
+        if is_verified(record):
             key = record.period_label
             verified_by_month[key] = verified_by_month.get(key, Decimal("0")) + record.amount_wan
     verified_total = sum(verified_by_month.values(), Decimal("0"))
