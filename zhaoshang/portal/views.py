@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.permissions import Scope, has_model_permission
-from zhaoshang.projects.models import FundsRecord, FundsStatus, Stage
+from zhaoshang.projects.figures import cents, funds_rows, key_projects
+from zhaoshang.projects.models import FundsRecord, FundsStatus
 from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
-from zhaoshang.projects.services.funds_totals import funds_sums
 
 from .duties import ROLE_DUTIES
 
@@ -30,9 +30,9 @@ KEY_PROJECTS_SHOWN = 10
 def _key_projects(user: Any) -> list[Any]:
     """The user's most important live key projects (largest investment first)."""
     return list(
-        projects_for(user=user, filters={"is_key": "true"})
-        .exclude(stage=Stage.DROPPED)
-        .order_by("-total_investment_wan", "pk")[:KEY_PROJECTS_SHOWN]
+        key_projects(projects_for(user=user)).order_by("-total_investment_wan", "pk")[
+            :KEY_PROJECTS_SHOWN
+        ]
     )
 
 
@@ -41,22 +41,22 @@ def _funds_by_unit(user: Any, year: int) -> list[dict[str, Any]]:
 
     From the monthly totals table; a unit with records of the year appears even when they
     were all rejected (as a GROUP BY over the records would show it)."""
-    rows = funds_sums(
+    rows = funds_rows(
         user,
         start=dt.date(year, 1, 1),
         end=dt.date(year + 1, 1, 1),
         statuses=list(FundsStatus.values),
     )
     sums: dict[int, dict[str, Decimal]] = {}
-    for unit_id, _period, status, total in rows:
-        unit_sums = sums.setdefault(unit_id, defaultdict(Decimal))
-        unit_sums[status] += total
+    for row in rows:
+        unit_sums = sums.setdefault(row.unit_id, defaultdict(Decimal))
+        unit_sums[row.status] += row.amount_wan
     units = Unit.objects.filter(pk__in=sums).order_by("sort_order", "name")
     return [
         {
             "unit": unit.name,
-            "verified": sums[unit.pk][FundsStatus.VERIFIED],
-            "pending": sums[unit.pk][FundsStatus.SUBMITTED],
+            "verified": cents(sums[unit.pk][FundsStatus.VERIFIED]),
+            "pending": cents(sums[unit.pk][FundsStatus.SUBMITTED]),
         }
         for unit in units
     ]

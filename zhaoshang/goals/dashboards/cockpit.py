@@ -277,7 +277,7 @@ def pipeline_table(pipeline: list[dict[str, Any]], key: str = "pipeline") -> Tab
         rows=[[p["label"], Decimal(p["count"]), p["investment_wan"]] for p in pipeline],
         links=[_link("projects:list", query=f"stage={p['stage']}") for p in pipeline],
         footer=[
-            "合计",
+            "项目总数（含终止）",
             Decimal(sum(p["count"] for p in pipeline)),
             sum((p["investment_wan"] for p in pipeline), ZERO),
         ],
@@ -314,7 +314,7 @@ def cockpit_tables(
             title="在库项目按产业（不含已终止）",
             columns=[
                 Column("产业", width=20),
-                Column("项目数", "number"),
+                Column("在库项目", "number"),
                 Column("总投资（万元）", "money"),
             ],
             rows=[
@@ -330,7 +330,7 @@ def cockpit_tables(
             title=f"各单位在库项目与{year}年实绩",
             columns=[
                 Column("单位", width=20),
-                Column("在库项目数", "number"),
+                Column("在库项目", "number"),
                 Column("在库项目总投资（万元）", "money", 18),
                 Column(f"{year}年到位资金（万元）", "money", 18),
                 Column(f"{year}年新开工过亿元项目", "number", 18),

@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F, Sum
 
-from ..figures import funds_rows
 from ..models import FundsMonthlyTotal, FundsRecord
 
 Key = tuple[int, dt.date, str]
@@ -109,14 +108,3 @@ def funds_totals_rebuild() -> int:
         ]
         FundsMonthlyTotal.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
-
-
-def funds_sums(
-    user: Any, *, start: dt.date, end: dt.date, statuses: list[str] | tuple[str, ...]
-) -> list[tuple[int, dt.date, str, Decimal]]:
-    """(unit_id, period, status, amount) rows of `figures.funds_rows`, for the callers not yet
-    moved to it."""
-    return [
-        (r.unit_id, r.period, r.status, r.amount_wan)
-        for r in funds_rows(user, start=start, end=end, statuses=statuses)
-    ]

@@ -9,13 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
+from zhaoshang.projects.figures import funds_rows
 from zhaoshang.projects.models import FundsMonthlyTotal, FundsRecord, FundsStatus, Project
 from zhaoshang.projects.services import funds_reject, funds_verify, project_update
-from zhaoshang.projects.services.funds_totals import (
-    funds_sums,
-    funds_totals_diff,
-    funds_totals_rebuild,
-)
+from zhaoshang.projects.services.funds_totals import funds_totals_diff, funds_totals_rebuild
 
 from . import test_funds
 from .test_funds import submit
@@ -78,13 +75,10 @@ def test_moving_a_project_moves_its_totals(users, signed_project, org):
     units = {unit for unit, _p, _s in from_table()}
     assert units == {org["dongchangfu"].pk}
     # the unit's figures follow: dongchangfu now has the verified 300
-    rows = funds_sums(
-        users["city"],
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2025, 1, 1),
-        statuses=[FundsStatus.VERIFIED],
-    )
-    assert [(u, total) for u, _p, _s, total in rows] == [(org["dongchangfu"].pk, Decimal("300"))]
+    rows = funds_rows(users["city"], start=dt.date(2024, 1, 1), end=dt.date(2025, 1, 1))
+    assert [(r.unit_id, r.amount_wan, r.count) for r in rows] == [
+        (org["dongchangfu"].pk, Decimal("300"), 1)
+    ]
 
 
 def test_a_failed_submission_leaves_totals_unchanged(users, signed_project):
@@ -104,15 +98,17 @@ def test_unit_scope_sums_equal_the_restricted_records(users, signed_project):
     for user in (users["city"], users["linqing"], users["dongchangfu"], users["leader"]):
         start, end = dt.date(2024, 1, 1), dt.date(2025, 1, 1)
         expected = {
-            (u, p, s): t
-            for u, p, s, t in FundsRecord.objects.restrict(user, "view")
+            (u, p, s): (t, n)
+            for u, p, s, t, n in FundsRecord.objects.restrict(user, "view")
             .filter(period__gte=start, period__lt=end)
             .order_by()
             .values_list("project__unit_id", "period", "status")
-            .annotate(total=Sum("amount_wan"))
+            .annotate(total=Sum("amount_wan"), n=Count("id"))
         }
-        rows = funds_sums(user, start=start, end=end, statuses=list(FundsStatus.values))
-        assert {(u, p, s): t for u, p, s, t in rows} == expected, user.username
+        rows = funds_rows(user, start=start, end=end, statuses=list(FundsStatus.values))
+        assert {(r.unit_id, r.period, r.status): (r.amount_wan, r.count) for r in rows} == (
+            expected
+        ), user.username
 
 
 def test_rebuild_repairs_a_tampered_row(users, signed_project):

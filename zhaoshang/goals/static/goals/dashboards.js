@@ -92,19 +92,19 @@
         grid: { left: 110, right: 40, top: 8, bottom: 24 },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", data: top.map(function (r) { return r.name; }), axisLabel: { width: 100, overflow: "truncate" } },
-        series: [{ name: "项目数", type: "bar", data: top.map(function (r) { return r.value; }), barMaxWidth: 18,
+        series: [{ name: "在库项目", type: "bar", data: top.map(function (r) { return r.value; }), barMaxWidth: 18,
                    label: { show: true, position: "right" } }]
       });
     },
     units: function (items) {
       return base({
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        legend: { top: 0, data: ["在库项目数", "本年到位资金"] },
+        legend: { top: 0, data: ["在库项目", "本年到位资金"] },
         grid: { left: 48, right: 64, top: 36, bottom: 48 },
         xAxis: { type: "category", data: items.map(function (r) { return r.name; }), axisLabel: { interval: 0, rotate: items.length > 8 ? 30 : 0 } },
         yAxis: [{ type: "value", name: "个", minInterval: 1 }, { type: "value", name: "亿元", axisLabel: { formatter: function (v) { return num(v, 0); } } }],
         series: [
-          { name: "在库项目数", type: "bar", data: items.map(function (r) { return r.value; }), barMaxWidth: 22 },
+          { name: "在库项目", type: "bar", data: items.map(function (r) { return r.value; }), barMaxWidth: 22 },
           { name: "本年到位资金", type: "line", yAxisIndex: 1, data: items.map(function (r) { return Math.round(r.funds / 100) / 100; }),
             tooltip: { valueFormatter: function (v) { return num(v, 2) + " 亿元"; } } }
         ]
