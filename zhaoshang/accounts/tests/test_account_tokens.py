@@ -187,7 +187,7 @@ def test_only_the_sysadmin_revokes_another_users_token(client, users, who):
     Token.objects.create(user=users["linqing"])
     assert login(client, users[who]).post(revoke_url(users["linqing"])).status_code == 403
     assert Token.objects.filter(user=users["linqing"]).exists()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有修改用户的权限"):
         token_revoke(actor=users[who], user=users["linqing"])
     assert Token.objects.filter(user=users["linqing"]).exists()
     assert not AuditEntry.objects.filter(action=AuditAction.UPDATE).exists()

@@ -66,9 +66,9 @@ def test_role_pages_are_403_for_everyone_but_the_sysadmin(client, users, who):
     assert client.post(RESTORE).status_code == 403
     assert role_permission_labels(role=Role.UNIT_STAFF) == before
     assert role_audit() == []
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有系统管理员可以修改角色权限"):
         role_permissions_set(actor=users[who], role=Role.UNIT_STAFF, permissions=[])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有系统管理员可以修改角色权限"):
         role_permissions_restore(actor=users[who], role=Role.UNIT_STAFF)
 
 

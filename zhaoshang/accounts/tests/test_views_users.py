@@ -251,9 +251,9 @@ def test_sysadmin_cannot_read_business_data(client, users):
 
 
 def test_user_update_service_requires_change_permission(users):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有修改用户的权限"):
         user_update(actor=users["city"], user=users["linqing"], role=Role.AUDITOR)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有修改用户的权限"):
         user_set_password(actor=users["auditor"], user=users["linqing"], password=NEW_PASSWORD)
     assert not AuditEntry.objects.exists()
 
@@ -268,7 +268,7 @@ def test_user_update_service_refuses_other_fields(users):
 
 def test_sysadmin_cannot_edit_a_superuser(users):
     root = User.objects.create_superuser("root", password="x-root-pass-123")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有超级管理员可以修改超级管理员账号"):
         user_update(actor=users["sysadmin"], user=root, is_active=False)
 
 

@@ -20,7 +20,7 @@ def entry(users):
 
 
 def test_database_refuses_to_update_audit_entry(entry):
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="audit log is append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(note="x")
     entry.refresh_from_db()
     assert entry.note == ""
@@ -28,14 +28,14 @@ def test_database_refuses_to_update_audit_entry(entry):
 
 def test_database_refuses_to_save_changed_audit_entry(entry):
     entry.username = "someone-else"
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="audit log is append-only"), transaction.atomic():
         entry.save()
     assert AuditEntry.objects.get(pk=entry.pk).username == "city"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE for flushes")
 def test_postgresql_refuses_to_delete_audit_entry(entry):
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="audit log is append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 

@@ -54,7 +54,7 @@ def test_roles_without_project_permission_see_nothing(users, projects):
 
 def test_auditor_has_no_write_scope(users, projects):
     assert visible(users["auditor"], action="change") == []
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有修改招商项目的权限"):
         require(users["auditor"], "change", projects["linqing"])
 
 

@@ -286,5 +286,7 @@ def test_dates_stay_in_the_demo_years(demo):
     lows = Project.objects.order_by("created_at").first().created_at
     assert lows.date() >= HISTORY_START - dt.timedelta(days=1)
     for field in ("signed_on", "started_on", "operating_on", "dropped_on", "negotiating_on"):
-        for value in Project.objects.exclude(**{field: None}).values_list(field, flat=True):
+        values = list(Project.objects.exclude(**{field: None}).values_list(field, flat=True))
+        assert values, field
+        for value in values:
             assert dt.date(2023, 1, 1) <= value <= REFERENCE_DATE

@@ -53,12 +53,16 @@ def test_exact_counts(scale):
 
 
 def test_rows_are_valid_and_consistent(scale):
-    for enterprise in Enterprise.objects.exclude(uscc=None)[:200]:
+    coded = list(Enterprise.objects.exclude(uscc=None)[:200])
+    assert coded
+    for enterprise in coded:
         assert uscc_std.is_valid(enterprise.uscc)
     log: dict[int, list[StageChange]] = defaultdict(list)
     for change in StageChange.objects.order_by("on", "id"):
         log[change.project_id].append(change)
-    for project in Project.objects.all():
+    projects = list(Project.objects.all())
+    assert len(projects) == PROJECTS
+    for project in projects:
         changes = log[project.pk]
         assert changes[0].to_stage == Stage.LEAD
         assert changes[-1].to_stage == project.stage

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_generated_enterprises_have_valid_unique_codes_and_current_divisions():
     generator = generation.EnterpriseGenerator(seed=7)
     sample = list(generator.many(3000))
+    assert len(sample) == 3000
     codes = [e.uscc for e in sample]
     assert len(set(codes)) == len(codes)
     assert all(uscc_std.is_valid(c) for c in codes)

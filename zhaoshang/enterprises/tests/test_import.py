@@ -9,6 +9,7 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -334,7 +335,7 @@ def test_a_failure_while_writing_rolls_back_every_row(city, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(service.audit, "record", boom)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk full"):
         run(city, csv_file(rows))
     assert not Enterprise.objects.filter(uscc=A).exists()
     existing.refresh_from_db()
@@ -352,7 +353,7 @@ def test_a_failure_on_the_bulk_path_rolls_back_every_row(city, monkeypatch, sett
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(service.audit, "record", boom)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk full"):
         run(city, csv_file(rows))
     assert not Enterprise.objects.exists()
 
@@ -541,7 +542,7 @@ def test_confirming_turns_a_validated_preview_into_the_import(city):
     job.refresh_from_db()
     assert job.status == ImportStatus.IMPORTED and not job.dry_run
     assert Enterprise.objects.filter(uscc=A).exists()
-    with pytest.raises(Exception, match="只有校验通过"):
+    with pytest.raises(ValidationError, match="只有校验通过、尚未导入的文件可以确认导入"):
         service.import_job_confirm(actor=city, job=job)
 
 
@@ -549,7 +550,7 @@ def test_only_roles_that_create_and_change_enterprises_may_import(users):
     from django.core.exceptions import PermissionDenied
 
     for name in ("linqing", "leader", "auditor", "sysadmin", "dept_land"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="没有新增企业导入任务的权限"):
             import_job_create(actor=users[name], file=csv_file([HEADER]), dry_run=True)
     assert not ImportJob.objects.exists()
 

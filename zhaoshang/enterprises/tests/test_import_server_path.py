@@ -232,7 +232,10 @@ def test_a_bulk_load_builds_the_same_indexes_and_constraints_again(users, all_ta
     report = _import(users["city"], [_row(i) for i in range(5)], server=True, settings=bulk)
     assert report.ok and report.created == 5 and "build_indexes" in report.seconds
     assert _index_definitions() == before
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="enterprises_enterprise_uscc_key"),
+        transaction.atomic(),
+    ):
         Enterprise.objects.create(name="重复", uscc=make_uscc(7000))
 
 
@@ -247,7 +250,7 @@ def test_a_failed_bulk_load_leaves_the_indexes_and_the_library_as_they_were(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(service.audit, "record", boom)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk full"):
         _import(users["city"], [_row(i) for i in range(5)], server=True, settings=bulk)
     assert _index_definitions() == before
     assert not Enterprise.objects.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -72,11 +73,19 @@ def test_excel_date_cells_and_serial_numbers_round_trip(day):
 
 
 @pytest.mark.parametrize(
-    "value",
-    ["2024-02-30", "2024/13/01", "2024年3月", "昨天", "3/5/2024", "2024--03-05", "1799-12-31"],
+    ("value", "message"),
+    [
+        ("2024-02-30", "日期不存在：2024-02-30"),
+        ("2024/13/01", "日期不存在：2024/13/01"),
+        ("2024年3月", "无法识别的日期：2024年3月（可写作"),
+        ("昨天", "无法识别的日期：昨天（可写作"),
+        ("3/5/2024", "无法识别的日期：3/5/2024（可写作"),
+        ("2024--03-05", "无法识别的日期：2024--03-05（可写作"),
+        ("1799-12-31", "日期过早：1799-12-31"),
+    ],
 )
-def test_unparseable_or_impossible_dates_are_errors(value):
-    with pytest.raises(ParseError):
+def test_unparseable_or_impossible_dates_are_errors(value, message):
+    with pytest.raises(ParseError, match=f"^{re.escape(message)}"):
         parse_date(value)
 
 
@@ -134,9 +143,18 @@ def test_foreign_currency_amounts_are_errors(value):
         parse_amount(value, "万元")
 
 
-@pytest.mark.parametrize("value", ["abc", "1.2.3", "NaN", "五百万", "1e400000"])
-def test_non_numbers_are_not_amounts(value):
-    with pytest.raises(ParseError):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "无法识别的金额：abc"),
+        ("1.2.3", "无法识别的金额：1.2.3"),
+        ("NaN", "无法识别的金额：NaN"),
+        ("五百万", "无法识别的金额：五百万"),
+        ("1e400000", "金额过大：1e400000"),
+    ],
+)
+def test_non_numbers_are_not_amounts(value, message):
+    with pytest.raises(ParseError, match=f"^{re.escape(message)}$"):
         parse_amount(value, "万元")
 
 
@@ -230,7 +248,7 @@ def test_lists_split_on_commas_and_enumeration_marks():
 def test_counts():
     assert parse_count("1,200人") == 1200
     assert parse_count("１２００") == 1200
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError, match=r"^无法识别的数字：很多$"):
         parse_count("很多")
 
 

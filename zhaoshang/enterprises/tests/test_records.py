@@ -163,12 +163,12 @@ def test_a_person_confirms_rejects_or_adds_a_placement_and_it_wins(users, firm, 
         AuditEntry.objects.filter(id__gt=since).order_by("id").values_list("action", flat=True)
     )
     assert actions == [AuditAction.UPDATE, AuditAction.CREATE, AuditAction.CREATE]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="只能确认或否定"):
         placement_decide(actor=users["city"], enterprise=firm, node=ingot, status="suggested")
 
 
 def test_unit_staff_may_not_decide_placements(users, firm, chain):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有新增企业所在环节的权限"):
         placement_decide(
             actor=users["linqing"], enterprise=firm, node=chain["nodes"]["ingot"],
             status=PlacementStatus.CONFIRMED,
@@ -226,7 +226,7 @@ def test_reveal_is_refused_without_the_permission(client, users, contact):
     since = last_audit_id()
     client.force_login(users["linqing"])
     assert client.post(reverse("enterprises:contact-reveal", args=[contact.pk])).status_code == 403
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有此项操作权限"):
         contact_reveal_phone(actor=users["linqing"], contact=contact)
     assert not AuditEntry.objects.filter(id__gt=since, action=AuditAction.REVEAL).exists()
     client.logout()
@@ -236,7 +236,13 @@ def test_reveal_is_refused_without_the_permission(client, users, contact):
 
 def test_the_audit_log_never_holds_a_full_phone_number(users, contact):
     contact_update(actor=users["linqing"], contact=contact, phone="13900001111")
-    for entry in AuditEntry.objects.filter(object_id=str(contact.pk)):
+    entries = list(
+        AuditEntry.objects.filter(
+            object_id=str(contact.pk), object_repr__contains="李经理"
+        ).order_by("id")
+    )
+    assert [e.action for e in entries] == ["create", "update"]
+    for entry in entries:
         text = str(entry.before) + str(entry.after) + entry.note
         assert PHONE not in text and "13900001111" not in text
 

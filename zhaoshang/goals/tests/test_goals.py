@@ -45,7 +45,7 @@ def test_goal_set_is_city_only_audited_and_updates_in_place(users, org):
         AuditAction.CREATE,
         AuditAction.UPDATE,
     ]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有新增年度目标的权限"):
         goal_set(actor=users["linqing"], year=2024, indicator="funds_verified", target=1,
                  unit=org["linqing"])  # fmt: skip
     with pytest.raises(ValidationError) as exc:
@@ -86,9 +86,9 @@ def test_unit_progress_is_its_own_and_no_other(users, goals):
         Decimal("65.00"),
         Decimal("3500.00"),
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="无权查看其他单位的实时指标"):
         selectors.goal_progress(user=users["linqing"], year=2024, unit_code=DCF)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有查看目标与指标的权限"):
         selectors.goal_progress(user=users["norole"], year=2024)
     matrix = selectors.goal_matrix(user=users["linqing"], year=2024, on=D(2024, 6, 30))
     assert [r["unit"] for r in matrix[0]["units"]] == [L]

@@ -167,7 +167,7 @@ def test_options_are_checked_against_the_indicator():
     messages = exc.value.message_dict["options"]
     assert "指标“到位资金”不支持选项“同一项目只计一次”（once_only）" in messages
     assert "未知选项“bogus”" in messages
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="月数（months）须为1—60的整数"):
         parse_options(get_indicator("signed_to_started_within_n_months"), {"months": 0})
     with pytest.raises(ValidationError) as exc:
         get_indicator("visits")

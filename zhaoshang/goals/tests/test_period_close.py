@@ -60,7 +60,7 @@ def test_verifying_or_rejecting_a_record_of_a_closed_month_is_refused(users, wor
     with pytest.raises(ValidationError) as exc:
         funds_verify(actor=users["city"], record=pending)
     assert "period" in exc.value.message_dict
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="2024年2月已关账"):
         funds_reject(actor=users["city"], record=pending, reason="不符")
     pending.refresh_from_db()
     assert pending.status == FundsStatus.SUBMITTED
@@ -77,11 +77,11 @@ def test_close_rules(users):
     with pytest.raises(ValidationError) as exc:
         period_close(actor=users["city"], period="2024Q1")
     assert exc.value.message_dict["period"] == ["2024年第1季度已关账"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="2024年第2季度未关账"):
         period_reopen(actor=users["city"], period="2024Q2", reason="x")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有新增期间关账的权限"):
         period_close(actor=users["linqing"], period="2024Q2")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有修改期间关账的权限"):
         period_reopen(actor=users["linqing"], period="2024Q1", reason="想改")
 
 

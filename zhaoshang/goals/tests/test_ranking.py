@@ -122,7 +122,7 @@ def test_publish_freezes_and_verify_recomputes_the_same_hash(users, scheme):
     assert funds["value"] == "5500.00" and len(funds["records"]) == 3
     entry = AuditEntry.objects.filter(object_id=str(snapshot.pk), after__sha256=snapshot.sha256)
     assert entry.exists()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="测试办法2024年第1季度竞赛榜已发布，不能重复发布"):
         snapshot_publish(actor=users["city"], scheme=scheme, quarter="2024Q1")
 
 
@@ -156,7 +156,10 @@ def test_a_record_changed_after_publication_is_a_difference_and_the_snapshot_sta
 
 def test_the_database_refuses_to_change_a_snapshot(users, scheme):
     snapshot = snapshot_publish(actor=users["city"], scheme=scheme, quarter="2024Q1")
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with (
+        pytest.raises(DatabaseError, match="goals_rankingsnapshot is immutable"),
+        transaction.atomic(),
+    ):
         RankingSnapshot.objects.filter(pk=snapshot.pk).update(sha256="0" * 64)
     assert RankingSnapshot.objects.get(pk=snapshot.pk).sha256 == snapshot.sha256
 
@@ -164,13 +167,16 @@ def test_the_database_refuses_to_change_a_snapshot(users, scheme):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE for flushes")
 def test_postgresql_refuses_to_delete_a_snapshot(users, scheme):
     snapshot = snapshot_publish(actor=users["city"], scheme=scheme, quarter="2024Q1")
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with (
+        pytest.raises(DatabaseError, match="goals_rankingsnapshot is immutable"),
+        transaction.atomic(),
+    ):
         RankingSnapshot.objects.filter(pk=snapshot.pk).delete()
     assert RankingSnapshot.objects.filter(pk=snapshot.pk).exists()
 
 
 def test_only_the_city_publishes_and_only_finished_quarters(users, scheme):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有此项操作权限"):
         snapshot_publish(actor=users["linqing"], scheme=scheme, quarter="2024Q1")
     with pytest.raises(ValidationError) as exc:
         snapshot_publish(actor=users["city"], scheme=scheme, quarter="2099Q1")
@@ -226,7 +232,7 @@ def test_editing_a_scheme_makes_a_new_version_and_snapshots_keep_theirs(users, s
     assert snapshot.scheme_version.number == 1
     assert verify_snapshot(snapshot, live=False).ok
     assert len(audit.history_for(version)) == 1
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有修改竞赛榜考核办法的权限"):
         scheme_update(actor=users["linqing"], scheme=scheme, config=changed)
 
 

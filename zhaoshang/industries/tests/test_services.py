@@ -91,7 +91,7 @@ def test_update_is_audited_with_before_and_after_and_cannot_move_the_node(users,
     entry = AuditEntry.objects.get(id__gt=since)
     assert entry.action == "update"
     assert ("name", "A", "铝土矿") in entry.changed_fields()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="不能修改：direction"):
         chain_node_update(actor=users["city"], node=node, direction=other)
     with pytest.raises(ValidationError) as info:
         chain_node_update(actor=users["city"], node=node, name="B")
@@ -169,14 +169,26 @@ def test_only_the_city_edits_chains(users, d, name):
     actor = users[name]
     since = last_audit_id()
     attempts = [
-        lambda: chain_node_create(actor=actor, direction=d, name="C", stream="upstream"),
-        lambda: chain_node_update(actor=actor, node=nodes["A"], name="Z"),
-        lambda: chain_node_delete(actor=actor, node=nodes["B"]),
-        lambda: chain_edge_add(actor=actor, source=nodes["B"], target=nodes["A"]),
-        lambda: chain_edge_remove(actor=actor, edge=ChainEdge.objects.get()),
+        (
+            lambda: chain_node_create(actor=actor, direction=d, name="C", stream="upstream"),
+            "没有新增产业链环节的权限",
+        ),
+        (
+            lambda: chain_node_update(actor=actor, node=nodes["A"], name="Z"),
+            "没有修改产业链环节的权限",
+        ),
+        (lambda: chain_node_delete(actor=actor, node=nodes["B"]), "没有删除产业链环节的权限"),
+        (
+            lambda: chain_edge_add(actor=actor, source=nodes["B"], target=nodes["A"]),
+            "没有新增产业链关系的权限",
+        ),
+        (
+            lambda: chain_edge_remove(actor=actor, edge=ChainEdge.objects.get()),
+            "没有删除产业链关系的权限",
+        ),
     ]
-    for attempt in attempts:
-        with pytest.raises(PermissionDenied):
+    for attempt, message in attempts:
+        with pytest.raises(PermissionDenied, match=f"^{message}$"):
             attempt()
     assert ChainNode.objects.count() == 2 and ChainEdge.objects.count() == 1
     assert audit_actions(since) == []

@@ -70,13 +70,13 @@ def test_nobody_verifies_a_record_they_entered(users, signed_project):
 
 def test_unit_staff_cannot_verify(users, signed_project):
     record = submit(users, signed_project)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有此项操作权限"):
         funds_verify(actor=users["linqing"], record=record)
 
 
 def test_reject_needs_reason_then_month_can_be_resubmitted(users, signed_project):
     record = submit(users, signed_project)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="退回必须说明原因"):
         funds_reject(actor=users["city"], record=record, reason=" ")
     funds_reject(actor=users["city"], record=record, reason="进账单金额不符")
     record.refresh_from_db()
@@ -107,7 +107,10 @@ def test_cumulative_funds_above_total_investment_refused_unless_city_overrides(
     with pytest.raises(ValidationError) as exc:
         submit(users, signed_project, amount="300", period=dt.date(2024, 2, 1))
     assert "将超过项目总投资" in exc.value.message_dict["amount_wan"][0]
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError,
+        match=r"累计到位资金 1100\.00 万元将超过项目总投资 1000\.00 万元；市级管理员可填写理由后确认",
+    ):
         submit(users, signed_project, amount="300", period=dt.date(2024, 2, 1), who="city")
     record = submit(
         users,
@@ -128,14 +131,16 @@ def test_funds_before_signing_are_refused(users, make_project):
 
 
 def test_county_user_cannot_submit_for_other_county(users, signed_project):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="无权操作此到位资金"):
         submit(users, signed_project, who="dongchangfu")
 
 
 def test_failed_submission_leaves_no_file_behind(users, signed_project, settings):
     submit(users, signed_project, amount="800", period=dt.date(2024, 1, 1))
     before = sorted(p.name for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match=r"累计到位资金 1700\.00 万元将超过项目总投资 1000\.00 万元"
+    ):
         submit(users, signed_project, amount="900", period=dt.date(2024, 2, 1))
     after = sorted(p.name for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
     assert before == after

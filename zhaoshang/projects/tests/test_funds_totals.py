@@ -84,9 +84,13 @@ def test_moving_a_project_moves_its_totals(users, signed_project, org):
 def test_a_failed_submission_leaves_totals_unchanged(users, signed_project):
     submit(users, signed_project, "300")
     before = from_table()
-    with pytest.raises(ValidationError):  # the same month again
+    with pytest.raises(
+        ValidationError, match="2024年03月已有到位资金记录，如需更正请先由市级退回"
+    ):  # the same month again
         submit(users, signed_project, "100")
-    with pytest.raises(ValidationError):  # over the total investment
+    with pytest.raises(
+        ValidationError, match=r"累计到位资金 5300\.00 万元将超过项目总投资 1000\.00 万元"
+    ):  # over the total investment
         submit(users, signed_project, "5000", period=dt.date(2024, 5, 1))
     assert from_table() == before
     assert_consistent()

@@ -104,7 +104,7 @@ def test_different_name_same_investor_is_not_a_duplicate(users, investor, org):
 
 
 def test_unit_staff_cannot_create_for_other_unit(users, org):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="无权操作此招商项目"):
         project_create(
             actor=users["linqing"], name="x", unit=org["dongchangfu"], total_investment_wan=1
         )
@@ -132,13 +132,13 @@ def test_update_is_audited_with_before_and_after(users, make_project):
 
 def test_unit_staff_cannot_move_project_to_other_unit(users, make_project, org):
     project = make_project()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="无权操作此招商项目"):
         project_update(actor=users["linqing"], project=project, unit=org["dongchangfu"])
 
 
 def test_stage_cannot_be_typed(users, make_project):
     project = make_project()
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"not editable: \['stage'\]"):
         project_update(actor=users["linqing"], project=project, stage=Stage.OPERATING)
 
 

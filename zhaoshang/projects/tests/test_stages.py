@@ -103,7 +103,7 @@ def test_cannot_skip_signing_on_the_way_to_started(users, make_project, today):
 def test_going_back_needs_city_admin_and_reason(users, make_project, today):
     project = make_project()
     project_advance_stage(project=project, to=Stage.NEGOTIATING, on=today, actor=users["linqing"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有此项操作权限"):
         project_advance_stage(
             project=project, to=Stage.LEAD, on=today, actor=users["linqing"], note="误操作"
         )
@@ -120,7 +120,7 @@ def test_going_back_needs_city_admin_and_reason(users, make_project, today):
 
 def test_dropping_needs_a_reason_and_keeps_it(users, make_project, today):
     project = make_project()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="请填写终止原因"):
         project_advance_stage(project=project, to=Stage.DROPPED, on=today, actor=users["linqing"])
     project_advance_stage(
         project=project, to=Stage.DROPPED, on=today, actor=users["linqing"], note="企业转投他地"
@@ -135,7 +135,7 @@ def test_dropping_needs_a_reason_and_keeps_it(users, make_project, today):
 
 def test_county_user_cannot_move_other_county_project(users, make_project, today):
     project = make_project()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="无权操作此招商项目"):
         project_advance_stage(
             project=project, to=Stage.NEGOTIATING, on=today, actor=users["dongchangfu"]
         )
@@ -143,7 +143,7 @@ def test_county_user_cannot_move_other_county_project(users, make_project, today
 
 def test_auditor_cannot_move_a_project(users, make_project, today):
     project = make_project()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="没有修改招商项目的权限"):
         project_advance_stage(
             project=project, to=Stage.NEGOTIATING, on=today, actor=users["auditor"]
         )

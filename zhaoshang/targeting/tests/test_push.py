@@ -57,7 +57,7 @@ def test_pushing_the_same_enterprise_to_the_same_unit_twice_is_refused(chain, or
     from django.db import IntegrityError, transaction
 
     push = LeadPush.objects.get()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="leadpush"), transaction.atomic():
         LeadPush.objects.create(
             enterprise=chain.e1, unit=org["chiping"], project=Project.objects.create(
                 name="x", unit=org["chiping"], total_investment_wan=0
@@ -151,7 +151,7 @@ def test_decline_needs_a_reason_and_drops_the_lead(chain, org, users, chiping_us
     assert (push.status, push.reason) == (PushStatus.DECLINED, "企业无扩张意向")
     assert (project.stage, project.drop_reason) == (Stage.DROPPED, "推送线索退回：企业无扩张意向")
     # out of the pipeline, but never pushed to 茌平区 again; recent contact now counts
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"该企业已于.*推送至茌平区（已退回），不能重复推送"):
         services.push_lead(
             actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
         )

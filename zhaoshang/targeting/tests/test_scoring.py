@@ -132,11 +132,11 @@ def test_weights_are_validated_by_factor():
     assert "未知的评分因素：luck" in messages
     assert "产业链匹配的权重须在0到100之间" in messages
     assert "规模与标签的权重须为数值" in messages
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="至少一个加分因素的权重须大于0"):
         validate_weights({f: 0 for f in default_weights()})
     assert validate_weights({"risk": 5})["risk"] == 5 and validate_weights({})["scale"] == 20
     profile = ScoringProfile(name="坏", weights={"chain_fit": -1})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="产业链匹配的权重须在0到100之间"):
         profile.full_clean()
 
 
