@@ -151,7 +151,9 @@ def test_an_edit_through_a_stale_instance_keeps_the_stored_stage(users, new, org
 def test_a_refused_stage_move_leaves_totals_unchanged(users, new):
     project = new(total_investment_wan=Decimal("20000"))
     before = totals()
-    with pytest.raises(ValidationError):  # 开工 without 签约 first
+    with pytest.raises(
+        ValidationError, match="不能跳过“签约”阶段，请先登记签约"
+    ):  # 开工 without 签约 first
         advance(users, project, Stage.STARTED, D(2024, 3, 5))
     assert totals() == before
     assert months() == {}
