@@ -230,7 +230,7 @@ def db_worker(args: argparse.Namespace) -> None:
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.enterprises.tags import tags_setup
     from zhaoshang.industries.models import ChainNode
-    from zhaoshang.targeting import services
+    from zhaoshang.targeting import selectors
     from zhaoshang.targeting.placement.services import placement_run
     from zhaoshang.targeting.scoring import store as st
 
@@ -258,11 +258,11 @@ def db_worker(args: argparse.Namespace) -> None:
     )
     node = ChainNode.objects.get(direction__name="铝精深加工", name="铝箔")
     unit = Unit.objects.get(code="371503")
-    run = services.recommend(actor=user, unit=unit, node=node)
+    run = selectors.recommendation(user=user, unit=unit, node=node)
     out["db_enterprises"] = args.db
     out["db_candidates"] = run.candidates
     out["recommend_ms"] = round(
-        _median_ms(lambda: services.recommend(actor=user, unit=unit, node=node), 9), 1
+        _median_ms(lambda: selectors.recommendation(user=user, unit=unit, node=node), 9), 1
     )
     print(MARK + json.dumps(out))
 

@@ -1,7 +1,7 @@
 """API of precision targeting: recommendations, pushing a lead, the unit's pushed leads.
 
 GET  /api/targeting/recommendations/?node=<id>&unit=<code>&limit=50   (or direction=<id>)
-POST /api/targeting/push/                 {node, unit, enterprise[, run]} → the lead project
+POST /api/targeting/push/                 {node, unit, enterprise[, ranking | run]} → the lead project
 GET  /api/targeting/pushes/               the pushed leads in the user's scope
 POST /api/targeting/pushes/{id}/accept/   {note}
 POST /api/targeting/pushes/{id}/decline/  {reason}
@@ -99,7 +99,6 @@ class UnitRefSerializer(serializers.Serializer):
 
 
 class RecommendationsSerializer(serializers.Serializer):
-    run = serializers.IntegerField()
     node = RefSerializer(allow_null=True)
     direction = RefSerializer(allow_null=True)
     unit = UnitRefSerializer()
@@ -113,7 +112,7 @@ class RecommendationQuerySerializer(serializers.Serializer):
     node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False)
     direction = serializers.PrimaryKeyRelatedField(queryset=Direction.objects.all(), required=False)
     unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
-    limit = serializers.IntegerField(min_value=1, max_value=services.MAX_LIMIT, default=50)
+    limit = serializers.IntegerField(min_value=1, max_value=selectors.MAX_LIMIT, default=50)
     profile = serializers.PrimaryKeyRelatedField(
         queryset=ScoringProfile.objects.all(), required=False
     )
@@ -140,7 +139,6 @@ def recommendation_payload(run: RecommendationRun, unit: Unit) -> dict[str, Any]
             {"id": push.pk, "status": push.status, "project": push.project_id} if push else None
         )
     return {
-        "run": run.pk,
         "node": {"id": run.node.pk, "name": run.node.name} if run.node else None,
         "direction": {"id": run.direction.pk, "name": run.direction.name}
         if run.direction
@@ -177,23 +175,34 @@ class RecommendationsView(APIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         with service_errors():
-            run = services.recommend(
-                actor=request.user,
-                unit=data["unit"],
-                node=data.get("node"),
-                direction=data.get("direction"),
-                profile=data.get("profile"),
-                limit=data["limit"],
-            )
+            run = _recommendation(request.user, data)
         return Response(recommendation_payload(run, data["unit"]))
+
+
+def _recommendation(user: Any, query: dict[str, Any]) -> RecommendationRun:
+    """The ranking for a validated RecommendationQuerySerializer (unsaved: a read)."""
+    return selectors.recommendation(
+        user=user,
+        unit=query["unit"],
+        node=query.get("node"),
+        direction=query.get("direction"),
+        profile=query.get("profile"),
+        limit=query["limit"],
+    )
 
 
 class PushInputSerializer(serializers.Serializer):
     node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False)
     unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    ranking = RecommendationQuerySerializer(
+        required=False,
+        help_text="推荐时的查询条件（同推荐接口的参数）：推送时据此重算排名，并与推送一并保存",
+    )
     run = serializers.PrimaryKeyRelatedField(
-        queryset=RecommendationRun.objects.all(), required=False
+        queryset=RecommendationRun.objects.all(),
+        required=False,
+        help_text="已保存的推荐记录 id（此前从该排名推送过线索）",
     )
 
     def __init__(self, *args, **kwargs):
@@ -228,12 +237,15 @@ class PushView(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         with service_errors():
+            run = values.get("run")
+            if run is None and "ranking" in values:
+                run = _recommendation(request.user, values["ranking"])
             push = services.push_lead(
                 actor=request.user,
                 enterprise=values["enterprise"],
                 unit=values["unit"],
                 node=values.get("node"),
-                run=values.get("run"),
+                run=run,
             )
         return Response(
             {"project": push.project_id, "push": push.pk, "status": push.status},

@@ -1,26 +1,42 @@
-"""Reads of targeting: targets (a node, a direction's gap list), pipeline state, pushes, inbox."""
+"""Reads of targeting: targets (a node, a direction's gap list), the ranking of enterprises for
+one of them, pipeline state, pushes, inbox.
+
+A ranking is a pure read: `recommendation` returns an unsaved RecommendationRun, and only a push
+from it stores it (`services.push_lead`, in the push's transaction), so viewing or refreshing the
+page writes nothing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.permissions import require
+from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import ChainEdge, ChainNode, Direction
 from zhaoshang.projects.models import Project, Stage
 
 from .chains.selectors import gap_analysis
-from .models import GapKind, LeadPush, PushStatus, ScoringProfile
-from .scoring.factors import DEFAULT_RECENT_CONTACT_MONTHS, default_weights
+from .models import GapKind, LeadPush, PushStatus, RecommendationRun, ScoringProfile
+from .scoring import rank as rk
+from .scoring import store as feature_store
+from .scoring.explain import explain
+from .scoring.factors import DEFAULT_RECENT_CONTACT_MONTHS, default_weights, validate_weights
 from .scoring.rank import Target
 
+MAX_LIMIT = 200
 GAP_KINDS = (GapKind.BUILD, GapKind.EXTEND, GapKind.FILL, GapKind.STRENGTHEN)
 
 
@@ -178,3 +194,129 @@ def push_get(*, user: Any, pk: int, action: str = "view") -> LeadPush:
         LeadPush.objects.restrict(user, action).select_related("project", "enterprise", "unit"),
         pk=pk,
     )
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def _unit_division(unit: Unit) -> str:
+    code = unit.division_code or unit.code
+    return code if code.isdigit() and len(code) == 6 else ""
+
+
+def _context(unit: Unit, weights: dict[str, float], months: int) -> tuple[rk.Context, Any]:
+    since = contact_since(months)
+    division = _unit_division(unit)
+    ctx = rk.Context(
+        unit_code=unit.code,
+        unit_division=int(division) if division else 0,
+        weights=weights,
+        recent_ids=recent_contact_ids(since),
+    )
+    return ctx, since
+
+
+def _resolve_weights(
+    profile: ScoringProfile | None, weights: dict[str, Any] | None, months: int | None
+) -> tuple[dict[str, float], int]:
+    base, base_months = profile_weights(profile)
+    if weights is not None:
+        base = validate_weights({**base, **weights})
+    if months is not None:
+        if not 1 <= int(months) <= 60:
+            raise ValidationError({"recent_contact_months": ["须在1到60个月之间"]})
+        base_months = int(months)
+    return base, base_months
+
+
+def recommendation(
+    *,
+    user: Any,
+    unit: Unit,
+    node: ChainNode | None = None,
+    direction: Direction | None = None,
+    profile: ScoringProfile | None = None,
+    weights: dict[str, Any] | None = None,
+    recent_contact_months: int | None = None,
+    limit: int = 50,
+) -> RecommendationRun:
+    """Rank the non-local enterprises for a node (or a direction's gap list) and a unit.
+
+    The run (unsaved) keeps the weights used and the ranked items with their factors; the
+    pipeline state of each item is looked up fresh whenever the run is shown.
+    """
+    require(user, "view", RecommendationRun)
+    if (node is None) == (direction is None):
+        raise ValidationError({"node": ["请选择一个产业链环节，或一条产业链的缺链清单"]})
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError({"limit": [f"条数须在1到{MAX_LIMIT}之间"]})
+    if profile is None and weights is None:
+        profile = profile_default()
+    used, months = _resolve_weights(profile, weights, recent_contact_months)
+    started = time.perf_counter()
+    info = node_target(node) if node else direction_target(direction)
+    store = feature_store.current()
+    ctx, since = _context(unit, used, months)
+    ranked = rk.rank(store, info.target, ctx, limit=limit)
+    items = explain(
+        store=store,
+        ranked=ranked,
+        target=info.target,
+        weights=used,
+        unit_code=unit.code,
+        unit_division=_unit_division(unit),
+        unit_name=unit.name,
+        node_names=info.node_names,
+        months=months,
+        since=since,
+    )
+    if node is not None:
+        for item in items:
+            item["node"] = item["node"] or {"id": node.pk, "name": node.name, "adjacent": False}
+    elapsed = (time.perf_counter() - started) * 1000
+    params = {
+        "limit": limit,
+        "recent_contact_months": months,
+        "store_built_at": store.meta.get("built_at", ""),
+        "store_as_of": store.meta.get("as_of", ""),
+        "gap_nodes": [n.pk for n in info.gap_nodes or []],
+    }
+    inputs = json.dumps(
+        [node.pk if node else None, direction.pk if direction else None, unit.pk, used, params],
+        sort_keys=True,
+    )
+    return RecommendationRun(
+        node=node,
+        direction=direction if node is None else node.direction,
+        target_label=info.label[:200],
+        unit=unit,
+        profile=profile,
+        weights=used,
+        params=params,
+        inputs_hash=hashlib.sha256(inputs.encode()).hexdigest(),
+        results=items,
+        candidates=ranked.candidates,
+        duration_ms=round(elapsed, 1),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def explain_one(
+    *, enterprise: Enterprise, unit: Unit, node: ChainNode, profile: ScoringProfile | None
+) -> dict[str, Any]:
+    """The factors of one enterprise for a node (when pushed without a run that lists it)."""
+    used, months = _resolve_weights(profile or profile_default(), None, None)
+    info = node_target(node)
+    store = feature_store.current()
+    rows = store.rows_of([enterprise.pk])
+    if rows[0] < 0:
+        store = feature_store.rebuild()
+        rows = store.rows_of([enterprise.pk])
+    ctx, since = _context(unit, used, months)
+    ranked = rk.score_rows(store, info.target, ctx, rows)
+    items = explain(
+        store=store, ranked=ranked, target=info.target, weights=used, unit_code=unit.code,
+        unit_division=_unit_division(unit), unit_name=unit.name, node_names=info.node_names,
+        months=months, since=since,
+    )  # fmt: skip
+    return items[0]

@@ -1,4 +1,5 @@
-"""Writes of targeting: running a recommendation, pushing a lead, the unit's decision, profiles.
+"""Writes of targeting: pushing a lead (storing the ranking it came from), the unit's decision,
+profiles.
 
 Decline: the unit's "no" drops the lead project (stage `dropped`, the reason as its note) —
 a lead nobody pursues must not count in the unit's pipeline, and the enterprise leaves the
@@ -10,9 +11,6 @@ again. Accept keeps the project at `lead`, now owned by the unit's own follow-up
 
 from __future__ import annotations
 
-import hashlib
-import json
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -24,142 +22,28 @@ from zhaoshang.accounts.models import Unit
 from zhaoshang.core import audit
 from zhaoshang.core.permissions import require
 from zhaoshang.enterprises.models import Enterprise
-from zhaoshang.industries.models import ChainNode, Direction
+from zhaoshang.industries.models import ChainNode
 from zhaoshang.projects.models import AttractionMode, Project, Stage
 from zhaoshang.projects.services import project_advance_stage, project_create
 from zhaoshang.projects.services.duplicates import duplicate_candidates
 
 from . import selectors
 from .models import LeadPush, PushStatus, RecommendationRun, ScoringProfile
-from .scoring import rank as rk
-from .scoring import store as feature_store
-from .scoring.explain import explain, explanation_text
+from .scoring.explain import explanation_text
 from .scoring.factors import validate_weights
 
-MAX_LIMIT = 200
 
-
-def _unit_division(unit: Unit) -> str:
-    code = unit.division_code or unit.code
-    return code if code.isdigit() and len(code) == 6 else ""
-
-
-def _context(unit: Unit, weights: dict[str, float], months: int) -> tuple[rk.Context, Any]:
-    since = selectors.contact_since(months)
-    division = _unit_division(unit)
-    ctx = rk.Context(
-        unit_code=unit.code,
-        unit_division=int(division) if division else 0,
-        weights=weights,
-        recent_ids=selectors.recent_contact_ids(since),
-    )
-    return ctx, since
-
-
-def _resolve_weights(
-    profile: ScoringProfile | None, weights: dict[str, Any] | None, months: int | None
-) -> tuple[dict[str, float], int]:
-    base, base_months = selectors.profile_weights(profile)
-    if weights is not None:
-        base = validate_weights({**base, **weights})
-    if months is not None:
-        if not 1 <= int(months) <= 60:
-            raise ValidationError({"recent_contact_months": ["须在1到60个月之间"]})
-        base_months = int(months)
-    return base, base_months
-
-
-def recommend(
-    *,
-    actor: Any,
-    unit: Unit,
-    node: ChainNode | None = None,
-    direction: Direction | None = None,
-    profile: ScoringProfile | None = None,
-    weights: dict[str, Any] | None = None,
-    recent_contact_months: int | None = None,
-    limit: int = 50,
-) -> RecommendationRun:
-    """Rank the non-local enterprises for a node (or a direction's gap list) and a unit.
-
-    The run keeps the weights used and the ranked items with their factors; the pipeline
-    state of each item is looked up fresh whenever the run is shown.
-    """
-    require(actor, "view", RecommendationRun)
-    if (node is None) == (direction is None):
-        raise ValidationError({"node": ["请选择一个产业链环节，或一条产业链的缺链清单"]})
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError({"limit": [f"条数须在1到{MAX_LIMIT}之间"]})
-    if profile is None and weights is None:
-        profile = selectors.profile_default()
-    used, months = _resolve_weights(profile, weights, recent_contact_months)
-    started = time.perf_counter()
-    info = selectors.node_target(node) if node else selectors.direction_target(direction)
-    store = feature_store.current()
-    ctx, since = _context(unit, used, months)
-    ranked = rk.rank(store, info.target, ctx, limit=limit)
-    items = explain(
-        store=store,
-        ranked=ranked,
-        target=info.target,
-        weights=used,
-        unit_code=unit.code,
-        unit_division=_unit_division(unit),
-        unit_name=unit.name,
-        node_names=info.node_names,
-        months=months,
-        since=since,
-    )
-    if node is not None:
-        for item in items:
-            item["node"] = item["node"] or {"id": node.pk, "name": node.name, "adjacent": False}
-    elapsed = (time.perf_counter() - started) * 1000
-    params = {
-        "limit": limit,
-        "recent_contact_months": months,
-        "store_built_at": store.meta.get("built_at", ""),
-        "store_as_of": store.meta.get("as_of", ""),
-        "gap_nodes": [n.pk for n in info.gap_nodes or []],
-    }
-    inputs = json.dumps(
-        [node.pk if node else None, direction.pk if direction else None, unit.pk, used, params],
-        sort_keys=True,
-    )
-    return RecommendationRun.objects.create(
-        node=node,
-        direction=direction if node is None else node.direction,
-        target_label=info.label[:200],
-        unit=unit,
-        profile=profile,
-        weights=used,
-        params=params,
-        inputs_hash=hashlib.sha256(inputs.encode()).hexdigest(),
-        results=items,
-        candidates=ranked.candidates,
-        duration_ms=round(elapsed, 1),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-
-
-def _explain_one(
-    *, enterprise: Enterprise, unit: Unit, node: ChainNode, profile: ScoringProfile | None
-) -> dict[str, Any]:
-    """The factors of one enterprise for a node (when pushed without a run that lists it)."""
-    used, months = _resolve_weights(profile or selectors.profile_default(), None, None)
-    info = selectors.node_target(node)
-    store = feature_store.current()
-    rows = store.rows_of([enterprise.pk])
-    if rows[0] < 0:
-        store = feature_store.rebuild()
-        rows = store.rows_of([enterprise.pk])
-    ctx, since = _context(unit, used, months)
-    ranked = rk.score_rows(store, info.target, ctx, rows)
-    items = explain(
-        store=store, ranked=ranked, target=info.target, weights=used, unit_code=unit.code,
-        unit_division=_unit_division(unit), unit_name=unit.name, node_names=info.node_names,
-        months=months, since=since,
-    )  # fmt: skip
-    return items[0]
+def _stored(run: RecommendationRun) -> RecommendationRun:
+    """The run as stored: the user's earlier run with the same inputs (target, unit, weights,
+    limit, feature-store build), else this one, saved now. Pushing several leads from one
+    ranking thus keeps one run, the one of the first push."""
+    earlier = RecommendationRun.objects.filter(
+        created_by=run.created_by, unit=run.unit, inputs_hash=run.inputs_hash
+    ).first()
+    if earlier is not None:
+        return earlier
+    run.save()
+    return run
 
 
 def push_lead(
@@ -172,6 +56,10 @@ def push_lead(
 ) -> LeadPush:
     """Push a recommended enterprise to a unit: a project at stage `lead` (数字招商) whose
     description is the explanation, and the LeadPush recording it. Once per enterprise and unit.
+
+    `run` is the ranking the lead was pushed from: an unsaved one (`selectors.recommendation`)
+    is stored here, in the push's transaction (once per user and inputs, see `_stored`), so
+    that only rankings somebody acted on are kept.
     """
     require(actor, "add", LeadPush(unit=unit, enterprise=enterprise))
     if enterprise.is_local:
@@ -207,7 +95,7 @@ def push_lead(
     if node is None:
         raise ValidationError({"node": ["请指明推荐所针对的产业链环节"]})
     if item is None:
-        item = _explain_one(
+        item = selectors.explain_one(
             enterprise=enterprise, unit=unit, node=node, profile=run.profile if run else None
         )
     label = run.target_label if run is not None else f"{node.direction.name} · {node.name}"
@@ -218,6 +106,8 @@ def push_lead(
         duplicate_reason = "精准招商推送：其他单位与该企业的同类项目已终止"
     try:
         with transaction.atomic():
+            if run is not None and run.pk is None:
+                run = _stored(run)
             project = project_create(
                 actor=actor,
                 name=name,

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -66,42 +66,65 @@ def _chooser() -> list[tuple[Direction, list[ChainNode]]]:
     return list(grouped.values())
 
 
-@login_required
-@require_GET
-def recommend_page(request: HttpRequest) -> HttpResponse:
-    """精准招商导航：某环节（或整条链的缺链清单）的推荐企业、因素说明与一键推送。"""
-    user = request.user
-    require_model_permission(user, "view", RecommendationRun)
+def _ranking(user: Any, query: QueryDict) -> dict[str, Any]:
+    """The recommend page's query read into its inputs and, when complete, the ranking
+    (an unsaved run, see `selectors.recommendation`). The push form sends the same query back,
+    so a push stores the very ranking the user saw."""
     node = direction = None
-    if (pk := _int(request.GET.get("node"))) is not None:
+    if (pk := _int(query.get("node"))) is not None:
         node = get_object_or_404(
             ChainNode.objects.restrict(user, "view").select_related("direction__industry"), pk=pk
         )
-    elif (pk := _int(request.GET.get("direction"))) is not None:
+    elif (pk := _int(query.get("direction"))) is not None:
         direction = get_object_or_404(Direction.objects.restrict(user, "view"), pk=pk)
-    code = request.GET.get("unit", "")
+    code = query.get("unit", "")
     unit = selectors.unit_get(code) if code else _default_unit(user)
     profiles = list(ScoringProfile.objects.restrict(user, "view"))
-    profile = next((p for p in profiles if p.pk == _int(request.GET.get("profile"))), None)
+    profile = next((p for p in profiles if p.pk == _int(query.get("profile"))), None)
     if profile is None:
         profile = next((p for p in profiles if p.is_default), None)
     base, months = selectors.profile_weights(profile)
-    bound = any(key.startswith("w_") or key == "months" for key in request.GET)
-    form = WeightsForm(request.GET if bound else None, initial_weights=base, months=months)
+    bound = any(key.startswith("w_") or key == "months" for key in query)
+    form = WeightsForm(query if bound else None, initial_weights=base, months=months)
     weights = form.weights()
     typed_months = form.cleaned_data.get("months") if bound and form.is_valid() else None
-    limit = min(max(_int(request.GET.get("limit")) or 50, 1), services.MAX_LIMIT)
-    payload, errors = None, []
+    limit = min(max(_int(query.get("limit")) or 50, 1), selectors.MAX_LIMIT)
+    run, errors = None, []
     if (node or direction) and unit is not None and (not bound or form.is_valid()):
         try:
-            run = services.recommend(
-                actor=user, unit=unit, node=node, direction=direction, profile=profile,
+            run = selectors.recommendation(
+                user=user, unit=unit, node=node, direction=direction, profile=profile,
                 weights=weights, recent_contact_months=typed_months, limit=limit,
             )  # fmt: skip
         except ValidationError as exc:
             errors = exc.messages
-        else:
-            payload = recommendation_payload(run, unit)
+    return {
+        "node": node,
+        "direction": direction,
+        "unit": unit,
+        "profiles": profiles,
+        "profile": profile,
+        "base_weights": base,
+        "form": form,
+        "limit": limit,
+        "run": run,
+        "errors": errors,
+    }
+
+
+@login_required
+@require_GET
+def recommend_page(request: HttpRequest) -> HttpResponse:
+    """精准招商导航：某环节（或整条链的缺链清单）的推荐企业、因素说明与一键推送。
+
+    A pure read: the ranking is computed for the page and stored only when a lead is pushed
+    from it.
+    """
+    user = request.user
+    require_model_permission(user, "view", RecommendationRun)
+    ranking = _ranking(user, request.GET)
+    run, unit = ranking.pop("run"), ranking["unit"]
+    payload = recommendation_payload(run, unit) if run is not None else None
     visible_projects: set[int] = set()
     if payload and has_model_permission(user, "view", Project):
         ids = [i["pipeline"]["project"] for i in payload["items"] if i["pipeline"]]
@@ -109,18 +132,13 @@ def recommend_page(request: HttpRequest) -> HttpResponse:
         visible_projects = set(
             Project.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True)
         )
+    base = ranking.pop("base_weights")
     max_weight = max([abs(w) for w in (payload or {}).get("weights", base).values()] or [1]) or 1
     context = {
-        "node": node,
-        "direction": direction,
-        "unit": unit,
+        **ranking,
         "units": Unit.objects.order_by("sort_order", "code"),
-        "profiles": profiles,
-        "profile": profile,
-        "form": form,
         "payload": payload,
-        "errors": errors,
-        "limit": limit,
+        "ranking_query": request.GET.urlencode(),
         "chooser": _chooser(),
         "push_units": push_units(user),
         "visible_projects": visible_projects,
@@ -142,7 +160,11 @@ def recommend_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def push_view(request: HttpRequest) -> HttpResponse:
-    """一键推送：为所选单位新建线索项目（数字招商），推荐理由写入项目简介。"""
+    """一键推送：为所选单位新建线索项目（数字招商），推荐理由写入项目简介。
+
+    The form carries the query of the ranking it was shown in (`ranking`); the ranking is
+    read again from it and stored with the push.
+    """
     user = request.user
     require_model_permission(user, "add", LeadPush)
     enterprise = get_object_or_404(
@@ -154,11 +176,9 @@ def push_view(request: HttpRequest) -> HttpResponse:
         .filter(pk=_int(request.POST.get("node")) or 0)
         .first()
     )
-    run = (
-        RecommendationRun.objects.restrict(user, "view")
-        .filter(pk=_int(request.POST.get("run")) or 0)
-        .first()
-    )
+    run = None
+    if query := request.POST.get("ranking", ""):
+        run = _ranking(user, QueryDict(query))["run"]
     back = request.POST.get("next") or reverse("targeting:recommend")
     if not back.startswith("/"):
         back = reverse("targeting:recommend")

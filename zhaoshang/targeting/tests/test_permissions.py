@@ -11,7 +11,7 @@ import pytest
 
 from zhaoshang.core.tests.api_support import client_for
 from zhaoshang.projects.models import Project
-from zhaoshang.targeting import services
+from zhaoshang.targeting import selectors, services
 from zhaoshang.targeting.models import LeadPush, PushStatus
 
 pytestmark = pytest.mark.django_db
@@ -187,8 +187,13 @@ def test_the_api_shape(chain, users):
 
 
 def test_push_citing_another_units_run_is_refused_as_unknown(chain, org, users):
-    other_run = services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil)
-    own_run = services.recommend(actor=users["linqing"], unit=org["linqing"], node=chain.foil)
+    def stored_run(user, unit, enterprise):
+        run = selectors.recommendation(user=user, unit=unit, node=chain.foil)
+        services.push_lead(actor=user, enterprise=enterprise, unit=unit, node=chain.foil, run=run)
+        return run
+
+    other_run = stored_run(users["city"], org["chiping"], chain.e1)
+    own_run = stored_run(users["linqing"], org["linqing"], chain.e2)
     api = client_for(users["linqing"])
     body = {"node": chain.foil.pk, "unit": "371581", "enterprise": chain.e3.pk}
     refused = api.post("/api/targeting/push/", {**body, "run": other_run.pk}, format="json")

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.tests.api_support import client_for
 from zhaoshang.projects.models import AttractionMode, Project, Stage
-from zhaoshang.targeting import services
-from zhaoshang.targeting.models import LeadPush, PushStatus
+from zhaoshang.targeting import selectors, services
+from zhaoshang.targeting.models import LeadPush, PushStatus, RecommendationRun
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ PUSH = "/api/targeting/push/"
 
 
 def test_push_creates_a_digital_lead_with_the_explanation(chain, org, users):
-    run = services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil)
+    run = selectors.recommendation(user=users["city"], unit=org["chiping"], node=chain.foil)
     push = services.push_lead(
         actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil, run=run
     )
@@ -155,7 +155,7 @@ def test_decline_needs_a_reason_and_drops_the_lead(chain, org, users, chiping_us
         services.push_lead(
             actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
         )
-    run = services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil)
+    run = selectors.recommendation(user=users["city"], unit=org["chiping"], node=chain.foil)
     item = next(i for i in run.results if i["enterprise"]["id"] == chain.e1.pk)
     assert {f["name"]: f["contribution"] for f in item["factors"]}["recent_contact"] == -15.0
 
@@ -189,29 +189,84 @@ def test_the_inbox_page_accepts_and_declines(chain, org, users, chiping_user, cl
     assert (p2.status, p2.project.stage) == (PushStatus.DECLINED, Stage.DROPPED)
 
 
-def test_the_page_push_button_creates_the_lead(chain, org, users, client):
+def test_viewing_recommendations_writes_nothing_and_a_push_stores_the_ranking_once(
+    chain, org, users, client
+):
     client.force_login(users["city"])
-    run = services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil)
+    page = f"/targeting/?node={chain.foil.pk}&unit=371503"
+    html = client.get(page).content.decode()
+    client.get(page, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="recommend-results")
+    assert RecommendationRun.objects.count() == 0
+    ranking = f"node={chain.foil.pk}&amp;unit=371503"
+    assert f'<input type="hidden" name="ranking" value="{ranking}">' in html
+
     response = client.post(
         "/targeting/push/",
-        {"enterprise": chain.e1.pk, "unit": "371503", "node": chain.foil.pk, "run": run.pk},
+        {
+            "enterprise": chain.e1.pk,
+            "unit": "371503",
+            "node": chain.foil.pk,
+            "ranking": f"node={chain.foil.pk}&unit=371503",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert "已推送至茌平区" in response.content.decode()
+    run = RecommendationRun.objects.get()
     push = LeadPush.objects.get()
-    assert push.run == run and push.unit == org["chiping"]
+    assert (push.run, push.unit) == (run, org["chiping"])
+    assert (run.node, run.unit, run.created_by) == (chain.foil, org["chiping"], users["city"])
+    assert [i["enterprise"]["id"] for i in run.results] == [chain.e1.pk, chain.e3.pk, chain.e2.pk]
+
+    client.post(
+        "/targeting/push/",
+        {
+            "enterprise": chain.e2.pk,
+            "unit": "371503",
+            "node": chain.foil.pk,
+            "ranking": f"node={chain.foil.pk}&unit=371503",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert LeadPush.objects.count() == 2
+    assert list(RecommendationRun.objects.all()) == [run]
+    assert LeadPush.objects.get(enterprise=chain.e2).run == run
+
     again = client.post(
         "/targeting/push/",
         {"enterprise": chain.e1.pk, "unit": "371503", "node": chain.foil.pk},
         HTTP_HX_REQUEST="true",
     )
     assert "不能重复推送" in again.content.decode()
-    assert LeadPush.objects.count() == 1
+    assert LeadPush.objects.count() == 2
+
+
+def test_the_api_recommendations_are_a_read_and_a_push_with_the_query_stores_the_run(
+    chain, org, users
+):
+    api = client_for(users["city"])
+    query = {"node": chain.foil.pk, "unit": "371503", "limit": 2}
+    shown = api.get(RECS, query)
+    api.get(RECS, query)
+    assert shown.status_code == 200 and "run" not in shown.json()
+    assert RecommendationRun.objects.count() == 0
+
+    pushed = api.post(
+        PUSH, {"enterprise": chain.e1.pk, "unit": "371503", "ranking": query}, format="json"
+    )
+    assert pushed.status_code == 201
+    run = RecommendationRun.objects.get()
+    assert LeadPush.objects.get(pk=pushed.json()["push"]).run == run
+    assert run.params["limit"] == 2
+    assert [i["enterprise"]["id"] for i in run.results] == [
+        i["enterprise"]["id"] for i in shown.json()["items"]
+    ]
 
 
 def test_push_from_a_gap_list_run_takes_the_node_the_enterprise_fits(chain, org, users):
-    run = services.recommend(actor=users["city"], unit=org["chiping"], direction=chain.direction)
+    run = selectors.recommendation(
+        user=users["city"], unit=org["chiping"], direction=chain.direction
+    )
     push = services.push_lead(
         actor=users["city"], enterprise=chain.e1, unit=org["chiping"], run=run
     )

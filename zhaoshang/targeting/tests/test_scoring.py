@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 
-from zhaoshang.targeting import services
+from zhaoshang.targeting import selectors, services
 from zhaoshang.targeting.models import RecommendationRun, ScoringProfile
 from zhaoshang.targeting.scoring import rank as rk
 from zhaoshang.targeting.scoring import store as feature_store
@@ -41,7 +41,9 @@ SCORES = {"e1": 59.41, "e2": 47.48, "e3": 38.51}
 
 
 def _run(chain, org, users, **kwargs) -> RecommendationRun:
-    return services.recommend(actor=users["city"], unit=org["chiping"], node=chain.foil, **kwargs)
+    return selectors.recommendation(
+        user=users["city"], unit=org["chiping"], node=chain.foil, **kwargs
+    )
 
 
 def test_every_factor_as_hand_computed_and_contributions_add_up(chain, org, users, e3_contacted):
@@ -119,7 +121,9 @@ def test_local_and_off_chain_enterprises_are_never_recommended(chain, org, users
 
 
 def test_a_direction_gap_list_ranks_over_its_gap_nodes(chain, org, users):
-    run = services.recommend(actor=users["city"], unit=org["chiping"], direction=chain.direction)
+    run = selectors.recommendation(
+        user=users["city"], unit=org["chiping"], direction=chain.direction
+    )
     assert run.node is None and run.direction == chain.direction
     assert set(run.params["gap_nodes"]) >= {chain.foil.pk}
     assert {i["enterprise"]["id"] for i in run.results} >= {chain.e1.pk, chain.e2.pk}
