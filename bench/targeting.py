@@ -214,7 +214,7 @@ def worker(args: argparse.Namespace) -> None:
 
 def db_worker(args: argparse.Namespace) -> None:
     """On a database of its own: generate N enterprises, place them (placement_run, with the
-    database writes), build the store from the database, and time `targeting.services.recommend`
+    database writes), build the store from the database, and time `targeting.selectors.recommendation`
     — the API's path: ranking, evidence from the database, the run saved."""
     import django
 
