@@ -77,7 +77,7 @@ format: deps
 	$(BIN)/ruff check --fix .
 
 # Every benchmark, each figure printed beside its reference; exits non-zero if any misses.
-BENCHES := bench/run.py bench/goals.py bench/targeting.py bench/enterprise_import.py bench/throughput.py
+BENCHES := bench/run.py bench/goals.py bench/search.py bench/targeting.py bench/enterprise_import.py bench/throughput.py
 bench: setup
 	@status=0; for script in $(BENCHES); do \
 	  [ -f "$$script" ] || continue; \

@@ -47,8 +47,8 @@ def pg_url(base: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
-def ensure_pg_database(base: str) -> str:
-    """Create the benchmark database on the server of `base` if it is missing; its URL."""
+def ensure_pg_database(base: str, name: str = BENCH_DB) -> str:
+    """Create the benchmark database `name` on the server of `base` if it is missing; its URL."""
     import psycopg
 
     admin = pg_url(base, "postgres")
@@ -56,14 +56,12 @@ def ensure_pg_database(base: str) -> str:
         with psycopg.connect(
             admin.replace("postgres://", "postgresql://", 1), autocommit=True
         ) as c:
-            exists = c.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
-            ).fetchone()
+            exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
-                c.execute(f'CREATE DATABASE "{BENCH_DB}"')
+                c.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
         sys.exit(f"PostgreSQL is not reachable at {urlsplit(base).netloc}: {exc}")
-    return pg_url(base, BENCH_DB)
+    return pg_url(base, name)
 
 
 def environment(db: str) -> dict[str, str]:

@@ -7,7 +7,6 @@ Every write goes through the services; viewsets only translate HTTP.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -41,7 +40,13 @@ from .models import (
     TargetEntry,
     TargetStatus,
 )
-from .selectors import contacts_for, placements_for, relations_for, signals_for
+from .selectors import (
+    contacts_for,
+    enterprises_matching,
+    placements_for,
+    relations_for,
+    signals_for,
+)
 from .serializers import (
     ContactInputSerializer,
     ContactSerializer,
@@ -101,10 +106,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(uscc__startswith=value.upper()))
+        return enterprises_matching(queryset, value)
 
     def filter_uscc(self, queryset, name, value):
         value = value.strip().upper()

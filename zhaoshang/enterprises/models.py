@@ -4,6 +4,7 @@ from django.db import models
 
 from zhaoshang.core.models import TimeStampedModel
 from zhaoshang.core.permissions import RestrictedQuerySet
+from zhaoshang.core.search import SearchIndex, register
 
 TOP500_TAGS = ("global500", "china500", "private500")
 
@@ -120,6 +121,10 @@ class Enterprise(TimeStampedModel):
     @property
     def is_foreign(self) -> bool:
         return self.country != "CN"
+
+
+# The keyword filter (name, or the start of the credit code): see `selectors.enterprises_matching`.
+ENTERPRISE_SEARCH = register(SearchIndex(table="enterprises_enterprise", columns=("name", "uscc")))
 
 
 class PlacementSource(models.TextChoices):

@@ -14,6 +14,7 @@ from zhaoshang.industries.models import ChainNode
 from zhaoshang.industries.services import NodeHoldings
 
 from .models import (
+    ENTERPRISE_SEARCH,
     Contact,
     Enterprise,
     ImportJob,
@@ -48,10 +49,8 @@ def enterprises_for(
 ) -> QuerySet[Enterprise]:
     """The enterprises the user may see, narrowed by name or code, tag, local flag, province
     and industry code prefix (`C33` and `33` are the same prefix)."""
-    qs = Enterprise.objects.restrict(user, "view").prefetch_related("tags")
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    qs = enterprises_matching(Enterprise.objects.restrict(user, "view"), q)
+    qs = qs.prefetch_related("tags")
     if tag:
         qs = qs.filter(tags__code=tag)
     if local is not None:
@@ -64,6 +63,31 @@ def enterprises_for(
     if industry:
         qs = qs.filter(industry_code__startswith=industry)
     return qs.order_by("name", "pk")
+
+
+def enterprises_matching(queryset: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
+    """The keyword filter of the enterprise pages and API: the name contains `q`, ignoring case,
+    or the credit code starts with it. The keyword index narrows the rows and this condition
+    decides, so the result is the scan's (see zhaoshang.core.search)."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    candidates = ENTERPRISE_SEARCH.candidates(q)
+    if candidates is not None:
+        queryset = queryset.filter(pk__in=candidates)
+    return queryset.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+
+
+def enterprises_named(q: str) -> QuerySet[Enterprise]:
+    """The enterprises whose name contains `q` (ignoring case) or whose credit code is `q`:
+    the investors a project keyword finds. All of them, whoever asks: the caller restricts
+    the projects it finds through them."""
+    q = (q or "").strip()
+    named = Enterprise.objects.filter(name__icontains=q)
+    candidates = ENTERPRISE_SEARCH.candidates(q)
+    if candidates is not None:
+        named = named.filter(pk__in=candidates)
+    return named | Enterprise.objects.filter(uscc=q.upper())
 
 
 def enterprise_get(*, user: Any, pk: int, action: str = "view") -> Enterprise:

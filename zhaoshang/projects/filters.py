@@ -1,13 +1,22 @@
 """Filter sets shared by the project pages, the Excel export and the API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.activities.models import Campaign
+from zhaoshang.enterprises.selectors import enterprises_named
 from zhaoshang.industries.models import Direction, Industry
 
-from .models import AttractionMode, FundsRecord, FundsSource, FundsStatus, Project, Stage
+from .models import (
+    PROJECT_SEARCH,
+    AttractionMode,
+    FundsRecord,
+    FundsSource,
+    FundsStatus,
+    Project,
+    Stage,
+)
 
 ORDERING = (
     ("created_at", "created"),
@@ -58,14 +67,24 @@ class ProjectFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        match = Q(name__icontains=value) | Q(description__icontains=value)
-        investor_ids = Project.investors.through.objects.filter(
-            Q(enterprise__name__icontains=value) | Q(enterprise__uscc=value.upper())
-        ).values("project_id")
-        return queryset.filter(match | Q(pk__in=investor_ids))
+        return projects_matching(queryset, value)
+
+
+def projects_matching(queryset: QuerySet[Project], q: str) -> QuerySet[Project]:
+    """The keyword filter of the project pages, export and API: the name or description
+    contains `q`, ignoring case, or an investor's name does, or an investor's credit code is
+    `q`. The keyword indexes narrow the rows and this condition decides, so the result is the
+    scan's (see zhaoshang.core.search)."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    own = Project.objects.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    candidates = PROJECT_SEARCH.candidates(q)
+    if candidates is not None:
+        own = own.filter(pk__in=candidates)
+    invested = Project.investors.through.objects.filter(enterprise__in=enterprises_named(q))
+    ids = own.order_by().values("pk").union(invested.order_by().values("project_id"))
+    return queryset.filter(pk__in=ids)
 
 
 class FundsFilter(django_filters.FilterSet):

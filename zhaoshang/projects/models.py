@@ -8,6 +8,7 @@ from django.db.models import Case, Q, Value, When
 
 from zhaoshang.core.models import TimeStampedModel
 from zhaoshang.core.permissions import RestrictedQuerySet
+from zhaoshang.core.search import SearchIndex, register
 
 OVER_100M_WAN = 10_000  # 过亿元: total investment ≥ 1亿元 = 10,000 万元
 
@@ -188,6 +189,10 @@ _CHILD_SCOPE: dict = {
     "unit": "project__unit",
     "assigned": ("project__commissioner", "project__lead_leader"),
 }
+
+
+# The keyword filter on the project's own text: see `filters.ProjectFilter.filter_text`.
+PROJECT_SEARCH = register(SearchIndex(table="projects_project", columns=("name", "description")))
 
 
 class StageChange(models.Model):
