@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from decimal import Decimal
 
@@ -14,12 +15,45 @@ from zhaoshang.accounts.reference import org_load
 from zhaoshang.accounts.roles import Role
 from zhaoshang.core.tests.support import PASSWORD, pdf_file  # noqa: F401 (tests above import it from here)
 
+# CI sets this: a test that would skip because a part is missing (chromium, a parameter set,
+# …) fails instead. Only PostgreSQL-only tests may skip, on SQLite: CI's PostgreSQL run has them.
+REQUIRE_ALL = os.environ.get("ZHAOSHANG_REQUIRE_ALL") == "1"
+
 
 def pytest_configure(config):
     """WhiteNoise warns on every request handler when STATIC_ROOT does not exist yet."""
     from django.conf import settings
 
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def _on_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    if _on_postgresql():
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only: runs in CI's PostgreSQL run")
+    for item in items:
+        if item.get_closest_marker("postgresql"):
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With ZHAOSHANG_REQUIRE_ALL=1 a skip is a failure, except a PostgreSQL-only test on SQLite."""
+    report = yield
+    if not (REQUIRE_ALL and report.skipped) or hasattr(report, "wasxfail"):
+        return report
+    if item.get_closest_marker("postgresql") and not _on_postgresql():
+        return report
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"skipped, but ZHAOSHANG_REQUIRE_ALL=1 requires every test to run: {reason}"
+    return report
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 
 from zhaoshang.core import audit
@@ -33,7 +33,7 @@ def test_database_refuses_to_save_changed_audit_entry(entry):
     assert AuditEntry.objects.get(pk=entry.pk).username == "city"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE for flushes")
+@pytest.mark.postgresql  # SQLite keeps DELETE for flushes
 def test_postgresql_refuses_to_delete_audit_entry(entry):
     with pytest.raises(DatabaseError, match="audit log is append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()

@@ -4,8 +4,6 @@ back to `RowValidator`. The comparisons run on PostgreSQL; the byte scan runs an
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -17,8 +15,7 @@ from zhaoshang.enterprises.models import Enterprise
 
 from .conftest import bad_check_digit, csv_file, make_uscc
 
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
-needs_postgres = pytest.mark.skipif(not ON_POSTGRES, reason="the server-side path is PostgreSQL's")
+needs_postgres = pytest.mark.postgresql  # the server-side path is PostgreSQL's
 
 HEADER = [
     "企业名称",

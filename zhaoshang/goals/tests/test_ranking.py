@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core import audit
@@ -164,7 +164,7 @@ def test_the_database_refuses_to_change_a_snapshot(users, scheme):
     assert RankingSnapshot.objects.get(pk=snapshot.pk).sha256 == snapshot.sha256
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE for flushes")
+@pytest.mark.postgresql  # SQLite keeps DELETE for flushes
 def test_postgresql_refuses_to_delete_a_snapshot(users, scheme):
     snapshot = snapshot_publish(actor=users["city"], scheme=scheme, quarter="2024Q1")
     with (
