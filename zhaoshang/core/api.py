@@ -13,11 +13,17 @@ from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, routers, viewsets
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
 from .permissions import restrict
+
+# The error responses every endpoint declares in the schema (one wording for the whole API).
+E400 = OpenApiResponse(description="输入有误：错误按字段（或查询参数）给出，均为中文")
+E403 = OpenApiResponse(description="没有此项操作权限")
+E404 = OpenApiResponse(description="不存在或不在本单位范围内")
 
 
 @contextmanager

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -24,7 +23,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from zhaoshang.core.api import RestrictedViewSetMixin, service_errors
+from zhaoshang.core.api import E400, E403, RestrictedViewSetMixin, service_errors
 from zhaoshang.core.permissions import has_model_permission
 
 from .importing.service import import_job_create, import_job_run, require_import
@@ -77,9 +76,6 @@ from .services import (
     target_entry_delete,
     target_entry_update,
 )
-
-_E400 = OpenApiResponse(description="输入有误：错误按字段给出")
-_E403 = OpenApiResponse(description="没有此项操作权限")
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -165,7 +161,7 @@ class EnterpriseViewSet(
     @extend_schema(
         summary="登记企业",
         request=EnterpriseInputSerializer,
-        responses={201: EnterpriseSerializer, 400: _E400, 403: _E403},
+        responses={201: EnterpriseSerializer, 400: E400, 403: E403},
     )
     def create(self, request, *args, **kwargs):
         data = self._parse()
@@ -178,7 +174,7 @@ class EnterpriseViewSet(
     @extend_schema(
         summary="修改企业",
         request=EnterpriseInputSerializer,
-        responses={200: EnterpriseSerializer, 400: _E400, 403: _E403},
+        responses={200: EnterpriseSerializer, 400: E400, 403: E403},
     )
     def partial_update(self, request, *args, **kwargs):
         enterprise = self.get_object()
@@ -198,7 +194,7 @@ class EnterpriseViewSet(
             "（一个事务；任一行有错则一条也不写入）。错误按行号和列名列出。"
         ),
         request={"multipart/form-data": ImportRequestSerializer},
-        responses={200: ImportReportSerializer, 400: ImportReportSerializer, 403: _E403},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer, 403: E403},
     )
     @action(
         detail=False,
@@ -256,7 +252,7 @@ class EnterpriseViewSet(
     @extend_schema(
         summary="显示联系人完整电话（记入审计日志）",
         request=None,
-        responses={200: PhoneSerializer, 403: _E403},
+        responses={200: PhoneSerializer, 403: E403},
     )
     @action(
         detail=True,
@@ -404,7 +400,7 @@ class TargetEntryViewSet(
     @extend_schema(
         summary="列入重点目标企业（市级）",
         request=TargetEntryInputSerializer,
-        responses={201: TargetEntrySerializer, 400: _E400, 403: _E403},
+        responses={201: TargetEntrySerializer, 400: E400, 403: E403},
     )
     def create(self, request, *args, **kwargs):
         serializer = TargetEntryInputSerializer(data=request.data)
@@ -416,7 +412,7 @@ class TargetEntryViewSet(
     @extend_schema(
         summary="更新状态与下一步（责任单位）或调整名单（市级）",
         request=TargetEntryInputSerializer,
-        responses={200: TargetEntrySerializer, 400: _E400, 403: _E403},
+        responses={200: TargetEntrySerializer, 400: E400, 403: E403},
     )
     def partial_update(self, request, *args, **kwargs):
         entry = get_object_or_404(
@@ -431,7 +427,7 @@ class TargetEntryViewSet(
     @extend_schema(
         summary="移出名单（市级；记入审计日志）",
         request=TargetRemoveSerializer,
-        responses={204: None, 403: _E403},
+        responses={204: None, 403: E403},
     )
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhaoshang.core.api import service_errors
+from zhaoshang.core.api import E400, E403, service_errors
 
 from . import selectors
 from .indicators import FLAGS
@@ -36,9 +36,7 @@ from .serializers import (
     SnapshotListSerializer,
 )
 
-_E400 = OpenApiResponse(description="参数有误：错误按参数给出（中文）")
-_E403 = OpenApiResponse(description="没有查看权限")
-_E404 = OpenApiResponse(description="该季度尚未发布竞赛榜")
+NOT_PUBLISHED = OpenApiResponse(description="该季度尚未发布竞赛榜")
 _SCHEME = OpenApiParameter("scheme", str, description="考核办法代码（默认为默认办法）")
 
 
@@ -76,8 +74,8 @@ class IndicatorView(APIView):
                 IndicatorValueSerializer,
                 description="指标值；不带 indicator 参数时为指标目录（IndicatorInfo 列表）",
             ),
-            400: _E400,
-            403: _E403,
+            400: E400,
+            403: E403,
         },
     )
     def get(self, request: Request) -> Response:
@@ -108,7 +106,7 @@ class RankingListView(APIView):
         tags=["goals"],
         summary="已发布的竞赛榜列表",
         parameters=[_SCHEME],
-        responses={200: SnapshotListSerializer(many=True), 400: _E400, 403: _E403},
+        responses={200: SnapshotListSerializer(many=True), 400: E400, 403: E403},
     )
     def get(self, request: Request) -> Response:
         with service_errors():
@@ -127,7 +125,7 @@ class RankingView(APIView):
         tags=["goals"],
         summary="某季度已发布的竞赛榜（冻结快照）",
         parameters=[_SCHEME],
-        responses={200: RankingSerializer, 400: _E400, 403: _E403, 404: _E404},
+        responses={200: RankingSerializer, 400: E400, 403: E403, 404: NOT_PUBLISHED},
     )
     def get(self, request: Request, quarter: str) -> Response:
         with service_errors():
@@ -152,7 +150,7 @@ class RankingDrilldownView(APIView):
             OpenApiParameter("unit", str, required=True, description="单位代码"),
             _SCHEME,
         ],
-        responses={200: DrilldownSerializer, 400: _E400, 403: _E403, 404: _E404},
+        responses={200: DrilldownSerializer, 400: E400, 403: E403, 404: NOT_PUBLISHED},
     )
     def get(self, request: Request, quarter: str) -> Response:
         params = request.query_params
@@ -182,7 +180,7 @@ class RankingPreviewView(APIView):
         tags=["goals"],
         summary="竞赛榜预览（按当前数据计算，未发布）",
         parameters=[_SCHEME],
-        responses={200: PreviewSerializer, 400: _E400, 403: _E403},
+        responses={200: PreviewSerializer, 400: E400, 403: E403},
     )
     def get(self, request: Request, quarter: str) -> Response:
         with service_errors():

@@ -11,14 +11,14 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from zhaoshang.core.api import RestrictedViewSetMixin, service_errors
+from zhaoshang.core.api import E400, E403, E404, RestrictedViewSetMixin, service_errors
 from zhaoshang.enterprises.models import Enterprise
 
 from .filters import FundsFilter, ProjectFilter
@@ -45,10 +45,6 @@ from .services import (
 
 UPLOAD_PARSERS = [MultiPartParser, FormParser, JSONParser]
 
-_E400 = OpenApiResponse(description="输入有误：错误按字段给出")
-_E403 = OpenApiResponse(description="没有此项操作权限")
-_E404 = OpenApiResponse(description="不存在或不在本单位范围内")
-
 
 def _both(serializer: type[serializers.Serializer]) -> dict[str, Any]:
     """A request body accepted as multipart (with files) or as JSON (without)."""
@@ -67,7 +63,7 @@ class _InputMixin:
 
 @extend_schema_view(
     list=extend_schema(summary="项目列表（与页面相同的筛选条件）"),
-    retrieve=extend_schema(summary="项目详情", responses={200: ProjectSerializer, 404: _E404}),
+    retrieve=extend_schema(summary="项目详情", responses={200: ProjectSerializer, 404: E404}),
 )
 @extend_schema(tags=["projects"])
 class ProjectViewSet(
@@ -95,7 +91,7 @@ class ProjectViewSet(
     @extend_schema(
         summary="新建项目",
         request=ProjectCreateSerializer,
-        responses={201: ProjectSerializer, 400: _E400, 403: _E403},
+        responses={201: ProjectSerializer, 400: E400, 403: E403},
     )
     def create(self, request, *args, **kwargs):
         data = self.parse(ProjectCreateSerializer)
@@ -109,7 +105,7 @@ class ProjectViewSet(
     @extend_schema(
         summary="修改项目",
         request=ProjectUpdateSerializer,
-        responses={200: ProjectSerializer, 400: _E400, 403: _E403, 404: _E404},
+        responses={200: ProjectSerializer, 400: E400, 403: E403, 404: E404},
     )
     def partial_update(self, request, *args, **kwargs):
         project = self.get_object()
@@ -127,7 +123,7 @@ class ProjectViewSet(
             "不附文件时也可用 JSON。返回变更后的项目。"
         ),
         request=_both(StageChangeInputSerializer),
-        responses={200: ProjectSerializer, 400: _E400, 403: _E403, 404: _E404},
+        responses={200: ProjectSerializer, 400: E400, 403: E403, 404: E404},
     )
     @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS, filter_backends=[])
     def stage(self, request, pk=None):
@@ -140,7 +136,7 @@ class ProjectViewSet(
     @extend_schema(
         summary="项目阶段记录",
         description="按日期列出项目的每一次阶段变更（原阶段、新阶段、日期、操作人、说明）及其证明材料。",
-        responses={200: StageChangeSerializer(many=True), 404: _E404},
+        responses={200: StageChangeSerializer(many=True), 404: E404},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def stages(self, request, pk=None):
@@ -159,7 +155,7 @@ class ProjectViewSet(
 @extend_schema_view(
     list=extend_schema(summary="到位资金列表"),
     retrieve=extend_schema(
-        summary="到位资金详情", responses={200: FundsRecordSerializer, 404: _E404}
+        summary="到位资金详情", responses={200: FundsRecordSerializer, 404: E404}
     ),
 )
 @extend_schema(tags=["funds"])
@@ -190,7 +186,7 @@ class FundsViewSet(
     @extend_schema(
         summary="填报到位资金（附银行进账单或验资报告）",
         request=_both(FundsSubmitSerializer),
-        responses={201: FundsRecordSerializer, 400: _E400, 403: _E403},
+        responses={201: FundsRecordSerializer, 400: E400, 403: E403},
     )
     def create(self, request, *args, **kwargs):
         data = self.parse(FundsSubmitSerializer)
@@ -203,7 +199,7 @@ class FundsViewSet(
     @extend_schema(
         summary="核实到位资金（不能核实自己填报的记录）",
         request=FundsVerifySerializer,
-        responses={200: FundsRecordSerializer, 400: _E400, 403: _E403, 404: _E404},
+        responses={200: FundsRecordSerializer, 400: E400, 403: E403, 404: E404},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def verify(self, request, pk=None):
@@ -216,7 +212,7 @@ class FundsViewSet(
     @extend_schema(
         summary="退回到位资金（须说明原因）",
         request=FundsRejectSerializer,
-        responses={200: FundsRecordSerializer, 400: _E400, 403: _E403, 404: _E404},
+        responses={200: FundsRecordSerializer, 400: E400, 403: E403, 404: E404},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def reject(self, request, pk=None):

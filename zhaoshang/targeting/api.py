@@ -12,24 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.api import RestrictedViewSetMixin, service_errors
+from zhaoshang.core.api import E400, E403, E404, RestrictedViewSetMixin, service_errors
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import ChainNode, Direction
 
 from . import selectors, services
 from .models import LeadPush, RecommendationRun, ScoringProfile
-
-_E400 = OpenApiResponse(description="输入有误：错误按字段给出")
-_E403 = OpenApiResponse(description="没有此项操作权限")
-_E404 = OpenApiResponse(description="不存在或不在本单位范围内")
-
 
 # --- shapes ------------------------------------------------------------------------------------
 
@@ -168,7 +163,7 @@ class RecommendationsView(APIView):
             OpenApiParameter("limit", int, description="条数，默认50，最多200"),
             OpenApiParameter("profile", int, description="评分方案 id（默认方案可省略）"),
         ],
-        responses={200: RecommendationsSerializer, 400: _E400, 403: _E403},
+        responses={200: RecommendationsSerializer, 400: E400, 403: E403},
     )
     def get(self, request, *args, **kwargs):
         query = RecommendationQuerySerializer(data=request.query_params)
@@ -230,7 +225,7 @@ class PushView(APIView):
     @extend_schema(
         summary="推送推荐企业为单位线索",
         request=PushInputSerializer,
-        responses={201: PushResultSerializer, 400: _E400, 403: _E403},
+        responses={201: PushResultSerializer, 400: E400, 403: E403},
     )
     def post(self, request, *args, **kwargs):
         data = PushInputSerializer(data=request.data, context={"request": request})
@@ -292,7 +287,7 @@ class LeadPushViewSet(
     @extend_schema(
         summary="接收推送线索",
         request=AcceptInputSerializer,
-        responses={200: LeadPushSerializer, 400: _E400, 403: _E403, 404: _E404},
+        responses={200: LeadPushSerializer, 400: E400, 403: E403, 404: E404},
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
@@ -308,7 +303,7 @@ class LeadPushViewSet(
     @extend_schema(
         summary="退回推送线索（线索项目终止，原因必填）",
         request=DeclineInputSerializer,
-        responses={200: LeadPushSerializer, 400: _E400, 403: _E403, 404: _E404},
+        responses={200: LeadPushSerializer, 400: E400, 403: E403, 404: E404},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):

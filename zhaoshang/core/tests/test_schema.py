@@ -86,3 +86,21 @@ def test_docs_pages_load_scripts_and_styles_only_from_local_static(client, url):
     assert any(a.endswith(".js") for a in assets), assets
     for asset in assets:
         assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_error_responses_share_one_wording_across_the_api(schema):
+    wording = {
+        "400": "输入有误：错误按字段（或查询参数）给出，均为中文",
+        "403": "没有此项操作权限",
+        "404": "不存在或不在本单位范围内",
+    }
+    seen: dict[str, set[str]] = {code: set() for code in wording}
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for code, response in operation.get("responses", {}).items():
+                if code in wording and "content" not in response:
+                    seen[code].add(response["description"])
+    # Two endpoints say exactly what went wrong: the token login and an unpublished ranking.
+    assert seen["400"] == {wording["400"], "用户名或密码错误"}
+    assert seen["403"] == {wording["403"]}
+    assert seen["404"] == {wording["404"], "该季度尚未发布竞赛榜"}
