@@ -4,14 +4,12 @@ unit's record → 404 where records are scoped; the auditor reads but never writ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-from django.urls import reverse
 from rest_framework.test import APIClient
 
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.tests.api_support import client_for
+from zhaoshang.core.tests.harness import NOBODY, Page, PagePermissionCases
 from zhaoshang.enterprises.importing.service import import_job_create, import_job_run
 from zhaoshang.enterprises.models import (
     Contact,
@@ -34,46 +32,43 @@ from .conftest import csv_file, make_uscc
 
 pytestmark = pytest.mark.django_db
 
-NOBODY = ("sysadmin", "norole")
 READERS_ONLY = ("leader", "commissioner", "dept_land", "auditor", *NOBODY)  # no writes here
 CITY_ONLY = ("linqing", "leader", "commissioner", "dept_land", "auditor", *NOBODY)
 
 
-@dataclass(frozen=True)
-class Page:
-    name: str
-    args: str = ""  # key in `objects` whose pk is the URL argument
-    write: bool = False
-    denied: tuple[str, ...] = NOBODY
-    scoped: bool = False  # linqing's record: dongchangfu gets 404
+class TestEnterprisePages(PagePermissionCases):
+    readers = ("linqing", "city")
+    writers = ("city",)
+    post_data = {"name": "x", "status": "confirmed", "reason": "x"}
+    pages = [
+        Page("enterprises:list"),
+        Page("enterprises:export"),
+        Page("enterprises:detail", "enterprise"),
+        Page("enterprises:create", write=True, denied=READERS_ONLY),
+        Page("enterprises:edit", "enterprise", write=True, denied=READERS_ONLY),
+        Page("enterprises:contact-create", "enterprise", write=True, denied=READERS_ONLY),
+        Page("enterprises:contact-edit", "contact", write=True, denied=READERS_ONLY),
+        Page("enterprises:contact-reveal", "contact", write=True,
+             denied=("linqing", "leader", "commissioner", "dept_land", *NOBODY), post_only=True),
+        Page("enterprises:relation-create", "enterprise", write=True, denied=READERS_ONLY),
+        Page("enterprises:relation-delete", "relation", write=True, denied=CITY_ONLY, post_only=True),
+        Page("enterprises:signal-create", "enterprise", write=True, denied=READERS_ONLY),
+        Page("enterprises:signal-delete", "signal", write=True, denied=CITY_ONLY, post_only=True),
+        Page("enterprises:placement", "enterprise", write=True, denied=CITY_ONLY),
+        Page("enterprises:import", write=True, denied=CITY_ONLY),
+        Page("enterprises:import-template", denied=CITY_ONLY),
+        Page("enterprises:import-job", "job", denied=("linqing", "leader", "commissioner", "dept_land", *NOBODY)),
+        Page("enterprises:import-progress", "job", denied=("linqing", "leader", "commissioner", "dept_land", *NOBODY)),
+        Page("enterprises:import-confirm", "job", write=True, denied=CITY_ONLY, post_only=True),
+        Page("enterprises:targets", denied=NOBODY),
+        Page("enterprises:target-create", write=True, denied=CITY_ONLY),
+        Page("enterprises:target-edit", "target", write=True,
+             denied=("leader", "commissioner", "dept_land", "auditor", *NOBODY), scoped=True),
+        Page("enterprises:target-delete", "target", write=True, denied=CITY_ONLY, post_only=True),
+    ]  # fmt: skip
 
-
-PAGES = [
-    Page("enterprises:list"),
-    Page("enterprises:export"),
-    Page("enterprises:detail", "enterprise"),
-    Page("enterprises:create", write=True, denied=READERS_ONLY),
-    Page("enterprises:edit", "enterprise", write=True, denied=READERS_ONLY),
-    Page("enterprises:contact-create", "enterprise", write=True, denied=READERS_ONLY),
-    Page("enterprises:contact-edit", "contact", write=True, denied=READERS_ONLY),
-    Page("enterprises:contact-reveal", "contact", write=True,
-         denied=("linqing", "leader", "commissioner", "dept_land", *NOBODY)),
-    Page("enterprises:relation-create", "enterprise", write=True, denied=READERS_ONLY),
-    Page("enterprises:relation-delete", "relation", write=True, denied=CITY_ONLY),
-    Page("enterprises:signal-create", "enterprise", write=True, denied=READERS_ONLY),
-    Page("enterprises:signal-delete", "signal", write=True, denied=CITY_ONLY),
-    Page("enterprises:placement", "enterprise", write=True, denied=CITY_ONLY),
-    Page("enterprises:import", write=True, denied=CITY_ONLY),
-    Page("enterprises:import-template", denied=CITY_ONLY),
-    Page("enterprises:import-job", "job", denied=("linqing", "leader", "commissioner", "dept_land", *NOBODY)),
-    Page("enterprises:import-progress", "job", denied=("linqing", "leader", "commissioner", "dept_land", *NOBODY)),
-    Page("enterprises:import-confirm", "job", write=True, denied=CITY_ONLY),
-    Page("enterprises:targets", denied=NOBODY),
-    Page("enterprises:target-create", write=True, denied=CITY_ONLY),
-    Page("enterprises:target-edit", "target", write=True,
-         denied=("leader", "commissioner", "dept_land", "auditor", *NOBODY), scoped=True),
-    Page("enterprises:target-delete", "target", write=True, denied=CITY_ONLY),
-]  # fmt: skip
+    def footprint(self) -> tuple:
+        return _footprint()
 
 
 @pytest.fixture
@@ -110,32 +105,6 @@ def objects(users, org, chain, all_tags):
     }
 
 
-def url(page: Page, objects) -> str:
-    return reverse(page.name, args=[objects[page.args].pk] if page.args else [])
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_anonymous_is_sent_to_login(client, objects, page):
-    response = (client.post if page.write else client.get)(url(page, objects))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_role_without_permission_gets_403(client, users, objects, page):
-    for name in page.denied:
-        client.force_login(users[name])
-        response = (client.post if page.write else client.get)(url(page, objects))
-        assert response.status_code == 403, name
-
-
-@pytest.mark.parametrize("page", [p for p in PAGES if p.scoped], ids=lambda p: p.name)
-def test_other_unit_record_is_404(client, users, objects, page):
-    client.force_login(users["dongchangfu"])
-    assert client.get(url(page, objects)).status_code == 404
-    assert client.post(url(page, objects), {"status": "landed"}).status_code == 404
-
-
 def _footprint():
     return (
         AuditEntry.objects.exclude(action__in=["login", "logout", "reveal"]).count(),
@@ -147,37 +116,6 @@ def _footprint():
         TargetEntry.objects.count(),
         ImportJob.objects.count(),
     )
-
-
-@pytest.mark.parametrize(
-    "page",
-    [p for p in PAGES if p.write and p.name != "enterprises:contact-reveal"],
-    ids=lambda p: p.name,
-)
-def test_auditor_cannot_write(client, users, objects, page):
-    client.force_login(users["auditor"])
-    before = _footprint()
-    response = client.post(url(page, objects), {"name": "x", "status": "confirmed", "reason": "x"})
-    assert response.status_code == 403
-    assert _footprint() == before
-
-
-@pytest.mark.parametrize(
-    "page",
-    [p for p in PAGES if not p.write and "linqing" not in p.denied],
-    ids=lambda p: p.name,
-)
-def test_unit_staff_reads_its_pages(client, users, objects, page):
-    client.force_login(users["linqing"])
-    assert client.get(url(page, objects)).status_code == 200
-
-
-@pytest.mark.parametrize("page", [p for p in PAGES if "city" not in p.denied], ids=lambda p: p.name)
-def test_the_city_opens_every_page(client, users, objects, page):
-    client.force_login(users["city"])
-    if page.write and page.name.endswith(("-delete", "-reveal", "-confirm")):
-        return  # POST-only actions, exercised elsewhere
-    assert client.get(url(page, objects)).status_code in (200, 405)
 
 
 # --- API -----------------------------------------------------------------------------------------

@@ -1,18 +1,17 @@
 """Chain pages: list, map with its chart data and table, node panel, the city's edits.
 
-The page permission matrix: anonymous → login; a role without the model permission → 403;
-an unknown record → 404; the auditor and the counties read but never write.
+The page permission matrix (the shared harness): anonymous → login; a role without the model
+permission → 403; an unknown record → 404; the auditor and the counties read but never write.
 """
 
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.tests.api_support import audit_actions, last_audit_id
+from zhaoshang.core.tests.harness import NOBODY, Page, PagePermissionCases
 from zhaoshang.enterprises.models import PlacementStatus, TargetEntry
 from zhaoshang.industries.models import ChainEdge, ChainNode
 from zhaoshang.targeting.models import GapThresholds
@@ -47,72 +46,37 @@ def objects(org, users, make_project):
     }
 
 
-@dataclass(frozen=True)
-class Page:
-    name: str
-    args: str = ""  # "direction", "node" or "edge"
-    write: bool = False
+WRITERS_ONLY = ("auditor", "linqing", "leader", "dept_land", *NOBODY)
 
 
-PAGES = [
-    Page("industries:list"),
-    Page("industries:map", "direction"),
-    Page("industries:node", "node"),
-    Page("industries:node-create", "direction", write=True),
-    Page("industries:node-edit", "node", write=True),
-    Page("industries:node-delete", "node", write=True),
-    Page("industries:edge-create", "direction", write=True),
-    Page("industries:edge-delete", "edge", write=True),
-    Page("industries:thresholds", write=True),
-]
+class TestChainPages(PagePermissionCases):
+    readers = ("linqing", "leader", "dept_land", "auditor", "commissioner")
+    post_data = {"name": "审计写入", "stream": "upstream", "sort_order": 0, "fill_below": 3}
+    pages = [
+        Page("industries:list"),
+        Page("industries:map", "direction"),
+        Page("industries:node", "node"),
+        Page("industries:node-create", "direction", write=True, denied=WRITERS_ONLY),
+        Page("industries:node-edit", "node", write=True, denied=WRITERS_ONLY),
+        Page("industries:node-delete", "node", write=True, denied=WRITERS_ONLY),
+        Page("industries:edge-create", "direction", write=True, denied=WRITERS_ONLY),
+        Page("industries:edge-delete", "edge", write=True, denied=WRITERS_ONLY),
+        Page("industries:thresholds", write=True, denied=WRITERS_ONLY),
+    ]
 
-
-def url(page: Page, objects) -> str:
-    return reverse(page.name, args=[objects[page.args].pk] if page.args else [])
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_anonymous_is_sent_to_login(client, objects, page):
-    response = client.get(url(page, objects))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_roles_without_the_permission_get_403(client, users, objects, page):
-    denied = ["sysadmin", "norole"]
-    if page.write:
-        denied += ["auditor", "linqing", "leader", "dept_land"]
-    for name in denied:
-        client.force_login(users[name])
-        assert client.get(url(page, objects)).status_code == 403, name
-        if page.write:
-            assert client.post(url(page, objects), {"name": "x"}).status_code == 403, name
-
-
-@pytest.mark.parametrize("page", [p for p in PAGES if p.write], ids=lambda p: p.name)
-def test_auditor_cannot_write_and_nothing_is_written(client, users, objects, page):
-    client.force_login(users["auditor"])
-    before = (AuditEntry.objects.count(), ChainNode.objects.count(), ChainEdge.objects.count())
-    data = {"name": "审计写入", "stream": "upstream", "sort_order": 0, "fill_below": 3}
-    assert client.post(url(page, objects), data).status_code == 403
-    after = (AuditEntry.objects.count(), ChainNode.objects.count(), ChainEdge.objects.count())
-    assert after == before
-    assert not GapThresholds.objects.exists()
+    def footprint(self) -> tuple:
+        return (
+            *super().footprint(),
+            ChainNode.objects.count(),
+            ChainEdge.objects.count(),
+            GapThresholds.objects.exists(),
+        )
 
 
 @pytest.mark.parametrize("name", ["industries:map", "industries:node", "industries:node-edit"])
 def test_unknown_records_are_404(client, users, objects, name):
     client.force_login(users["city"])
     assert client.get(reverse(name, args=[99999])).status_code == 404
-
-
-@pytest.mark.parametrize("name", ["linqing", "leader", "dept_land", "auditor", "commissioner"])
-def test_every_business_role_reads_the_chain_pages(client, users, objects, name):
-    client.force_login(users[name])
-    for page in PAGES:
-        if not page.write:
-            assert client.get(url(page, objects)).status_code == 200, page.name
 
 
 def test_chain_list_groups_directions_by_industry_with_gap_counts(client, users, objects):
