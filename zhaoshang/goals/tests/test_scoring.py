@@ -88,3 +88,17 @@ def test_ties_are_broken_by_the_listed_column_then_the_unit_code():
         "371503",
         "371502",
     ]
+
+
+def test_equal_totals_and_tie_break_scores_are_decided_by_the_values_before_the_unit_code():
+    def row(unit, funds_value):
+        return {
+            "unit": unit,
+            "total": "80",
+            "scores": {"funds": "35"},
+            "values": {"funds": str(funds_value)},
+        }
+
+    rows = [row("371502", "500.00"), row("371581", "900.00"), row("371503", "500.01")]
+    assert [r["unit"] for r in scoring.rank(rows, ["funds"])] == ["371581", "371503", "371502"]
+    assert [r["unit"] for r in scoring.rank(rows, [])] == ["371502", "371503", "371581"]

@@ -123,6 +123,35 @@ def test_cumulative_funds_above_total_investment_refused_unless_city_overrides(
     assert record.override_reason == "追加投资已签补充协议"
 
 
+def test_funds_up_to_exactly_the_total_investment_are_accepted(users, signed_project):
+    submit(users, signed_project, amount="800", period=dt.date(2024, 1, 1))
+    record = submit(users, signed_project, amount="200", period=dt.date(2024, 2, 1))
+    assert record.amount_wan == Decimal("200.00")
+    assert sorted(signed_project.funds_records.values_list("amount_wan", flat=True)) == [
+        Decimal("200.00"),
+        Decimal("800.00"),
+    ]
+
+
+def test_one_wan_above_the_total_investment_is_refused(users, signed_project):
+    submit(users, signed_project, amount="800", period=dt.date(2024, 1, 1))
+    with pytest.raises(
+        ValidationError,
+        match=r"^\{'amount_wan': \['累计到位资金 1001\.00 万元将超过项目总投资 1000\.00 万元'\]\}$",
+    ):
+        submit(users, signed_project, amount="201", period=dt.date(2024, 2, 1))
+    assert FundsRecord.objects.count() == 1
+
+
+def test_rejected_funds_are_left_out_of_the_cap(users, signed_project):
+    rejected = submit(users, signed_project, amount="800", period=dt.date(2024, 1, 1))
+    funds_reject(actor=users["city"], record=rejected, reason="进账单与合同主体不符")
+    record = submit(users, signed_project, amount="1000", period=dt.date(2024, 2, 1))
+    assert record.status == FundsStatus.SUBMITTED
+    with pytest.raises(ValidationError, match=r"累计到位资金 1000\.01 万元将超过项目总投资"):
+        submit(users, signed_project, amount="0.01", period=dt.date(2024, 3, 1))
+
+
 def test_funds_before_signing_are_refused(users, make_project):
     project = make_project()
     with pytest.raises(ValidationError) as exc:
