@@ -10,10 +10,8 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
@@ -26,6 +24,7 @@ from rest_framework.response import Response
 from zhaoshang.core.api import E400, E403, RestrictedViewSetMixin, service_errors
 from zhaoshang.core.permissions import has_model_permission
 
+from .filters import EnterpriseFilter
 from .importing.service import import_job_create, import_job_run, require_import
 from .models import (
     Contact,
@@ -35,13 +34,11 @@ from .models import (
     Placement,
     Relation,
     Signal,
-    Tag,
     TargetEntry,
     TargetStatus,
 )
 from .selectors import (
     contacts_for,
-    enterprises_matching,
     placements_for,
     relations_for,
     signals_for,
@@ -76,44 +73,6 @@ from .services import (
     target_entry_delete,
     target_entry_update,
 )
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class TagCodeFilter(django_filters.ModelMultipleChoiceFilter):
-    """Tag codes (`?tag=listed&tag=global500`): enterprises carrying any of them."""
-
-
-class EnterpriseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="名称或代码（同页面搜索）", method="filter_text")
-    name = django_filters.CharFilter(label="企业名称（包含）", lookup_expr="icontains")
-    uscc = django_filters.CharFilter(label="统一社会信用代码", method="filter_uscc")
-    is_local = django_filters.BooleanFilter(label="本市企业")
-    province = django_filters.CharFilter(label="省份代码（2位）", field_name="province_code")
-    industry = django_filters.CharFilter(label="行业代码前缀", method="filter_industry")
-    tag = TagCodeFilter(
-        label="标签（代码，可多选）",
-        field_name="tags__code",
-        to_field_name="code",
-        queryset=Tag.objects.all(),
-    )
-
-    class Meta:
-        model = Enterprise
-        fields: list[str] = []
-
-    def filter_text(self, queryset, name, value):
-        return enterprises_matching(queryset, value)
-
-    def filter_uscc(self, queryset, name, value):
-        value = value.strip().upper()
-        return queryset.filter(uscc=value) if value else queryset
-
-    def filter_industry(self, queryset, name, value):
-        value = value.strip().upper()
-        if value[:1].isalpha():
-            value = value[1:]
-        return queryset.filter(industry_code__startswith=value) if value else queryset
-
 
 # Which model's permission each extra action needs (the HTTP method gives the action).
 _ACTION_MODELS = {

@@ -161,10 +161,10 @@ class EnterpriseForm(BootstrapFormMixin, forms.Form):
 class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label="名称或代码", required=False)
     tag = forms.ChoiceField(label="标签", required=False)
-    local = forms.ChoiceField(
+    is_local = forms.ChoiceField(
         label="本市企业",
         required=False,
-        choices=[("", "全部"), ("1", "本市企业"), ("0", "非本市企业")],
+        choices=[("", "全部"), ("true", "本市企业"), ("false", "非本市企业")],
     )
     province = forms.ChoiceField(label="注册省份", required=False)
     industry = forms.CharField(label="行业代码（前缀）", required=False, max_length=5)

@@ -38,31 +38,9 @@ RELATION_ROLES: dict[str, tuple[str, str]] = {
 }
 
 
-def enterprises_for(
-    *,
-    user: Any,
-    q: str = "",
-    tag: str = "",
-    local: bool | None = None,
-    province: str = "",
-    industry: str = "",
-) -> QuerySet[Enterprise]:
-    """The enterprises the user may see, narrowed by name or code, tag, local flag, province
-    and industry code prefix (`C33` and `33` are the same prefix)."""
-    qs = enterprises_matching(Enterprise.objects.restrict(user, "view"), q)
-    qs = qs.prefetch_related("tags")
-    if tag:
-        qs = qs.filter(tags__code=tag)
-    if local is not None:
-        qs = qs.filter(is_local=local)
-    if province:
-        qs = qs.filter(province_code=province)
-    industry = (industry or "").strip().upper()
-    if industry[:1].isalpha():
-        industry = industry[1:]
-    if industry:
-        qs = qs.filter(industry_code__startswith=industry)
-    return qs.order_by("name", "pk")
+def enterprises_for(*, user: Any) -> QuerySet[Enterprise]:
+    """The enterprises the user may see, by name; `filters.EnterpriseFilter` narrows them."""
+    return Enterprise.objects.restrict(user, "view").prefetch_related("tags").order_by("name", "pk")
 
 
 def enterprises_matching(queryset: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:

@@ -115,8 +115,8 @@ def test_enterprise_list_filters_by_tag(client, users, registry):
 
 def test_enterprise_list_filters_by_local(client, users, registry):
     login(client, users["linqing"])
-    assert names(client.get(LIST, {"local": "1"})) == ["临清轴承集团有限公司"]
-    assert names(client.get(LIST, {"local": "0"})) == [
+    assert names(client.get(LIST, {"is_local": "true"})) == ["临清轴承集团有限公司"]
+    assert names(client.get(LIST, {"is_local": "false"})) == [
         "四川猛犸半导体科技有限公司",
         "宝山钢铁股份有限公司",
     ]
@@ -310,3 +310,32 @@ def test_division_lookup_names_the_code(client, users):
     assert "山东省临清市" in client.get(url, {"division_code": "371581"}).content.decode()
     assert "未知的行政区划代码" in client.get(url, {"division_code": "379999"}).content.decode()
     assert "已撤销" in client.get(url, {"division_code": "371523"}).content.decode()
+
+
+BEARING, GLASS, STEEL = "临清轴承集团有限公司", "四川猛犸半导体科技有限公司", "宝山钢铁股份有限公司"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=轴承", [BEARING]),
+        ("q=%E5%AE%9D%E5%B1%B1", [STEEL]),
+        ("tag=listed", [GLASS, STEEL]),
+        ("tag=listed&tag=specialized&is_local=false", [GLASS, STEEL]),
+        ("is_local=true", [BEARING]),
+        ("is_local=false&province=51", [GLASS]),
+        ("tag=specialized&q=临清", [BEARING]),
+        ("q=临清&is_local=false", []),
+        ("", [BEARING, GLASS, STEEL]),
+    ],
+)
+def test_the_list_page_and_the_api_find_the_same_enterprises_for_one_query_string(
+    client, users, registry, query, expected
+):
+    from zhaoshang.core.tests.api_support import client_for
+
+    page = login(client, users["linqing"]).get(f"{LIST}?{query}")
+    api = client_for(users["linqing"]).get(f"/api/enterprises/?{query}&ordering=name")
+    assert api.status_code == 200
+    assert names(page) == expected
+    assert [e["name"] for e in api.json()["results"]] == expected

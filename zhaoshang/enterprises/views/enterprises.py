@@ -25,6 +25,7 @@ from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.core.views import changed_fields
 
 from .. import exports
+from ..filters import EnterpriseFilter
 from ..forms import EnterpriseFilterForm, EnterpriseForm
 from ..importing.parsing import industry_label
 from ..models import (
@@ -66,27 +67,20 @@ def _require(user: Any, action: str) -> None:
         raise PermissionDenied(_DENIED[action])
 
 
-def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, dict[str, Any]]:
+def _filtered(request: HttpRequest) -> tuple[EnterpriseFilterForm, EnterpriseFilter]:
+    """The page's form (its widgets and choices) and the filter set that reads the same query
+    string for the list, the export and the API."""
     form = EnterpriseFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "q": data["q"],
-            "tag": data["tag"],
-            "local": {"1": True, "0": False}.get(data["local"]),
-            "province": data["province"],
-            "industry": data["industry"],
-        }
-    return form, filters
+    filterset = EnterpriseFilter(request.GET or None, queryset=enterprises_for(user=request.user))
+    return form, filterset
 
 
 @login_required
 @require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "view")
-    form, filters = _filters(request)
-    paginator = Paginator(enterprises_for(user=request.user, **filters), PAGE_SIZE)
+    form, filterset = _filtered(request)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [{"enterprise": e, "division": division_label(e.division_code)} for e in page]
     query = request.GET.copy()
@@ -113,8 +107,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """Excel of exactly the filtered enterprises; phones masked unless permitted; audited."""
     _require(request.user, "view")
-    _form, filters = _filters(request)
-    qs = enterprises_for(user=request.user, **filters)
+    _form, filterset = _filtered(request)
+    qs = filterset.qs
     total = qs.count()
     if total > exports.EXPORT_MAX:
         messages.error(
@@ -124,7 +118,11 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('enterprises:list')}?{request.GET.urlencode()}")
     show = can_see_phones(request.user)
     content, count = exports.enterprises_workbook(qs, show_phones=show)
-    used = {k: v for k, v in filters.items() if v not in ("", None)}
+    used = {
+        key: [tag.code for tag in value] if key == "tag" else value
+        for key, value in (filterset.form.cleaned_data if filterset.is_valid() else {}).items()
+        if value not in ("", None) and not (key == "tag" and not value)
+    }
     audit.record(
         actor=request.user,
         action=AuditAction.EXPORT,

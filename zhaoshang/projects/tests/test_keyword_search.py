@@ -17,6 +17,7 @@ from django.http import QueryDict
 
 from zhaoshang.accounts.models import User
 from zhaoshang.core import search
+from zhaoshang.enterprises.filters import EnterpriseFilter
 from zhaoshang.enterprises.models import ENTERPRISE_SEARCH, Enterprise
 from zhaoshang.enterprises.selectors import enterprises_for, enterprises_matching
 from zhaoshang.enterprises.services import enterprise_create, enterprise_update
@@ -140,7 +141,9 @@ class TestOnTheDemo:
         visible = set(Project.objects.restrict(county, "view").values_list("pk", flat=True))
         assert own == everywhere & visible
         assert 0 < len(own) < len(everywhere)
-        assert {e.pk for e in enterprises_for(user=city, q=" 轴承 ")} == scan_enterprises("轴承")
+        assert {
+            e.pk for e in EnterpriseFilter({"q": " 轴承 "}, queryset=enterprises_for(user=city)).qs
+        } == scan_enterprises("轴承")
         client.force_login(city)
         body = client.get("/api/enterprises/", {"q": "轴承", "page_size": 500}).json()
         assert {row["id"] for row in body["results"]} == scan_enterprises("轴承")

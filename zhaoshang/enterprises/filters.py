@@ -1,0 +1,48 @@
+"""The enterprise filter set: one reading of a query string for the list page, its Excel
+export and the API (`?q=轴承&tag=listed&is_local=false&province=32&industry=C33`)."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .models import Enterprise, Tag
+from .selectors import enterprises_matching
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TagCodeFilter(django_filters.ModelMultipleChoiceFilter):
+    """Tag codes (`?tag=listed&tag=global500`): enterprises carrying any of them."""
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="名称或代码（同页面搜索）", method="filter_text")
+    name = django_filters.CharFilter(label="企业名称（包含）", lookup_expr="icontains")
+    uscc = django_filters.CharFilter(label="统一社会信用代码", method="filter_uscc")
+    is_local = django_filters.BooleanFilter(label="本市企业")
+    province = django_filters.CharFilter(label="省份代码（2位）", field_name="province_code")
+    industry = django_filters.CharFilter(label="行业代码前缀", method="filter_industry")
+    tag = TagCodeFilter(
+        label="标签（代码，可多选）",
+        field_name="tags__code",
+        to_field_name="code",
+        queryset=Tag.objects.all(),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        return enterprises_matching(queryset, value)
+
+    def filter_uscc(self, queryset, name, value):
+        value = value.strip().upper()
+        return queryset.filter(uscc=value) if value else queryset
+
+    def filter_industry(self, queryset, name, value):
+        value = value.strip().upper()
+        if value[:1].isalpha():
+            value = value[1:]
+        return queryset.filter(industry_code__startswith=value) if value else queryset
