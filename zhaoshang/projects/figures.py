@@ -166,7 +166,13 @@ def in_months(records: QuerySet[FundsRecord], start: dt.date, end: dt.date) -> Q
 
 
 def is_verified(record: FundsRecord) -> bool:
+    """The record counts in 到位资金."""
     return record.status == FundsStatus.VERIFIED
+
+
+def is_pending(record: FundsRecord) -> bool:
+    """The record counts in 待核实资金."""
+    return record.status == FundsStatus.SUBMITTED
 
 
 def funds_of_records(records: QuerySet[FundsRecord]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from zhaoshang.core.permissions import has_model_permission
 
 from . import figures
 from .filters import FundsFilter, ProjectFilter
-from .models import FundsRecord, FundsStatus, Project, Stage
+from .models import FundsRecord, Project, Stage
 
 
 def projects_for(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Project]:
@@ -45,8 +45,8 @@ def verification_queue(*, user: Any) -> QuerySet[FundsRecord]:
     if not user.has_perm("projects.verify_fundsrecord"):
         return FundsRecord.objects.none()
     return (
-        FundsRecord.objects.restrict(user, "view")
-        .filter(status=FundsStatus.SUBMITTED)
+        figures.pending_records()
+        .restrict(user, "view")
         .exclude(submitted_by=user)
         .select_related("project", "project__unit", "submitted_by")
         .prefetch_related("evidence")

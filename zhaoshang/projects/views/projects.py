@@ -26,7 +26,7 @@ from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Direction, Industry
 
 from .. import exports, selectors
-from ..figures import is_verified, list_figures
+from ..figures import is_pending, is_verified, list_figures
 from ..filters import ProjectFilter
 from ..forms import ProjectForm
 from ..models import (
@@ -35,7 +35,6 @@ from ..models import (
     AttractionMode,
     Evidence,
     FundsRecord,
-    FundsStatus,
     Milestone,
     ProgressUpdate,
     Project,
@@ -284,9 +283,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             key = record.period_label
             verified_by_month[key] = verified_by_month.get(key, Decimal("0")) + record.amount_wan
     verified_total = sum(verified_by_month.values(), Decimal("0"))
-    pending_total = sum(
-        (r.amount_wan for r in funds if r.status == FundsStatus.SUBMITTED), Decimal("0")
-    )
+    pending_total = sum((r.amount_wan for r in funds if is_pending(r)), Decimal("0"))
     plan = ProjectPlan.objects.restrict(user, "view").filter(project=project).first()
     milestones = list(Milestone.objects.restrict(user, "view").filter(project=project))
     progress = (
