@@ -1,5 +1,5 @@
-"""Every page, API and export that publishes a figure shows the same value for it, and the
-same value as the indicator registry: 到位资金, 待核实资金, 项目总数（含终止）, 在库项目, 重点项目,
+"""Every page, API, export and ranking that publishes a figure shows the same value for it, and
+the same value as the indicator registry: 到位资金, 待核实资金, 项目总数（含终止）, 在库项目, 重点项目,
 新签约项目 and 新开工过亿元项目 (count and total investment).
 
 The exact world of conftest.py, plus P6: a 临清 key project, dropped (终止). Its figures for 2024,
@@ -37,7 +37,8 @@ from zhaoshang.core.templatetags.zs import wan
 from zhaoshang.goals import selectors
 from zhaoshang.goals.indicators import evaluate
 from zhaoshang.goals.periods import year_period
-from zhaoshang.goals.services import goals_set
+from zhaoshang.goals.ranking import compute_quarter
+from zhaoshang.goals.services import goals_set, scheme_create
 from zhaoshang.projects import figures
 from zhaoshang.projects.models import Project, Stage
 
@@ -319,3 +320,33 @@ def test_cockpit_unit_dashboard_and_indicator_api_agree_with_the_registry(users,
                 params["unit"] = unit_code
             body = api.get("/api/indicators/", params).json()
             assert Decimal(body["value"]) == expected[name], (unit_code, name)
+
+
+def test_a_quarterly_ranking_scores_the_same_figures(users, city_world):
+    config = {
+        "title": "一致性",
+        "years": [YEAR],
+        "total_points": "100",
+        "tracks": [{"name": "全部", "units": [L, DCF]}],
+        "indicators": [
+            {"id": "funds", "indicator": "funds_verified", "weight": "50",
+             "method": "completion", "span": "ytd", "cap": "120"},
+            {"id": "started", "indicator": "new_started_over_100m", "weight": "50",
+             "method": "rank_points", "step": "5", "span": "ytd"},
+        ],
+        "bonuses": [],
+        "deductions": [],
+        "tie_break": ["funds"],
+        "preview": "own_unit",
+    }  # fmt: skip
+    scheme = scheme_create(actor=users["city"], code="agree", name="一致性", config=config)
+    inputs = compute_quarter(scheme, f"{YEAR}Q4").inputs["figures"]
+    for unit_code in (L, DCF):
+        assert (
+            Decimal(inputs["funds"]["units"][unit_code]["value"])
+            == (EXPECTED[unit_code]["funds_verified"])
+        )
+        assert (
+            Decimal(inputs["started"]["units"][unit_code]["value"])
+            == (EXPECTED[unit_code]["started_over_100m"])
+        )
