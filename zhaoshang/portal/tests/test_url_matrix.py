@@ -1,0 +1,410 @@
+"""The permission matrix built from the URL list: every URL pattern of the project has an entry
+saying what a GET answers to each role, so a new view cannot ship without declaring who may
+open it. The admin site is one entry (Django's own permission model guards it).
+
+Records a URL takes come from one fixture city (linqing's project, enterprise, chain …); a
+record that is not made (a push, a scoring profile) is asked for with an unknown pk, so the
+entry still says who is refused (403) and who is told it does not exist (404).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from zhaoshang.core.tests.support import pdf_file
+from zhaoshang.enterprises.importing.service import import_job_create, import_job_run
+from zhaoshang.enterprises.services import (
+    contact_create,
+    enterprise_create,
+    relation_create,
+    signal_create,
+    target_entry_create,
+)
+from zhaoshang.enterprises.tests.conftest import csv_file, make_uscc
+from zhaoshang.industries.models import ChainEdge
+from zhaoshang.industries.tests.chain_support import chain, direction
+from zhaoshang.projects.models import EvidenceKind, Stage
+from zhaoshang.projects.services import (
+    EvidenceFile,
+    funds_submit,
+    milestone_create,
+    project_advance_stage,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "city", "linqing", "sysadmin", "auditor")
+ADMIN = "admin:*"  # every URL of the admin site
+UNKNOWN = 99999
+
+
+def url_names() -> set[str]:
+    """The name of every URL pattern (format-suffix twins of an API route share one)."""
+
+    def walk(resolver: URLResolver, namespace: str = ""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern, inner)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}{pattern.name or ''}"
+                yield ADMIN if name.startswith("admin:") else name
+
+    return set(walk(get_resolver()))
+
+
+# name → GET status for (anonymous, city, linqing, sysadmin, auditor)
+MATRIX: dict[str, tuple[int, int, int, int, int]] = {
+    "accounts:account": (302, 200, 200, 200, 200),
+    "accounts:login": (200, 302, 302, 302, 302),
+    "accounts:logout": (405, 405, 405, 405, 405),
+    "accounts:role-edit": (302, 403, 403, 200, 403),
+    "accounts:role-list": (302, 403, 403, 200, 403),
+    "accounts:role-restore": (302, 405, 405, 405, 405),
+    "accounts:token-regenerate": (302, 405, 405, 405, 405),
+    "accounts:token-revoke": (302, 405, 405, 405, 405),
+    "accounts:user-create": (302, 403, 403, 200, 403),
+    "accounts:user-edit": (302, 403, 403, 200, 403),
+    "accounts:user-list": (302, 200, 403, 200, 200),
+    "accounts:user-password": (302, 405, 405, 405, 405),
+    "accounts:user-token-revoke": (302, 405, 405, 405, 405),
+    "admin:*": (302, 302, 302, 302, 302),
+    "api-docs": (200, 200, 200, 200, 200),
+    "api-indicators": (401, 200, 200, 403, 200),
+    "api-ranking": (401, 404, 404, 403, 404),
+    "api-ranking-drilldown": (401, 400, 400, 403, 400),
+    "api-ranking-preview": (401, 400, 400, 403, 400),
+    "api-rankings": (401, 200, 200, 403, 200),
+    "api-redoc": (200, 200, 200, 200, 200),
+    "api-root": (401, 200, 200, 200, 200),
+    "api-schema": (200, 200, 200, 200, 200),
+    "api-targeting-push": (401, 405, 405, 403, 405),
+    "api-targeting-recommendations": (401, 400, 400, 403, 400),
+    "api-token": (405, 405, 405, 405, 405),
+    "chain-node-detail": (401, 200, 200, 403, 200),
+    "chain-node-list": (401, 200, 200, 403, 200),
+    "core:audit-export": (302, 200, 403, 403, 200),
+    "core:audit-log": (302, 200, 403, 403, 200),
+    "enterprise-contacts": (401, 200, 200, 403, 200),
+    "enterprise-detail": (401, 200, 200, 403, 200),
+    "enterprise-import-file": (401, 405, 405, 403, 405),
+    "enterprise-list": (401, 200, 200, 403, 200),
+    "enterprise-placements": (401, 200, 200, 403, 200),
+    "enterprise-relations": (401, 200, 200, 403, 200),
+    "enterprise-reveal-phone": (401, 405, 405, 403, 405),
+    "enterprise-signals": (401, 200, 200, 403, 200),
+    "enterprises:contact-create": (302, 200, 200, 403, 403),
+    "enterprises:contact-edit": (302, 200, 200, 403, 403),
+    "enterprises:contact-reveal": (302, 405, 405, 405, 405),
+    "enterprises:create": (302, 200, 200, 403, 403),
+    "enterprises:detail": (302, 200, 200, 403, 200),
+    "enterprises:division": (302, 200, 200, 403, 200),
+    "enterprises:edit": (302, 200, 200, 403, 403),
+    "enterprises:export": (302, 200, 200, 403, 200),
+    "enterprises:import": (302, 200, 403, 403, 403),
+    "enterprises:import-confirm": (302, 405, 405, 405, 405),
+    "enterprises:import-job": (302, 200, 403, 403, 200),
+    "enterprises:import-progress": (302, 200, 403, 403, 200),
+    "enterprises:import-template": (302, 200, 403, 403, 403),
+    "enterprises:list": (302, 200, 200, 403, 200),
+    "enterprises:placement": (302, 200, 403, 403, 403),
+    "enterprises:relation-create": (302, 200, 200, 403, 403),
+    "enterprises:relation-delete": (302, 405, 405, 405, 405),
+    "enterprises:signal-create": (302, 200, 200, 403, 403),
+    "enterprises:signal-delete": (302, 405, 405, 405, 405),
+    "enterprises:target-create": (302, 200, 403, 403, 403),
+    "enterprises:target-delete": (302, 405, 405, 405, 405),
+    "enterprises:target-edit": (302, 200, 200, 403, 403),
+    "enterprises:targets": (302, 200, 200, 403, 200),
+    "funds-detail": (401, 200, 200, 403, 200),
+    "funds-list": (401, 200, 200, 403, 200),
+    "funds-reject": (401, 405, 405, 403, 405),
+    "funds-verify": (401, 405, 405, 403, 405),
+    "goals:cockpit": (302, 200, 302, 403, 200),
+    "goals:cockpit-map": (302, 200, 403, 403, 200),
+    "goals:cockpit-table": (302, 200, 404, 403, 200),
+    "goals:indicator": (302, 200, 200, 403, 200),
+    "goals:leader": (302, 200, 200, 403, 200),
+    "goals:period-close": (302, 405, 405, 405, 405),
+    "goals:period-reopen": (302, 405, 405, 405, 405),
+    "goals:periods": (302, 200, 200, 403, 200),
+    "goals:ranking": (302, 302, 302, 403, 302),
+    "goals:ranking-drill": (302, 404, 404, 403, 404),
+    "goals:ranking-pdf": (302, 404, 404, 403, 404),
+    "goals:ranking-publish": (302, 405, 405, 405, 405),
+    "goals:ranking-xlsx": (302, 404, 404, 403, 404),
+    "goals:rankings": (302, 200, 200, 403, 200),
+    "goals:screen": (302, 200, 302, 403, 200),
+    "goals:unit": (302, 200, 200, 403, 200),
+    "goals:unit-table": (302, 200, 200, 403, 200),
+    "industries:edge-create": (302, 200, 403, 403, 403),
+    "industries:edge-delete": (302, 200, 403, 403, 403),
+    "industries:list": (302, 200, 200, 403, 200),
+    "industries:map": (302, 200, 200, 403, 200),
+    "industries:node": (302, 200, 200, 403, 200),
+    "industries:node-create": (302, 200, 403, 403, 403),
+    "industries:node-delete": (302, 200, 403, 403, 403),
+    "industries:node-edit": (302, 200, 403, 403, 403),
+    "industries:thresholds": (302, 200, 403, 403, 403),
+    "industry-detail": (401, 200, 200, 403, 200),
+    "industry-list": (401, 200, 200, 403, 200),
+    "lead-push-accept": (401, 405, 405, 403, 405),
+    "lead-push-decline": (401, 405, 405, 403, 405),
+    "lead-push-detail": (401, 404, 404, 403, 404),
+    "lead-push-list": (401, 200, 200, 403, 200),
+    "portal:home": (302, 200, 200, 200, 200),
+    "project-detail": (401, 200, 200, 403, 200),
+    "project-list": (401, 200, 200, 403, 200),
+    "project-stage": (401, 405, 405, 403, 405),
+    "project-stages": (401, 200, 200, 403, 200),
+    "projects:create": (302, 200, 200, 403, 403),
+    "projects:detail": (302, 200, 200, 403, 200),
+    "projects:edit": (302, 200, 200, 403, 403),
+    "projects:evidence": (302, 200, 200, 403, 200),
+    "projects:export": (302, 200, 200, 403, 200),
+    "projects:funds-create": (302, 200, 200, 403, 403),
+    "projects:funds-list": (302, 200, 200, 403, 200),
+    "projects:funds-reject": (302, 405, 405, 405, 405),
+    "projects:funds-verify": (302, 405, 405, 405, 405),
+    "projects:investor-search": (302, 200, 200, 403, 200),
+    "projects:list": (302, 200, 200, 403, 200),
+    "projects:milestone-complete": (302, 200, 200, 403, 403),
+    "projects:milestone-create": (302, 200, 200, 403, 403),
+    "projects:plan": (302, 200, 200, 403, 403),
+    "projects:progress-create": (302, 200, 200, 403, 403),
+    "projects:stage": (302, 200, 200, 403, 403),
+    "projects:verify-queue": (302, 200, 403, 403, 403),
+    "scoring-profile-detail": (401, 404, 404, 403, 404),
+    "scoring-profile-list": (401, 200, 200, 403, 200),
+    "target-entry-detail": (401, 200, 200, 403, 200),
+    "target-entry-list": (401, 200, 200, 403, 200),
+    "target-entry-remove": (401, 405, 405, 403, 405),
+    "targeting:inbox": (302, 200, 200, 403, 200),
+    "targeting:profile-create": (302, 200, 403, 403, 403),
+    "targeting:profile-edit": (302, 404, 403, 403, 403),
+    "targeting:profiles": (302, 200, 200, 403, 200),
+    "targeting:push": (302, 405, 405, 405, 405),
+    "targeting:push-accept": (302, 405, 405, 405, 405),
+    "targeting:push-decline": (302, 405, 405, 405, 405),
+    "targeting:recommend": (302, 200, 200, 403, 200),
+    "unit-detail": (401, 200, 200, 200, 200),
+    "unit-list": (401, 200, 200, 200, 200),
+}  # fmt: skip
+
+
+def each(names: list[str], kwargs: dict[str, object]) -> dict[str, dict[str, object]]:
+    return {name: kwargs for name in names}
+
+
+# URL kwargs: "@key" is the pk of the fixture's record `key`, anything else is taken as it is.
+KWARGS: dict[str, dict[str, object]] = {
+    **each(
+        ["accounts:user-edit", "accounts:user-password", "accounts:user-token-revoke"],
+        {"pk": "@user"},
+    ),
+    **each(["accounts:role-edit", "accounts:role-restore"], {"role": "unit_staff"}),
+    **each(
+        [
+            "projects:detail",
+            "projects:edit",
+            "projects:stage",
+            "projects:funds-create",
+            "projects:plan",
+            "projects:milestone-create",
+            "projects:progress-create",
+            "project-detail",
+            "project-stage",
+            "project-stages",
+        ],
+        {"pk": "@project"},
+    ),
+    "projects:milestone-complete": {"pk": "@milestone"},
+    **each(
+        [
+            "projects:funds-verify",
+            "projects:funds-reject",
+            "funds-detail",
+            "funds-reject",
+            "funds-verify",
+        ],
+        {"pk": "@funds"},
+    ),
+    "projects:evidence": {"pk": "@evidence"},
+    **each(
+        [
+            "enterprises:detail",
+            "enterprises:edit",
+            "enterprises:contact-create",
+            "enterprises:relation-create",
+            "enterprises:signal-create",
+            "enterprises:placement",
+            "enterprise-detail",
+            "enterprise-contacts",
+            "enterprise-placements",
+            "enterprise-relations",
+            "enterprise-signals",
+        ],
+        {"pk": "@enterprise"},
+    ),
+    **each(["enterprises:contact-edit", "enterprises:contact-reveal"], {"pk": "@contact"}),
+    "enterprise-reveal-phone": {"pk": "@enterprise", "contact_id": "@contact"},
+    "enterprises:relation-delete": {"pk": "@relation"},
+    "enterprises:signal-delete": {"pk": "@signal"},
+    **each(
+        ["enterprises:import-job", "enterprises:import-progress", "enterprises:import-confirm"],
+        {"pk": "@job"},
+    ),
+    **each(
+        [
+            "enterprises:target-edit",
+            "enterprises:target-delete",
+            "target-entry-detail",
+            "target-entry-remove",
+        ],
+        {"pk": "@target"},
+    ),
+    **each(
+        ["industries:map", "industries:node-create", "industries:edge-create"],
+        {"pk": "@direction"},
+    ),
+    **each(
+        ["industries:node", "industries:node-edit", "industries:node-delete", "chain-node-detail"],
+        {"pk": "@node"},
+    ),
+    "industries:edge-delete": {"pk": "@edge"},
+    "industry-detail": {"pk": "@industry"},
+    "goals:cockpit-table": {"key": "all"},
+    **each(["goals:unit", "unit-detail"], {"code": "371581"}),
+    "goals:unit-table": {"code": "371581", "key": "all"},
+    "goals:indicator": {"key": "funds_verified"},
+    **each(
+        [
+            "goals:ranking",
+            "goals:ranking-drill",
+            "goals:ranking-xlsx",
+            "goals:ranking-pdf",
+            "goals:ranking-publish",
+            "api-ranking",
+            "api-ranking-drilldown",
+            "api-ranking-preview",
+        ],
+        {"quarter": "2024Q1"},
+    ),
+    **each(
+        [
+            "targeting:push-accept",
+            "targeting:push-decline",
+            "targeting:profile-edit",
+            "lead-push-detail",
+            "lead-push-accept",
+            "lead-push-decline",
+            "scoring-profile-detail",
+        ],
+        {"pk": UNKNOWN},
+    ),
+}
+
+
+@pytest.fixture
+def objects(users, org, make_project, today):
+    """One of each record a URL takes, all of linqing's unit."""
+    city, unit = users["city"], users["linqing"]
+    aluminium = direction()
+    nodes = chain(aluminium, "锭:up 板:mid", "锭>板")
+    project = make_project()
+    change = project_advance_stage(
+        project=project,
+        to=Stage.SIGNED,
+        on=today,
+        actor=unit,
+        evidence=[EvidenceFile(EvidenceKind.CONTRACT, pdf_file())],
+        contracted_investment_wan=Decimal("100"),
+    )
+    funds = funds_submit(
+        actor=unit,
+        project=project,
+        period=today,
+        amount_wan=Decimal("10"),
+        source="own",
+        evidence=[EvidenceFile(EvidenceKind.BANK_RECEIPT, pdf_file())],
+    )
+    enterprise = enterprise_create(actor=city, name="某企业", uscc=make_uscc(1))
+    other = enterprise_create(actor=city, name="另一企业", uscc=make_uscc(2, "320505"))
+    job = import_job_create(
+        actor=city, file=csv_file([["企业名称", "统一社会信用代码"], ["甲", make_uscc(3)]])
+    )
+    import_job_run(job=job, actor=city)
+    return {
+        "user": unit,
+        "project": project,
+        "funds": funds,
+        "milestone": milestone_create(actor=unit, project=project, title="完成环评", due_on=today),
+        "evidence": change.evidence.get(),
+        "enterprise": enterprise,
+        "contact": contact_create(
+            actor=unit, enterprise=enterprise, name="张三", phone="13812345678"
+        ),
+        "relation": relation_create(actor=unit, source=enterprise, target=other, kind="supplier"),
+        "signal": signal_create(
+            actor=unit, enterprise=enterprise, kind="financing", on=today, title="A轮融资"
+        ),
+        "job": job,
+        "target": target_entry_create(
+            actor=city,
+            year=2024,
+            enterprise=enterprise,
+            direction=aluminium,
+            owner_unit=org["linqing"],
+        ),
+        "industry": aluminium.industry,
+        "direction": aluminium,
+        "node": nodes["锭"],
+        "edge": ChainEdge.objects.get(source=nodes["锭"], target=nodes["板"]),
+    }
+
+
+def path_of(name: str, objects) -> str:
+    if name == ADMIN:
+        return reverse("admin:index")
+    kwargs = {
+        key: objects[value[1:]].pk if isinstance(value, str) and value.startswith("@") else value
+        for key, value in KWARGS.get(name, {}).items()
+    }
+    return reverse(name, kwargs=kwargs)
+
+
+def observed(users, objects, names) -> dict[str, dict[str, int]]:
+    client = Client()
+    out: dict[str, dict[str, int]] = {}
+    for name in sorted(names):
+        path = path_of(name, objects)
+        out[name] = {}
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(users[role])
+            out[name][role] = client.get(path).status_code
+    return out
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    names = url_names()
+    assert len(names) > 100
+    assert sorted(names - set(MATRIX)) == [], "URLs without an entry in MATRIX"
+    assert sorted(set(MATRIX) - names) == [], "entries in MATRIX for URLs that no longer exist"
+    assert sorted(set(KWARGS) - names) == []
+
+
+def test_every_url_answers_each_role_as_the_matrix_declares(users, objects):
+    got = observed(users, objects, MATRIX)
+    wrong = [
+        (name, role, expected, got[name][role])
+        for name, codes in MATRIX.items()
+        for role, expected in zip(ROLES, codes, strict=True)
+        if got[name][role] != expected
+    ]
+    assert wrong == []
