@@ -60,7 +60,6 @@ LABELS: dict[str, str] = {
     "key_projects": "重点项目",
     "signed": "新签约项目",
     "started_over_100m": "新开工过亿元项目",
-    "started_over_100m_investment": "新开工过亿元项目总投资",
     "funds_verified": "到位资金",
     "funds_pending": "待核实资金",
 }

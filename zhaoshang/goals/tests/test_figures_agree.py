@@ -198,8 +198,17 @@ def test_home_pages_of_the_city_and_a_county_show_the_same_figures(users, city_w
         assert figure(html, "key-projects") == str(expected["key_projects"])
         assert figure(html, "signed") == str(expected["signed"])
         assert figure(html, "started-over-100m") == f"{expected['started_over_100m']} 个"
-        # one label per figure
-        assert "项目总数（含终止）" in html and "在库项目" in html
+        # each figure under its one label
+        for name in (
+            "projects_total",
+            "projects_live",
+            "key_projects",
+            "signed",
+            "started_over_100m",
+            "funds_verified",
+            "funds_pending",
+        ):
+            assert figures.LABELS[name] in html, name
         for name, key in REGISTRY.items():
             assert registry(key, unit_code) == expected[name]
     # the city's table of funds by unit
@@ -223,7 +232,7 @@ def test_project_list_api_and_funds_list_show_the_same_totals(users, city_world)
         html = response.content.decode()
         assert figure(html, "projects-total") == str(expected["projects_total"])
         assert figure(html, "projects-live") == str(expected["projects_live"])
-        assert "项目总数（含终止）" in html
+        assert figures.LABELS["projects_total"] in html and figures.LABELS["projects_live"] in html
         # 重点项目: the live ones among the projects marked key
         key = client(users[who]).get("/projects/", {"is_key": "true"}).context["figures"]
         assert key["projects_live"] == expected["key_projects"], who
@@ -239,6 +248,7 @@ def test_project_list_api_and_funds_list_show_the_same_totals(users, city_world)
         html = funds.content.decode()
         assert figure(html, "funds-verified") == wan(expected["funds_verified"])
         assert figure(html, "funds-pending") == wan(expected["funds_pending"])
+        assert figures.LABELS["funds_verified"] in html and figures.LABELS["funds_pending"] in html
 
 
 def test_project_pages_the_export_and_the_leader_view_agree_per_project(users, city_world):
