@@ -115,6 +115,19 @@ class SearchIndex:
             )
         return None
 
+    def exact(self, text: str) -> bool:
+        """Whether `candidates(text)` are exactly the rows where some column contains `text` as
+        `icontains` decides, so that no `LIKE` need check them. On SQLite they are: the phrase
+        of adjacent pairs is the substring, ASCII folded as LIKE folds it, no phrase can span
+        two columns (it would hold an end mark), and a single character is the prefix of the
+        pairs it begins — unless the text holds one of the private-use characters the terms
+        use for marks. On PostgreSQL the pairs are a set: always checked."""
+        return (
+            connection.vendor == "sqlite"
+            and bool(text)
+            and not any("\ue000" <= char <= "\ue07f" for char in text)
+        )
+
     def install_sql(self, vendor: str) -> list[str]:
         """Statements creating the index (idempotent); SQLite's triggers included."""
         if vendor == "postgresql":

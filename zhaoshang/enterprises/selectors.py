@@ -51,21 +51,34 @@ def enterprises_matching(queryset: QuerySet[Enterprise], q: str) -> QuerySet[Ent
     if not q:
         return queryset
     candidates = ENTERPRISE_SEARCH.candidates(q)
-    if candidates is not None:
-        queryset = queryset.filter(pk__in=candidates)
-    return queryset.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    if candidates is None:
+        return queryset.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    if _beyond_codes(q) and ENTERPRISE_SEARCH.exact(q):
+        return queryset.filter(pk__in=candidates)
+    return queryset.filter(pk__in=candidates).filter(
+        Q(name__icontains=q) | Q(uscc__startswith=q.upper())
+    )
 
 
-def enterprises_named(q: str) -> QuerySet[Enterprise]:
-    """The enterprises whose name contains `q` (ignoring case) or whose credit code is `q`:
-    the investors a project keyword finds. All of them, whoever asks: the caller restricts
-    the projects it finds through them."""
+def _beyond_codes(q: str) -> bool:
+    """Whether `q` holds a character no credit code has (codes are 18 ASCII letters and
+    digits, checked on every write): then only the name can contain it, and the index's
+    rows (name or code contains `q`) are exactly the names that do."""
+    return not q.isascii()
+
+
+def enterprise_ids_named(q: str) -> Any:
+    """The ids (for an `__in` lookup) of the enterprises whose name contains `q` (ignoring
+    case) or whose credit code is `q`: the investors a project keyword finds. All of them,
+    whoever asks: the caller restricts the projects it finds through them."""
     q = (q or "").strip()
-    named = Enterprise.objects.filter(name__icontains=q)
     candidates = ENTERPRISE_SEARCH.candidates(q)
+    if candidates is not None and _beyond_codes(q) and ENTERPRISE_SEARCH.exact(q):
+        return candidates  # the index's ids, without reading the enterprises
+    named = Enterprise.objects.filter(name__icontains=q)
     if candidates is not None:
         named = named.filter(pk__in=candidates)
-    return named | Enterprise.objects.filter(uscc=q.upper())
+    return (named | Enterprise.objects.filter(uscc=q.upper())).order_by().values("pk")
 
 
 def enterprise_get(*, user: Any, pk: int, action: str = "view") -> Enterprise:

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.activities.models import Campaign
-from zhaoshang.enterprises.selectors import enterprises_named
+from zhaoshang.enterprises.selectors import enterprise_ids_named
 from zhaoshang.industries.models import Direction, Industry
 
 from .models import (
@@ -78,13 +78,18 @@ def projects_matching(queryset: QuerySet[Project], q: str) -> QuerySet[Project]:
     q = (q or "").strip()
     if not q:
         return queryset
-    own = Project.objects.filter(Q(name__icontains=q) | Q(description__icontains=q))
     candidates = PROJECT_SEARCH.candidates(q)
-    if candidates is not None:
-        own = own.filter(pk__in=candidates)
-    invested = Project.investors.through.objects.filter(enterprise__in=enterprises_named(q))
-    ids = own.order_by().values("pk").union(invested.order_by().values("project_id"))
-    return queryset.filter(pk__in=ids)
+    if candidates is not None and PROJECT_SEARCH.exact(q):
+        own = candidates  # the index's ids, without reading the projects
+    else:
+        match = Q(name__icontains=q) | Q(description__icontains=q)
+        if candidates is not None:
+            match &= Q(pk__in=candidates)
+        own = Project.objects.filter(match).order_by().values("pk")
+    invested = Project.investors.through.objects.filter(
+        enterprise_id__in=enterprise_ids_named(q)
+    ).values("project_id")
+    return queryset.filter(Q(pk__in=own) | Q(pk__in=invested))
 
 
 class FundsFilter(django_filters.FilterSet):
