@@ -145,8 +145,8 @@ class RankingSQL:
         self, key: str, period: Any, opts: Any, unit_ids: list[int], records: bool
     ) -> tuple[dict[int, Decimal], dict[int, list] | None]:
         """(values by unit, records by unit or None), as `indicators.evaluate` gives them."""
+        from zhaoshang.core.periods import add_months
         from zhaoshang.goals.indicators import INDICATORS
-        from zhaoshang.goals.periods import add_months
 
         indicator = INDICATORS[key]
         units = f" AND p.unit_id IN ({_in(unit_ids)})"
@@ -189,7 +189,7 @@ class RankingSQL:
         return values, dict(found)
 
     def _month_rules(self, key: str, period: Any, opts: Any, unit_ids: list[int]) -> list[tuple]:
-        from zhaoshang.goals.periods import Period, add_months
+        from zhaoshang.core.periods import Period, add_months
 
         units = f" AND p.unit_id IN ({_in(unit_ids)})"
         if key == "signed_to_started_within_n_months":

@@ -63,7 +63,7 @@ _RANKING_VIEW = [
     "goals.view_schemeversion",
 ]
 # Units and leaders also follow their goals and live indicators, and see which periods are closed.
-_GOALS_VIEW = [*_RANKING_VIEW, "goals.view_goal", "goals.view_periodclose"]
+_GOALS_VIEW = [*_RANKING_VIEW, "goals.view_goal", "core.view_periodclose"]
 
 # Model permissions granted to each role's group (app_label.codename). `*` = all of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -73,6 +73,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_department",
         "accounts.view_user",
         "core.view_auditentry",
+        "core.view_periodclose",
+        "core.add_periodclose",
+        "core.change_periodclose",
     ],
     Role.UNIT_STAFF: [
         *_REFERENCE_VIEW,
@@ -143,6 +146,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_department",
         "accounts.view_user",
         "core.view_auditentry",
+        "core.view_periodclose",
     ],
     Role.SYSADMIN: [
         "accounts.view_user",

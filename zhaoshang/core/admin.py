@@ -1,17 +1,12 @@
-"""Django admin for the audit log: read-only. Nobody adds, changes or deletes an entry here."""
+"""Django admin for the audit log and the period closes: read-only. Nobody adds, changes or
+deletes an entry here; periods are closed and reopened through core.closing (audited)."""
 
 from django.contrib import admin
 
-from .models import AuditEntry
+from .models import AuditEntry, PeriodClose
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "username", "action", "content_type", "object_id", "object_repr", "ip")
-    list_filter = ("action", "content_type")
-    search_fields = ("username", "object_id", "object_repr", "request_id")
-    date_hierarchy = "at"
-    list_select_related = ("content_type",)
+class ReadOnlyAdmin(admin.ModelAdmin):
     actions = None
 
     def get_readonly_fields(self, request, obj=None):
@@ -25,3 +20,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "username", "action", "content_type", "object_id", "object_repr", "ip")
+    list_filter = ("action", "content_type")
+    search_fields = ("username", "object_id", "object_repr", "request_id")
+    date_hierarchy = "at"
+    list_select_related = ("content_type",)
+
+
+@admin.register(PeriodClose)
+class PeriodCloseAdmin(ReadOnlyAdmin):
+    list_display = (
+        "label",
+        "closed_at",
+        "closed_by_name",
+        "reopened_at",
+        "reopened_by_name",
+        "reason",
+    )

@@ -1,10 +1,13 @@
-"""What every app builds on: timestamps, the restricted queryset and the append-only audit log."""
+"""What every app builds on: timestamps, the restricted queryset, the append-only audit log and
+the closed periods of account."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 
+from .periods import Period, parse_period
 from .permissions import RestrictedQuerySet
 
 
@@ -88,3 +91,71 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def user_ref(verbose_name: str, **kwargs) -> models.ForeignKey:
+    """Who did it: kept when the user is deleted (no constraint), no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        **kwargs,
+    )
+
+
+class PeriodClose(models.Model):
+    """A closed period (关账): records dated in it are frozen until a reopen with a reason.
+
+    A period closed again after a reopen gets a new row, so the history of closes stays whole;
+    at most one row per period is active (not reopened).
+    """
+
+    label = models.CharField("期间", max_length=24)
+    kind = models.CharField("类型", max_length=8)
+    start = models.DateField("起始日期")
+    end_exclusive = models.DateField("截止日期（不含）")
+    note = models.CharField("关账说明", max_length=300, blank=True)
+    closed_at = models.DateTimeField("关账时间")
+    closed_by = user_ref("关账人")
+    closed_by_name = models.CharField("关账人姓名", max_length=150, blank=True)
+    reopened_at = models.DateTimeField("重新开放时间", null=True, blank=True)
+    reopened_by = user_ref("重新开放人")
+    reopened_by_name = models.CharField("重新开放人姓名", max_length=150, blank=True)
+    reason = models.CharField("重新开放理由", max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        # Moved here from goals; the table kept its name (migration core 0004).
+        db_table = "goals_periodclose"
+        verbose_name = "期间关账"
+        verbose_name_plural = "期间关账"
+        ordering = ["-start", "-closed_at"]
+        default_permissions = ("view", "add", "change")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["label"],
+                condition=Q(reopened_at__isnull=True),
+                name="period_close_one_active",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["start", "end_exclusive"], name="period_close_range_idx"),
+        ]
+
+    def __str__(self) -> str:
+        state = "已重新开放" if self.reopened_at else "已关账"
+        return f"{self.period.display} {state}"
+
+    @property
+    def period(self) -> Period:
+        return parse_period(self.label)
+
+    @property
+    def is_active(self) -> bool:
+        return self.reopened_at is None

@@ -1,9 +1,9 @@
-"""Goals, indicators, quarterly competition rankings (竞赛榜) and period closing.
+"""Goals, indicators, quarterly competition rankings (竞赛榜) and the period-closing pages.
+
+Periods (``core.periods``) and closing them (``core.closing``: ``ensure_open``, ``closed_message``,
+``period_close`` / ``period_reopen``) are on the ground floor, as the project services use them.
 
 Where to look
-    periods.py      ``parse_period("2024Q1")`` → Period(start, end_exclusive, label, kind);
-                    ``ensure_open(date, field=…)`` / ``closed_message(date)`` used by the project
-                    services to refuse edits dated in a closed period.
     indicators.py   the registry (``INDICATORS``): each figure computed from projects, the stage
                     log and verified funds records, by unit, with its drill-down records; the
                     options once_only / exclude_same_city / entered_before_close; 境外 USD.
@@ -13,7 +13,7 @@ Where to look
     ranking.py      ``compute_quarter(scheme, "2024Q1")`` (inputs → results, pure scoring),
                     ``verify_snapshot`` (recompute frozen inputs, check SHA-256, list changes).
     services.py     writes, audited: goal_set / goals_set, scheme_create / scheme_update (new
-                    version), snapshot_publish, period_close / period_reopen.
+                    version), snapshot_publish.
     selectors.py    reads for pages, API and exports (dashboards, goal gauges, 开门红, rankings,
                     drill-downs, cockpit_data) — see its docstring for every shape.
     demo_setup.py   ``ranking_demo_setup(actor=…)`` and ``publish_past_quarters(actor=…, scheme=…)``

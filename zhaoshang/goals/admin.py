@@ -3,7 +3,7 @@ a published snapshot and a scheme version can never be changed or deleted."""
 
 from django.contrib import admin
 
-from .models import Goal, PeriodClose, RankingScheme, RankingSnapshot, SchemeVersion
+from .models import Goal, RankingScheme, RankingSnapshot, SchemeVersion
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,15 +52,3 @@ class RankingSnapshotAdmin(ReadOnlyAdmin):
     )
     list_filter = ("scheme",)
     list_select_related = ("scheme", "scheme_version")
-
-
-@admin.register(PeriodClose)
-class PeriodCloseAdmin(ReadOnlyAdmin):
-    list_display = (
-        "label",
-        "closed_at",
-        "closed_by_name",
-        "reopened_at",
-        "reopened_by_name",
-        "reason",
-    )

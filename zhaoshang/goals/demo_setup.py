@@ -13,10 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from zhaoshang.accounts.models import Track, Unit
+from zhaoshang.core.closing import active_close_on, period_close
+from zhaoshang.core.periods import Period
 
 from .models import RankingScheme, RankingSnapshot
-from .periods import Period, active_close_on
-from .services import goals_set, period_close, quarters_with_data, scheme_create, scheme_update
+from .services import goals_set, quarters_with_data, scheme_create, scheme_update
 
 SCHEME_2023 = "2023-method"
 SCHEME_2024 = "2024-100-points"

@@ -54,6 +54,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Min, Model, OuterRef, Q, QuerySet, Sum
 
+from zhaoshang.core.periods import Period, add_months
 from zhaoshang.enterprises.models import TOP500_TAGS
 from zhaoshang.projects import figures
 from zhaoshang.projects.models import (
@@ -63,8 +64,6 @@ from zhaoshang.projects.models import (
     Stage,
     StageChange,
 )
-
-from .periods import Period, add_months
 
 CENT = Decimal("0.01")
 FINE = Decimal("0.0001")
@@ -173,7 +172,8 @@ def _cutoff_q(closes: Iterable[tuple[dt.date, dt.date, dt.datetime]], day: str, 
 
 
 def _closes(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, dt.datetime]]:
-    from .periods import first_closes, range_period
+    from zhaoshang.core.closing import first_closes
+    from zhaoshang.core.periods import range_period
 
     return first_closes(range_period(start, end - dt.timedelta(days=1)))
 

@@ -1,4 +1,4 @@
-"""Goals, ranking schemes (versioned), published ranking snapshots (immutable) and period closes.
+"""Goals, ranking schemes (versioned) and published ranking snapshots (immutable).
 
 Nothing here stores a figure typed by a person except a goal's target: every actual value is
 computed from projects, their stage log and verified funds records (see indicators.py).
@@ -8,27 +8,12 @@ a frozen record never blocks removing a user and always says who it was.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from zhaoshang.core.models import TimeStampedModel
+from zhaoshang.core.models import TimeStampedModel, user_ref
+from zhaoshang.core.periods import Period, parse_period
 from zhaoshang.core.permissions import RestrictedQuerySet
-
-from .periods import Period, parse_period
-
-
-def _user_ref(verbose_name: str, **kwargs) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-        **kwargs,
-    )
 
 
 class Goal(TimeStampedModel):
@@ -46,7 +31,7 @@ class Goal(TimeStampedModel):
     indicator = models.CharField("指标", max_length=60)
     target = models.DecimalField("目标值", max_digits=16, decimal_places=2)
     note = models.CharField("说明", max_length=300, blank=True)
-    set_by = _user_ref("设定人")
+    set_by = user_ref("设定人")
 
     # Goals are the city's published task list: every permitted user sees all of them.
     scope_shared = True
@@ -81,7 +66,7 @@ class RankingScheme(TimeStampedModel):
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100, unique=True)
     is_default = models.BooleanField("默认办法", default=False)
-    created_by = _user_ref("创建人")
+    created_by = user_ref("创建人")
 
     scope_shared = True
 
@@ -109,7 +94,7 @@ class SchemeVersion(models.Model):
     config_hash = models.CharField("规则SHA-256", max_length=64)
     note = models.CharField("修订说明", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    created_by = _user_ref("创建人")
+    created_by = user_ref("创建人")
     created_by_name = models.CharField("创建人姓名", max_length=150, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -156,7 +141,7 @@ class RankingSnapshot(models.Model):
     results = models.JSONField("结果")
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)
     published_at = models.DateTimeField("发布时间", auto_now_add=True)
-    published_by = _user_ref("发布人")
+    published_by = user_ref("发布人")
     published_by_name = models.CharField("发布人姓名", max_length=150, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -178,55 +163,3 @@ class RankingSnapshot(models.Model):
     @property
     def period(self) -> Period:
         return parse_period(self.quarter)
-
-
-class PeriodClose(models.Model):
-    """A closed period (关账): records dated in it are frozen until a reopen with a reason.
-
-    A period closed again after a reopen gets a new row, so the history of closes stays whole;
-    at most one row per period is active (not reopened).
-    """
-
-    label = models.CharField("期间", max_length=24)
-    kind = models.CharField("类型", max_length=8)
-    start = models.DateField("起始日期")
-    end_exclusive = models.DateField("截止日期（不含）")
-    note = models.CharField("关账说明", max_length=300, blank=True)
-    closed_at = models.DateTimeField("关账时间")
-    closed_by = _user_ref("关账人")
-    closed_by_name = models.CharField("关账人姓名", max_length=150, blank=True)
-    reopened_at = models.DateTimeField("重新开放时间", null=True, blank=True)
-    reopened_by = _user_ref("重新开放人")
-    reopened_by_name = models.CharField("重新开放人姓名", max_length=150, blank=True)
-    reason = models.CharField("重新开放理由", max_length=300, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    scope_shared = True
-
-    class Meta:
-        verbose_name = "期间关账"
-        verbose_name_plural = "期间关账"
-        ordering = ["-start", "-closed_at"]
-        default_permissions = ("view", "add", "change")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["label"],
-                condition=Q(reopened_at__isnull=True),
-                name="period_close_one_active",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["start", "end_exclusive"], name="period_close_range_idx"),
-        ]
-
-    def __str__(self) -> str:
-        state = "已重新开放" if self.reopened_at else "已关账"
-        return f"{self.period.display} {state}"
-
-    @property
-    def period(self) -> Period:
-        return parse_period(self.label)
-
-    @property
-    def is_active(self) -> bool:
-        return self.reopened_at is None

@@ -23,11 +23,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.periods import Period, parse_period
 
 from . import scoring
 from .indicators import INDICATORS, Figure, evaluate, parse_options
 from .models import Goal, RankingScheme, RankingSnapshot, SchemeVersion
-from .periods import Period, parse_period
 from .schemes import METHODS, canonical_json, sha256_of
 
 ZERO = Decimal(0)

@@ -1,4 +1,4 @@
-"""Writes on goals, ranking schemes, snapshots and period closes. Each one checks permission,
+"""Writes on goals, ranking schemes and snapshots (closing periods is core.closing). Each one checks permission,
 validates with errors keyed by field, and writes the audit log in its own transaction."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction
+from zhaoshang.core.periods import MAX_YEAR, MIN_YEAR, Period
 from zhaoshang.core.permissions import require, require_perm
 
 from .indicators import get_indicator
-from .models import Goal, PeriodClose, RankingScheme, RankingSnapshot, SchemeVersion
-from .periods import CLOSABLE_KINDS, MAX_YEAR, MIN_YEAR, Period, parse_period
+from .models import Goal, RankingScheme, RankingSnapshot, SchemeVersion
 from .ranking import compute_quarter, parse_quarter, scheme_version_of
 from .schemes import config_hash, scheme_config_clean
 
@@ -265,69 +265,11 @@ def snapshot_publish(
     return snapshot
 
 
-# --- closing periods ----------------------------------------------------------------------------
-
-
-def period_close(*, actor: Any, period: str | Period, note: str = "") -> PeriodClose:
-    """Close a finished month, quarter or year: its records can no longer be changed."""
-    require(actor, "add", PeriodClose)
-    period = parse_period(period)
-    if period.kind not in CLOSABLE_KINDS:
-        raise ValidationError({"period": ["只能按月、季度或年度关账"]})
-    if period.end_exclusive > timezone.localdate():
-        raise ValidationError({"period": [f"{period.display}尚未结束，不能关账"]})
-    with transaction.atomic():
-        if PeriodClose.objects.filter(label=period.label, reopened_at__isnull=True).exists():
-            raise ValidationError({"period": [f"{period.display}已关账"]})
-        close = PeriodClose(
-            label=period.label,
-            kind=period.kind,
-            start=period.start,
-            end_exclusive=period.end_exclusive,
-            note=note.strip()[:300],
-            closed_at=timezone.now(),
-            closed_by=actor,
-            closed_by_name=_name(actor),
-        )
-        try:
-            with transaction.atomic():
-                close.save()
-        except IntegrityError as exc:
-            raise ValidationError({"period": [f"{period.display}已关账"]}) from exc
-        audit.record_create(actor=actor, obj=close, note=close.note)
-    return close
-
-
-def period_reopen(*, actor: Any, period: str | Period, reason: str) -> PeriodClose:
-    """Reopen a closed period, with a reason (audited); closing it again makes a new close."""
-    require(actor, "change", PeriodClose)
-    period = parse_period(period)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": ["重新开放必须说明理由"]})
-    with transaction.atomic():
-        close = (
-            PeriodClose.objects.select_for_update()
-            .filter(label=period.label, reopened_at__isnull=True)
-            .first()
-        )
-        if close is None:
-            raise ValidationError({"period": [f"{period.display}未关账"]})
-        before = audit.snapshot(close)
-        close.reopened_at = timezone.now()
-        close.reopened_by = actor
-        close.reopened_by_name = _name(actor)
-        close.reason = reason.strip()[:300]
-        close.save()
-        audit.record_update(actor=actor, obj=close, before=before, note=close.reason)
-    return close
-
-
 def quarters_with_data(until: dt.date | None = None) -> list[Period]:
     """Finished quarters in which any stage change or verified funds month falls."""
+    from zhaoshang.core.periods import quarters_between
     from zhaoshang.projects.figures import first_verified_month
     from zhaoshang.projects.models import StageChange
-
-    from .periods import quarters_between
 
     until = until or timezone.localdate()
     firsts = [

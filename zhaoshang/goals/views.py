@@ -25,15 +25,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from zhaoshang.accounts.roles import Role
-from zhaoshang.core import audit
-from zhaoshang.core.models import AuditAction
+from zhaoshang.core import audit, closing
+from zhaoshang.core.models import AuditAction, PeriodClose
+from zhaoshang.core.periods import parse_period
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.models import Project
 
 from . import dashboards, exports, selectors, services
 from .indicators import INDICATORS
-from .models import Goal, PeriodClose, RankingScheme, RankingSnapshot
-from .periods import parse_period
+from .models import Goal, RankingScheme, RankingSnapshot
 from .ranking import parse_quarter
 
 RECORDS_PAGE = 100
@@ -531,7 +531,7 @@ def period_close(request: HttpRequest) -> HttpResponse:
     _require(request.user, "add", PeriodClose)
     label = request.POST.get("period", "").strip()
     try:
-        close = services.period_close(
+        close = closing.period_close(
             actor=request.user, period=label, note=request.POST.get("note", "")
         )
     except ValidationError as exc:
@@ -547,7 +547,7 @@ def period_reopen(request: HttpRequest) -> HttpResponse:
     _require(request.user, "change", PeriodClose)
     label = request.POST.get("period", "").strip()
     try:
-        close = services.period_reopen(
+        close = closing.period_reopen(
             actor=request.user, period=label, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:

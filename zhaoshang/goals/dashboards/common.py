@@ -11,10 +11,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from zhaoshang.core.periods import Period, range_period, year_period
 from zhaoshang.projects.figures import latest_verified_month
 from zhaoshang.projects.models import Project
-
-from ..periods import Period, range_period, year_period
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)

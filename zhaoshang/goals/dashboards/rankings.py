@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.models import PeriodClose
+from zhaoshang.core.periods import parse_period, quarter_period
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.models import FundsRecord, Project
 
 from .. import selectors
 from ..indicators import INDICATORS
-from ..models import PeriodClose, RankingScheme, RankingSnapshot
-from ..periods import parse_period, quarter_period
+from ..models import RankingScheme, RankingSnapshot
 from ..ranking import parse_quarter
 from .common import QUARTER_NAMES
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from zhaoshang.core.periods import Period, parse_period
+
 from ..indicators import (
     INDICATOR_LIST,
     Figure,
@@ -15,7 +17,6 @@ from ..indicators import (
     get_indicator,
 )
 from ..indicators import parse_options as _parse_options
-from ..periods import Period, parse_period
 from .common import _require_goals, _unit_for, visible_units
 
 # --- indicators ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, UnitKind
+from zhaoshang.core.periods import Period, quarter_period, range_period, year_period
 
 from ..indicators import (
     INDICATOR_LIST,
@@ -19,7 +20,6 @@ from ..indicators import (
     evaluate,
 )
 from ..models import Goal
-from ..periods import Period, quarter_period, range_period, year_period
 from .common import CENT, HUNDRED, ZERO, _pct, _require_goals, _unit_for, visible_units
 
 # --- goals --------------------------------------------------------------------------------------

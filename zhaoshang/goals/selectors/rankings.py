@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.models import PeriodClose
 from zhaoshang.core.permissions import Scope
 from zhaoshang.projects.models import (
     FundsRecord,
     Project,
 )
 
-from ..models import PeriodClose, RankingScheme, RankingSnapshot
+from ..models import RankingScheme, RankingSnapshot
 from ..ranking import compute_quarter, parse_quarter, scheme_version_of
 from .common import _require_rankings, _sees_all
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from zhaoshang.core.models import PeriodClose
 from zhaoshang.goals import selectors
 from zhaoshang.goals.demo_setup import (
     SCHEME_2023,
@@ -11,7 +12,7 @@ from zhaoshang.goals.demo_setup import (
     publish_past_quarters,
     ranking_demo_setup,
 )
-from zhaoshang.goals.models import Goal, PeriodClose, RankingScheme, SchemeVersion
+from zhaoshang.goals.models import Goal, RankingScheme, SchemeVersion
 from zhaoshang.goals.ranking import verify_snapshot
 
 pytestmark = pytest.mark.django_db

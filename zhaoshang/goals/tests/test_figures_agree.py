@@ -33,10 +33,10 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.periods import year_period
 from zhaoshang.core.templatetags.zs import wan
 from zhaoshang.goals import selectors
 from zhaoshang.goals.indicators import evaluate
-from zhaoshang.goals.periods import year_period
 from zhaoshang.goals.ranking import compute_quarter
 from zhaoshang.goals.services import goals_set, scheme_create
 from zhaoshang.projects import figures

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from zhaoshang.core.periods import parse_period
 from zhaoshang.goals.indicators import (
     INDICATORS,
     Options,
@@ -13,7 +14,6 @@ from zhaoshang.goals.indicators import (
     get_indicator,
     parse_options,
 )
-from zhaoshang.goals.periods import parse_period
 
 pytestmark = pytest.mark.django_db
 

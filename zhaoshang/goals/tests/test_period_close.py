@@ -7,11 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhaoshang.core import audit
-from zhaoshang.core.models import AuditAction
+from zhaoshang.core.closing import ensure_open, period_close, period_reopen
+from zhaoshang.core.models import AuditAction, PeriodClose
+from zhaoshang.core.periods import parse_period
 from zhaoshang.goals.indicators import evaluate
-from zhaoshang.goals.models import PeriodClose
-from zhaoshang.goals.periods import ensure_open, parse_period
-from zhaoshang.goals.services import period_close, period_reopen
 from zhaoshang.projects.models import FundsStatus, Stage
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.core.cache import cache
 from django.test import Client
 from openpyxl import load_workbook
 
-from zhaoshang.core.models import AuditAction, AuditEntry
+from zhaoshang.core.models import AuditAction, AuditEntry, PeriodClose
 from zhaoshang.goals import exports, selectors
 from zhaoshang.goals.demo_setup import SCHEME_2024, ranking_demo_setup
-from zhaoshang.goals.models import PeriodClose, RankingSnapshot
+from zhaoshang.goals.models import RankingSnapshot
 from zhaoshang.goals.services import goals_set, scheme_create, snapshot_publish
 from zhaoshang.goals.tests.test_ranking import CONFIG
 

@@ -12,9 +12,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from zhaoshang.core import audit
+from zhaoshang.core.closing import closed_message, ensure_open
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
-from zhaoshang.goals.periods import closed_message, ensure_open
 
 from ..models import FundsRecord, FundsSource, FundsStatus, Project, Stage
 from ..stage_rules import FUNDS_EVIDENCE, FUNDS_STAGES, evidence_label

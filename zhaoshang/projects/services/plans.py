@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.core import audit
+from zhaoshang.core.closing import closed_message
 from zhaoshang.core.permissions import require
-from zhaoshang.goals.periods import closed_message
 
 from ..models import Milestone, ProgressUpdate, Project, ProjectPlan
 from .evidence import EvidenceFile, check_files, store

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.core import audit
+from zhaoshang.core.closing import closed_message
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
-from zhaoshang.goals.periods import closed_message
 
 from ..models import Project, Stage, StageChange
 from ..stage_rules import STAGE_RULES, evidence_label, is_backward, later_stages, skipped_stages

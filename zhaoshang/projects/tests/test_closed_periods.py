@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from zhaoshang.core import audit
+from zhaoshang.core.closing import period_close, period_reopen
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.api_support import client_for
-from zhaoshang.goals.services import period_close, period_reopen
 from zhaoshang.projects.models import Milestone, Project, Stage, StageChange
 from zhaoshang.projects.services import milestone_complete, milestone_create, project_advance_stage
 

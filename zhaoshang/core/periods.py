@@ -1,4 +1,4 @@
-"""Periods of account and their closing.
+"""Periods of account: parsing, arithmetic and their Chinese names.
 
 A period is a half-open date range ``[start, end_exclusive)`` with a label that parses back to it:
 
@@ -18,13 +18,8 @@ label              kind        range
 it was given, with a Chinese message. Only ``2024YTD`` depends on the day (``today``), so its
 label re-parses to the same period on the same day.
 
-Closing (``PeriodClose`` in models.py) freezes the records dated in a period: the project services
-call ``ensure_open(date, field=…)`` (or ``closed_message(date)``) before writing a stage change
-dated in it, submitting, verifying or rejecting a funds record whose month is in it, or marking a
-milestone done on a date in it (or moving a completion recorded in it). Nobody is exempt: a city
-user who may reopen periods reopens first. A project's current attributes (unit, total investment,
-key-project flag) stay editable; the published ranking snapshot freezes what a quarter read
-(see ``project_update``).
+Closing a period (关账) is in ``core.closing``; projects and goals both read periods, so they
+live on the ground floor.
 """
 
 from __future__ import annotations
@@ -34,12 +29,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
-
-if TYPE_CHECKING:
-    from .models import PeriodClose
 
 PeriodKind = Literal["year", "quarter", "month", "ytd", "range"]
 MIN_YEAR, MAX_YEAR = 2000, 2099
@@ -284,62 +276,3 @@ def _ytd_to_today(year: int, today: dt.date | None, text: str, field: str) -> Pe
         raise _invalid(text, field, f"{year}年尚未开始")
     end = min(today + dt.timedelta(days=1), year_end)
     return Period(start, end, f"{year}YTD", "ytd")
-
-
-# --- closing ------------------------------------------------------------------------------------
-
-CLOSABLE_KINDS = ("year", "quarter", "month")
-
-
-def active_close_on(day: dt.date) -> PeriodClose | None:
-    """The closed (and not reopened) period containing `day`, if any."""
-    from .models import PeriodClose
-
-    return (
-        PeriodClose.objects.filter(start__lte=day, end_exclusive__gt=day, reopened_at__isnull=True)
-        .order_by("closed_at", "id")
-        .first()
-    )
-
-
-def closed_message(day: dt.date) -> str | None:
-    """Why records dated `day` cannot be changed (its period is closed), or None if open."""
-    close = active_close_on(day)
-    if close is None:
-        return None
-    who = close.closed_by_name or "市级管理员"
-    return (
-        f"{close.period.display}已关账（{close.closed_at:%Y-%m-%d} 由{who}关闭），"
-        "不能再修改该期间的记录；如需更正，请市级管理员说明理由后重新开放该期间"
-    )
-
-
-def ensure_open(day: dt.date, *, field: str = "on") -> None:
-    """Raise a ValidationError keyed by `field` if `day` falls in a closed period.
-
-    Called by the project services before a stage change dated `day`, a funds submission,
-    verification or rejection for the month `day`, or a milestone completed on `day`. A reopened
-    period is open again.
-    """
-    message = closed_message(day)
-    if message:
-        raise ValidationError({field: [message]}, code="period_closed")
-
-
-def first_closes(period: Period) -> list[tuple[dt.date, dt.date, dt.datetime]]:
-    """(start, end_exclusive, first closed_at) of every closed period overlapping `period`.
-
-    The first close is the deadline: a reopen lets corrections in for the statistics, but the
-    `entered_before_close` option of the indicators still counts only what was there by then.
-    """
-    from django.db.models import Min
-
-    from .models import PeriodClose
-
-    rows = (
-        PeriodClose.objects.filter(start__lt=period.end_exclusive, end_exclusive__gt=period.start)
-        .values("start", "end_exclusive")
-        .annotate(first=Min("closed_at"))
-        .order_by("start", "end_exclusive")
-    )
-    return [(r["start"], r["end_exclusive"], r["first"]) for r in rows]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from zhaoshang.goals.periods import (
+from zhaoshang.core.periods import (
     add_months,
     month_period,
     parse_period,
