@@ -6,8 +6,6 @@ The figures come from `projects.selectors.home_figures`, already narrowed to wha
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,8 +16,8 @@ from django.views.decorators.http import require_GET
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.permissions import Scope, has_model_permission
-from zhaoshang.projects.figures import cents, funds_rows, key_projects
-from zhaoshang.projects.models import FundsRecord, FundsStatus
+from zhaoshang.projects.figures import funds_totals_by_unit, key_projects
+from zhaoshang.projects.models import FundsRecord
 from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
 
 from .duties import ROLE_DUTIES
@@ -41,22 +39,13 @@ def _funds_by_unit(user: Any, year: int) -> list[dict[str, Any]]:
 
     From the monthly totals table; a unit with records of the year appears even when they
     were all rejected (as a GROUP BY over the records would show it)."""
-    rows = funds_rows(
-        user,
-        start=dt.date(year, 1, 1),
-        end=dt.date(year + 1, 1, 1),
-        statuses=list(FundsStatus.values),
-    )
-    sums: dict[int, dict[str, Decimal]] = {}
-    for row in rows:
-        unit_sums = sums.setdefault(row.unit_id, defaultdict(Decimal))
-        unit_sums[row.status] += row.amount_wan
+    sums = funds_totals_by_unit(user, start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1))
     units = Unit.objects.filter(pk__in=sums).order_by("sort_order", "name")
     return [
         {
             "unit": unit.name,
-            "verified": cents(sums[unit.pk][FundsStatus.VERIFIED]),
-            "pending": cents(sums[unit.pk][FundsStatus.SUBMITTED]),
+            "verified": sums[unit.pk]["verified_wan"],
+            "pending": sums[unit.pk]["pending_wan"],
         }
         for unit in units
     ]

@@ -328,6 +328,22 @@ def funds_totals(user: Any, *, start: dt.date, end: dt.date) -> dict[str, Any]:
     }
 
 
+def funds_totals_by_unit(
+    user: Any, *, start: dt.date, end: dt.date
+) -> dict[int, dict[str, Decimal]]:
+    """到位资金 and 待核实资金 of the months in [start, end) by project unit:
+    ``{unit_id: {"verified_wan", "pending_wan"}}`` for every unit with records of those months
+    (even when all were rejected, as a GROUP BY over the records would list it)."""
+    out: dict[int, dict[str, Decimal]] = {}
+    for row in funds_rows(user, start=start, end=end, statuses=tuple(FundsStatus.values)):
+        sums = out.setdefault(row.unit_id, {"verified_wan": ZERO, "pending_wan": ZERO})
+        if row.status == FundsStatus.VERIFIED:
+            sums["verified_wan"] = cents(sums["verified_wan"] + row.amount_wan)
+        elif row.status == FundsStatus.SUBMITTED:
+            sums["pending_wan"] = cents(sums["pending_wan"] + row.amount_wan)
+    return out
+
+
 def verified_funds(user: Any, *, start: dt.date, end: dt.date) -> Decimal:
     """到位资金 of the months in [start, end) within the user's scope."""
     return cents(sum((r.amount_wan for r in funds_rows(user, start=start, end=end)), ZERO))
