@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.accounts.roles import Role
+from zhaoshang.core.forms import BootstrapFormMixin
 from zhaoshang.core.permissions import Scope
 from zhaoshang.enterprises.models import Enterprise
 
@@ -38,41 +39,6 @@ ACCEPT_PHOTOS = ".jpg,.jpeg,.png,.webp,.heic"
 
 
 # --- widgets and fields -------------------------------------------------------------------
-
-
-class BootstrapMixin:
-    """Gives every widget the Bootstrap class it needs, and marks fields in error."""
-
-    def style(self) -> None:
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.CheckboxSelectMultiple | EvidenceWidget):
-                css = ""
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            classes = widget.attrs.get("class", "").split()
-            if css and css not in classes:
-                classes.append(css)
-            errors = getattr(self, "_errors", None)
-            if errors and name in errors:
-                if "is-invalid" not in classes:
-                    classes.append("is-invalid")
-                widget.attrs["aria-invalid"] = "true"
-            if classes:
-                widget.attrs["class"] = " ".join(classes)
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        self.style()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)  # type: ignore[misc]
-        if field:
-            self.style()
 
 
 class DateInput(forms.DateInput):
@@ -137,6 +103,7 @@ class EvidenceWidget(forms.Widget):
 
     template_name = "projects/widgets/evidence.html"
     needs_multipart_form = True
+    bootstrap_class = ""  # its rows style their own selects and file inputs
 
     def __init__(
         self,
@@ -248,7 +215,7 @@ _SECTIONS = {
 }
 
 
-class ProjectForm(BootstrapMixin, forms.Form):
+class ProjectForm(BootstrapFormMixin, forms.Form):
     """The typed fields of a project (`EDITABLE_FIELDS`) and its investors.
 
     Unit staff register projects of their own unit only; the city chooses the unit.
@@ -308,7 +275,6 @@ class ProjectForm(BootstrapMixin, forms.Form):
             widget=forms.Textarea(attrs={"rows": 2}),
         )
         self.duplicates: list[Project] = []
-        self.style()
 
     def _narrow_choices(self) -> None:
         unit = self.fields["unit"]
@@ -403,7 +369,7 @@ def stage_requirements() -> list[dict[str, Any]]:
     return rows
 
 
-class StageForm(BootstrapMixin, forms.Form):
+class StageForm(BootstrapFormMixin, forms.Form):
     """Move a project to another stage, with its date, evidence and note."""
 
     to = forms.ChoiceField(label="变更为")
@@ -443,7 +409,6 @@ class StageForm(BootstrapMixin, forms.Form):
         if not self.is_bound and "to" not in self.initial:
             self.initial["to"] = _next_stage(project.stage, {c for c, _ in choices})
         select_kinds(self, "evidence", self._default_kinds(self.chosen_stage))
-        self.style()
 
     @property
     def chosen_stage(self) -> str:
@@ -484,7 +449,7 @@ def _next_stage(current: str, allowed: set[str]) -> str:
 # --- funds --------------------------------------------------------------------------------
 
 
-class FundsForm(BootstrapMixin, forms.Form):
+class FundsForm(BootstrapFormMixin, forms.Form):
     """One month's funds in place for a project, with bank receipt or 验资报告."""
 
     period = MonthField(label="所属月份", help_text="格式：年-月，例如 2024-03")
@@ -517,7 +482,6 @@ class FundsForm(BootstrapMixin, forms.Form):
         if not user.has_perm("projects.override_funds_cap"):
             del self.fields["override_reason"]
         select_kinds(self, "evidence", sorted(FUNDS_EVIDENCE))
-        self.style()
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -531,49 +495,36 @@ class FundsForm(BootstrapMixin, forms.Form):
         }
 
 
-class RejectForm(BootstrapMixin, forms.Form):
+class RejectForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label="退回原因", max_length=300)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
 
 
 # --- plan, milestones, progress ------------------------------------------------------------
 
 
-class PlanForm(BootstrapMixin, forms.Form):
+class PlanForm(BootstrapFormMixin, forms.Form):
     content = forms.CharField(
         label="推进方案",
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="一套方案：目标、路径、责任分工、要素保障等",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
 
-
-class MilestoneForm(BootstrapMixin, forms.Form):
+class MilestoneForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="节点名称", max_length=200)
     due_on = forms.DateField(label="计划完成日期", widget=DateInput())
     note = forms.CharField(label="说明", required=False, max_length=300)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
 
-
-class MilestoneCompleteForm(BootstrapMixin, forms.Form):
+class MilestoneCompleteForm(BootstrapFormMixin, forms.Form):
     done_on = forms.DateField(label="实际完成日期", widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"done_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.style()
 
 
-class ProgressForm(BootstrapMixin, forms.Form):
+class ProgressForm(BootstrapFormMixin, forms.Form):
     on = forms.DateField(label="日期", widget=DateInput())
     content = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
     photos = MultipleFileField(
@@ -586,7 +537,6 @@ class ProgressForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.style()
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
