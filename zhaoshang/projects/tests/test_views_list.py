@@ -153,3 +153,28 @@ def test_anonymous_is_sent_to_login(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("stage=signed", ["高端轴承基地"]),
+        ("stage=signed&stage=lead&unit=371502", ["新能源电池材料"]),
+        ("is_over_100m=true", ["新能源电池材料", "高端轴承基地"]),
+        ("is_over_100m=false", ["农产品冷链仓储"]),
+        ("q=轴承", ["高端轴承基地"]),
+        ("q=轴承&stage=lead", []),
+        ("", ["农产品冷链仓储", "新能源电池材料", "高端轴承基地"]),
+    ],
+)
+def test_the_list_page_and_the_api_find_the_same_projects_for_one_query_string(
+    client, users, three_projects, query, expected
+):
+    from zhaoshang.core.tests.api_support import client_for
+
+    client.force_login(users["city"])
+    page = client.get(f"{LIST}?{query}")
+    api = client_for(users["city"]).get(f"/api/projects/?{query}")
+    assert api.status_code == 200
+    assert names(page) == expected
+    assert sorted(p["name"] for p in api.json()["results"]) == expected
