@@ -19,22 +19,17 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit, UnitKind
+from zhaoshang.core.htmx import apply_service_errors, is_partial, require_model_permission
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import ChainNode, Direction
 from zhaoshang.projects.models import Project
-from zhaoshang.projects.views.common import apply_service_errors, require_model_permission
 
 from . import selectors, services
 from .api import recommendation_payload
 from .forms import AcceptForm, DeclineForm, ProfileForm, WeightsForm
 from .models import LeadPush, PushStatus, RecommendationRun, ScoringProfile
 from .scoring.factors import FACTORS
-
-
-def _is_partial(request: HttpRequest, target: str) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == target
 
 
 def _int(value: str | None) -> int | None:
@@ -149,7 +144,7 @@ def recommend_page(request: HttpRequest) -> HttpResponse:
     }
     template = (
         "targeting/partials/results.html"
-        if _is_partial(request, "recommend-results")
+        if is_partial(request, "recommend-results")
         else "targeting/recommend.html"
     )
     response = render(request, template, context)
