@@ -235,13 +235,22 @@ def db_worker(args: argparse.Namespace) -> None:
     from zhaoshang.targeting.scoring import store as st
 
     call_command("migrate", verbosity=0)
+
+    def bench_city() -> User:
+        """The city administrator who writes the bench's chains and reads its pages."""
+        user, _ = User.objects.get_or_create(
+            username="bench-city",
+            defaults={"role": Role.CITY_ADMIN, "unit": Unit.objects.get(code="371500")},
+        )
+        return user
+
     out: dict[str, Any] = {}
     if Enterprise.objects.count() != args.db:
         Enterprise.objects.all().delete()
         org_load()
         tags_setup()
         industries_load(actor=None)
-        chains_demo_setup()
+        chains_demo_setup(actor=bench_city())
         started = time.perf_counter()
         generation.write_database(args.db, seed=2024, batch=50_000)
         out["generate_s"] = round(time.perf_counter() - started, 1)
@@ -252,10 +261,7 @@ def db_worker(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     st.rebuild()
     out["store_rebuild_s"] = round(time.perf_counter() - started, 1)
-    user, _ = User.objects.get_or_create(
-        username="bench-city",
-        defaults={"role": Role.CITY_ADMIN, "unit": Unit.objects.get(code="371500")},
-    )
+    user = bench_city()
     node = ChainNode.objects.get(direction__name="铝精深加工", name="铝箔")
     unit = Unit.objects.get(code="371503")
     run = selectors.recommendation(user=user, unit=unit, node=node)

@@ -8,7 +8,8 @@ aluminium, retired batteries → battery materials): chains are graphs, not tree
 
 This is a plausible configuration for the demo city, not an official one; the city edits the
 chains in the browser (/chains/). `chains_demo_setup` only fills directions whose chain is
-still empty, so it never undoes those edits.
+still empty, so it never undoes those edits, and writes through the services like the city
+(`industries.services.chain_create`, `targeting.chains.services.gap_thresholds_update`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 
 from django.db import transaction
 
-from zhaoshang.core import audit
-from zhaoshang.industries.models import ChainEdge, ChainNode, Direction, Stream
+from zhaoshang.industries.models import ChainNode, Direction, Stream
+from zhaoshang.industries.services import chain_create
+from zhaoshang.targeting.chains.services import gap_thresholds_update
 from zhaoshang.targeting.models import GapThresholds
 
 UP, MID, DOWN = Stream.UPSTREAM, Stream.MIDSTREAM, Stream.DOWNSTREAM
@@ -465,10 +467,10 @@ def chains_demo_setup(
     """Create the demo chains for the directions that exist; idempotent.
 
     `directions_by_name` maps a direction's name (or its code) to the Direction; by default
-    every Direction is looked up by name. A direction whose chain is empty gets the demo chain
-    (every node and edge audited, by `actor` when given); a direction that already has nodes
-    is left exactly as it is, so the city's own edits survive a re-run. Also saves the
-    default gap thresholds if none exist yet. Returns the chain nodes of each matched
+    every Direction is looked up by name. A direction whose chain is empty gets the demo chain,
+    written by `actor` (a city administrator) through the chain services; a direction that
+    already has nodes is left exactly as it is, so the city's own edits survive a re-run. Also
+    saves the default gap thresholds if none exist yet. Returns the chain nodes of each matched
     direction, by direction name.
     """
     if directions_by_name is None:
@@ -477,8 +479,7 @@ def chains_demo_setup(
     result: dict[str, list[ChainNode]] = {}
     with transaction.atomic():
         if not GapThresholds.objects.exists():
-            thresholds = GapThresholds.objects.create()
-            audit.record_create(actor=actor, obj=thresholds, note="示例数据：缺链分析阈值")
+            gap_thresholds_update(actor=actor)
         for spec in CHAINS:
             direction = directions_by_name.get(spec.direction) or directions_by_name.get(spec.code)
             if direction is None:
@@ -493,21 +494,22 @@ def _chain_setup(spec: ChainSpec, direction: Direction, actor: Any) -> list[Chai
         # The chain is there already (maybe edited by the city): never re-add what was
         # renamed or deleted.
         return existing
-    nodes: dict[str, ChainNode] = {}
     orders = _sort_orders(spec)
-    for node_spec in spec.nodes:
-        node = ChainNode.objects.create(
-            direction=direction,
-            name=node_spec.name,
-            stream=node_spec.stream,
-            keywords=list(node_spec.keywords),
-            industry_codes=list(node_spec.codes),
-            description=node_spec.description,
-            sort_order=orders[node_spec.name],
-        )
-        audit.record_create(actor=actor, obj=node, note=f"示例产业链：{direction}")
-        nodes[node.name] = node
-    for source_name, target_name in spec.edges:
-        edge = ChainEdge.objects.create(source=nodes[source_name], target=nodes[target_name])
-        audit.record_create(actor=actor, obj=edge, note=f"示例产业链：{direction}")
-    return list(nodes.values())
+    nodes = [
+        {
+            "name": node.name,
+            "stream": node.stream,
+            "keywords": node.keywords,
+            "industry_codes": node.codes,
+            "description": node.description,
+            "sort_order": orders[node.name],
+        }
+        for node in spec.nodes
+    ]
+    return chain_create(
+        actor=actor,
+        direction=direction,
+        nodes=nodes,
+        edges=spec.edges,
+        note=f"示例产业链：{direction}",
+    )

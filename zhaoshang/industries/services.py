@@ -17,7 +17,7 @@ it holds on a node, and a node is deleted only when no holder blocks it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,8 +102,17 @@ def _clean_terms(values: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str
     return cleaned, errors
 
 
-def _validate_node(node: ChainNode, errors: dict[str, list[str]] | None = None) -> None:
-    """Raise every problem with the node at once, keyed by field (plus `errors` found before)."""
+def _validate_node(
+    node: ChainNode,
+    errors: dict[str, list[str]] | None = None,
+    *,
+    taken: Collection[str] | None = None,
+) -> None:
+    """Raise every problem with the node at once, keyed by field (plus `errors` found before).
+
+    `taken`: the names already used in the chain, when the caller knows them (a new chain);
+    otherwise the database is asked.
+    """
     errors = dict(errors or {})
     node.name = (node.name or "").strip()
     if not node.name:
@@ -111,7 +120,9 @@ def _validate_node(node: ChainNode, errors: dict[str, list[str]] | None = None) 
     elif len(node.name) > 60:
         errors.setdefault("name", []).append("环节名称不超过 60 个字")
     elif (
-        ChainNode.objects.filter(direction_id=node.direction_id, name=node.name)
+        node.name in taken
+        if taken is not None
+        else ChainNode.objects.filter(direction_id=node.direction_id, name=node.name)
         .exclude(pk=node.pk)
         .exists()
     ):
@@ -122,6 +133,30 @@ def _validate_node(node: ChainNode, errors: dict[str, list[str]] | None = None) 
         errors.setdefault("sort_order", []).append("排序应为 0–32767 的整数")
     if errors:
         raise ValidationError(errors)
+
+
+def _new_node(
+    direction: Direction,
+    *,
+    name: str,
+    stream: str,
+    keywords: str | Iterable[str] | None = None,
+    industry_codes: str | Iterable[str] | None = None,
+    description: str = "",
+    sort_order: int = 0,
+) -> tuple[ChainNode, dict[str, list[str]]]:
+    """An unsaved node with its cleaned keywords and codes, and the errors found in them."""
+    terms, errors = _clean_terms({"keywords": keywords, "industry_codes": industry_codes})
+    node = ChainNode(
+        direction=direction,
+        name=name,
+        stream=stream,
+        keywords=terms.get("keywords", []),
+        industry_codes=terms.get("industry_codes", []),
+        description=(description or "").strip(),
+        sort_order=sort_order,
+    )
+    return node, errors
 
 
 def chain_node_create(
@@ -137,14 +172,13 @@ def chain_node_create(
 ) -> ChainNode:
     """Add a node (产业链环节) to a direction's chain; audited."""
     require(actor, "add", ChainNode)
-    terms, errors = _clean_terms({"keywords": keywords, "industry_codes": industry_codes})
-    node = ChainNode(
-        direction=direction,
+    node, errors = _new_node(
+        direction,
         name=name,
         stream=stream,
-        keywords=terms.get("keywords", []),
-        industry_codes=terms.get("industry_codes", []),
-        description=(description or "").strip(),
+        keywords=keywords,
+        industry_codes=industry_codes,
+        description=description,
         sort_order=sort_order,
     )
     _validate_node(node, errors)
@@ -267,3 +301,70 @@ def chain_edge_remove(*, actor: Any, edge: ChainEdge) -> None:
     with transaction.atomic():
         audit.record_delete(actor=actor, obj=edge, note=f"产业链：{edge.source.direction}")
         edge.delete()
+
+
+def chain_create(
+    *,
+    actor: Any,
+    direction: Direction,
+    nodes: Iterable[Mapping[str, Any]],
+    edges: Iterable[tuple[str, str]] = (),
+    note: str = "",
+) -> list[ChainNode]:
+    """Create a direction's whole chain at once; audited per node and per edge.
+
+    `nodes` are mappings of the fields of `chain_node_create` (name, stream, keywords, …);
+    `edges` are (supplier name, customer name) pairs between those nodes. Only for a direction
+    without nodes: a chain in use is changed node by node. Each node and edge follows the rules
+    of `chain_node_create` and `chain_edge_add`; every problem is reported at once, keyed
+    `nodes` or `edges` with the node or edge it concerns, and nothing is written unless all
+    are valid. `note` is the audit note (default: the direction).
+    """
+    require(actor, "add", ChainNode)
+    require(actor, "add", ChainEdge)
+    if ChainNode.objects.filter(direction=direction).exists():
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"产业链“{direction}”已有环节，请逐个新增或修改环节"}
+        )
+    errors: dict[str, list[str]] = {}
+    built: dict[str, ChainNode] = {}
+    for number, values in enumerate(nodes, start=1):
+        label = f"第 {number} 个环节“{values.get('name') or ''}”"
+        unknown = set(values) - set(NODE_FIELDS)
+        if unknown:
+            errors.setdefault("nodes", []).append(f"{label}：不能设置 {'、'.join(sorted(unknown))}")
+            continue
+        node, found = _new_node(direction, **values)
+        try:
+            _validate_node(node, found, taken=built.keys())
+        except ValidationError as exc:
+            for messages in exc.message_dict.values():
+                errors.setdefault("nodes", []).extend(f"{label}：{m}" for m in messages)
+            continue
+        built[node.name] = node
+    pairs: list[tuple[str, str]] = []
+    for source, target in edges:
+        label = f"关系“{source} → {target}”"
+        missing = [name for name in (source, target) if name not in built]
+        if missing:
+            names = "、".join(f"“{name}”" for name in missing)
+            errors.setdefault("edges", []).append(f"{label}：本产业链没有环节{names}")
+        elif source == target:
+            errors.setdefault("edges", []).append(f"{label}：供给方和需求方不能是同一环节")
+        elif (source, target) in pairs:
+            errors.setdefault("edges", []).append(f"{label}：重复")
+        else:
+            pairs.append((source, target))
+    if errors:
+        raise ValidationError(errors)
+    note = note or f"产业链：{direction}"
+    with transaction.atomic():
+        created = ChainNode.objects.bulk_create(built.values())
+        for node in created:
+            audit.record_create(actor=actor, obj=node, note=note)
+        links = ChainEdge.objects.bulk_create(
+            ChainEdge(source=built[source], target=built[target]) for source, target in pairs
+        )
+        for edge in links:
+            audit.record_create(actor=actor, obj=edge, note=note)
+    return created

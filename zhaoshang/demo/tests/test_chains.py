@@ -77,10 +77,10 @@ def test_setup_creates_the_chains_of_existing_directions_idempotently(users):
 
 
 @pytest.mark.django_db
-def test_setup_accepts_directions_by_code_and_skips_unknown_ones():
+def test_setup_accepts_directions_by_code_and_skips_unknown_ones(users):
     industry = Industry.objects.create(code="energy", name="新能源")
     pv = Direction.objects.create(industry=industry, code="energy-pv", name="光伏发电")
-    result = chains_demo_setup(directions_by_name={"energy-pv": pv})
+    result = chains_demo_setup(directions_by_name={"energy-pv": pv}, actor=users["city"])
     assert list(result) == ["光伏发电"]
     assert pv.chain_nodes.count() == 18
     assert ChainNode.objects.exclude(direction=pv).count() == 0

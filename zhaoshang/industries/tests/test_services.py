@@ -9,6 +9,7 @@ from zhaoshang.industries import services
 from zhaoshang.industries.models import ChainEdge, ChainNode
 from zhaoshang.industries.services import (
     NodeHoldings,
+    chain_create,
     chain_edge_add,
     chain_edge_remove,
     chain_node_create,
@@ -163,6 +164,90 @@ def test_edges_refuse_self_duplicates_and_other_chains_but_allow_cycles(users, d
     assert audit_actions(since) == ["create", "create", "create", "delete"]
 
 
+def test_a_whole_chain_is_created_at_once_each_node_and_edge_audited(users, d):
+    since = last_audit_id()
+    nodes = chain_create(
+        actor=users["city"],
+        direction=d,
+        nodes=[
+            {"name": "氧化铝", "stream": "upstream", "keywords": ["氧化铝"], "sort_order": 10},
+            {"name": " 电解铝 ", "stream": "midstream", "industry_codes": ("C3216",)},
+            {"name": "铝型材", "stream": "downstream", "description": "挤压"},
+        ],
+        edges=[("氧化铝", "电解铝"), ("电解铝", "铝型材"), ("铝型材", "氧化铝")],
+        note="示例",
+    )
+    assert [(n.name, n.stream, n.keywords, n.industry_codes) for n in nodes] == [
+        ("氧化铝", "upstream", ["氧化铝"], []),
+        ("电解铝", "midstream", [], ["3216"]),
+        ("铝型材", "downstream", [], []),
+    ]
+    assert list(d.chain_nodes.order_by("pk").values_list("name", flat=True)) == [
+        "氧化铝",
+        "电解铝",
+        "铝型材",
+    ]
+    assert list(ChainEdge.objects.order_by("pk").values_list("source__name", "target__name")) == [
+        ("氧化铝", "电解铝"),
+        ("电解铝", "铝型材"),
+        ("铝型材", "氧化铝"),
+    ]
+    entries = AuditEntry.objects.filter(id__gt=since).order_by("id")
+    assert [(e.action, e.object_repr, e.note) for e in entries][:3] == [
+        ("create", "氧化铝", "示例"),
+        ("create", "电解铝", "示例"),
+        ("create", "铝型材", "示例"),
+    ]
+    assert audit_actions(since) == ["create"] * 6
+
+
+def test_a_whole_chain_reports_every_problem_at_once_and_writes_nothing(users, d):
+    since = last_audit_id()
+    with pytest.raises(ValidationError) as info:
+        chain_create(
+            actor=users["city"],
+            direction=d,
+            nodes=[
+                {"name": "A", "stream": "upstream"},
+                {"name": "A", "stream": "midstream"},
+                {"name": "B", "stream": "sideways"},
+                {"name": "C", "stream": "downstream", "direction": 1},
+            ],
+            edges=[("A", "X"), ("A", "A"), ("A", "B"), ("A", "B")],
+        )
+    assert info.value.message_dict == {
+        "nodes": [
+            "第 2 个环节“A”：本产业链已有名为“A”的环节",
+            "第 3 个环节“B”：请选择上游、中游或下游",
+            "第 4 个环节“C”：不能设置 direction",
+        ],
+        "edges": [
+            "关系“A → X”：本产业链没有环节“X”",
+            "关系“A → A”：供给方和需求方不能是同一环节",
+            "关系“A → B”：本产业链没有环节“B”",
+            "关系“A → B”：本产业链没有环节“B”",
+        ],
+    }
+    with pytest.raises(ValidationError) as info:
+        chain_create(
+            actor=users["city"],
+            direction=d,
+            nodes=[{"name": "A", "stream": "upstream"}, {"name": "B", "stream": "upstream"}],
+            edges=[("A", "B"), ("A", "B")],
+        )
+    assert info.value.message_dict == {"edges": ["关系“A → B”：重复"]}
+    assert ChainNode.objects.count() == 0 and ChainEdge.objects.count() == 0
+    assert audit_actions(since) == []
+
+
+def test_a_whole_chain_is_only_for_an_empty_direction(users, d):
+    chain(d, "A:up")
+    with pytest.raises(ValidationError) as info:
+        chain_create(actor=users["city"], direction=d, nodes=[{"name": "B", "stream": "upstream"}])
+    assert info.value.messages == [f"产业链“{d}”已有环节，请逐个新增或修改环节"]
+    assert list(ChainNode.objects.values_list("name", flat=True)) == ["A"]
+
+
 @pytest.mark.parametrize("name", ["auditor", "linqing", "leader", "sysadmin", "norole"])
 def test_only_the_city_edits_chains(users, d, name):
     nodes = chain(d, "A:up B:mid", "A>B")
@@ -185,6 +270,14 @@ def test_only_the_city_edits_chains(users, d, name):
         (
             lambda: chain_edge_remove(actor=actor, edge=ChainEdge.objects.get()),
             "没有删除产业链关系的权限",
+        ),
+        (
+            lambda: chain_create(
+                actor=actor,
+                direction=direction("cu", "铜"),
+                nodes=[{"name": "X", "stream": "upstream"}],
+            ),
+            "没有新增产业链环节的权限",
         ),
     ]
     for attempt, message in attempts:
