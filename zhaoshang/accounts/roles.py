@@ -39,7 +39,7 @@ _REFERENCE_VIEW = [
     "accounts.view_department",
     "industries.view_industry",
     "industries.view_direction",
-    "activities.view_campaign",
+    "projects.view_campaign",
     "enterprises.view_enterprise",
     "enterprises.view_tag",
     "enterprises.view_placement",

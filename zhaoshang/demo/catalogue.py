@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhaoshang.activities.models import Campaign
 from zhaoshang.core import audit
 from zhaoshang.industries.models import Direction, Industry
+from zhaoshang.projects.models import Campaign
 
 from .chains import chains_demo_setup
 from .reference import CAMPAIGNS, INDUSTRIES

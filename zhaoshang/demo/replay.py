@@ -16,11 +16,11 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from zhaoshang.accounts.models import Unit, User
-from zhaoshang.activities.models import Campaign
 from zhaoshang.enterprises.models import Enterprise, PlacementStatus, Tag
 from zhaoshang.enterprises.services import enterprise_create, placement_decide
 from zhaoshang.industries.models import ChainNode, Direction, Industry
 from zhaoshang.projects.models import (
+    Campaign,
     EvidenceKind,
     FundsRecord,
     FundsStatus,

@@ -4,9 +4,9 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.activities.models import Campaign
 from zhaoshang.enterprises.selectors import enterprise_ids_named
 from zhaoshang.industries.models import Direction, Industry
+from zhaoshang.projects.models import Campaign
 
 from .models import (
     PROJECT_SEARCH,

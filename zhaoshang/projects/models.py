@@ -1,4 +1,5 @@
-"""Investment projects over their whole life cycle: stage log, evidence, funds in place, plans."""
+"""Investment projects over their whole life cycle: stage log, evidence, funds in place, plans,
+and the campaigns (会战) they cite."""
 
 from __future__ import annotations
 
@@ -38,6 +39,29 @@ class AttractionMode(models.TextChoices):
     CAPITAL = "capital", "资本招商"
 
 
+class Campaign(models.Model):
+    """A named push such as 产业招商百日会战 or 高铁沿线城市招商, that leads and projects cite."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    year = models.PositiveSmallIntegerField("年度")
+    starts_on = models.DateField("开始日期", null=True, blank=True)
+    ends_on = models.DateField("结束日期", null=True, blank=True)
+    description = models.TextField("说明", blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        # Moved here from activities; the table kept its name (migration projects 0007).
+        db_table = "activities_campaign"
+        verbose_name = "招商会战"
+        verbose_name_plural = "招商会战"
+        ordering = ["-year", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Project(TimeStampedModel):
     """An investment project (招商项目) of one unit, from first lead to production.
 
@@ -72,7 +96,7 @@ class Project(TimeStampedModel):
         "招商方式", max_length=20, choices=AttractionMode.choices, blank=True
     )
     campaign = models.ForeignKey(
-        "activities.Campaign",
+        "projects.Campaign",
         verbose_name="招商会战",
         null=True,
         blank=True,

@@ -16,9 +16,9 @@ from rest_framework import serializers
 
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.accounts.roles import Role
-from zhaoshang.activities.models import Campaign
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Direction, Industry
+from zhaoshang.projects.models import Campaign
 
 from .models import (
     AttractionMode,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from zhaoshang.activities.models import Campaign
+from zhaoshang.projects.models import Campaign
 
 from .models import ScoringProfile
 from .scoring.factors import FACTORS, MAX_WEIGHT

@@ -21,7 +21,7 @@ class ScoringProfile(TimeStampedModel):
 
     name = models.CharField("名称", max_length=60, unique=True)
     campaign = models.ForeignKey(
-        "activities.Campaign",
+        "projects.Campaign",
         verbose_name="招商会战",
         null=True,
         blank=True,

@@ -18,12 +18,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.activities.models import Campaign
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Direction, Industry
+from zhaoshang.projects.models import Campaign
 
 from .. import exports, selectors
 from ..figures import is_pending, is_verified, list_figures
