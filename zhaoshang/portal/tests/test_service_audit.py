@@ -350,6 +350,13 @@ CALLS: dict[
             actor=w.city, direction=w.direction, name="卷", stream="downstream"
         ))[1], "create", CREATE,
     ),
+    S("industries.services", "chain_create"): (
+        lambda w: (w.direction, lambda: industries.chain_create(
+            actor=w.city, direction=w.direction,
+            nodes=[{"name": "锭", "stream": "upstream"}, {"name": "板", "stream": "midstream"}],
+            edges=[("锭", "板")],
+        ))[1], ("create", "create", "create"), CREATE,  # each node, then the edge
+    ),
     S("industries.services", "chain_node_update"): (
         lambda w: (w.nodes, lambda: industries.chain_node_update(
             actor=w.city, node=w.nodes["箔"], name="铝箔"
