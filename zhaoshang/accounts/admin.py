@@ -8,23 +8,9 @@ admin would bypass.
 from django.contrib import admin
 from django.contrib.auth.models import Group
 
+from zhaoshang.core.admin import ReadOnlyAdmin
+
 from .models import Department, Unit, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Unit)

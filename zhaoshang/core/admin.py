@@ -7,6 +7,8 @@ from .models import AuditEntry, PeriodClose
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """The admin of every app: it shows records; changes go through the audited services."""
+
     actions = None
 
     def get_readonly_fields(self, request, obj=None):

@@ -6,7 +6,7 @@ masking and the audited reveal.
 
 from django.contrib import admin
 
-from zhaoshang.accounts.admin import ReadOnlyAdmin
+from zhaoshang.core.admin import ReadOnlyAdmin
 
 from .models import (
     Contact,

@@ -3,23 +3,9 @@ a published snapshot and a scheme version can never be changed or deleted."""
 
 from django.contrib import admin
 
+from zhaoshang.core.admin import ReadOnlyAdmin
+
 from .models import Goal, RankingScheme, RankingSnapshot, SchemeVersion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Goal)

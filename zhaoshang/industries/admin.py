@@ -3,7 +3,7 @@ in the chain pages under /chains/)."""
 
 from django.contrib import admin
 
-from zhaoshang.accounts.admin import ReadOnlyAdmin
+from zhaoshang.core.admin import ReadOnlyAdmin
 
 from .models import ChainEdge, ChainNode, Direction, Industry
 

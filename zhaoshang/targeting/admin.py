@@ -3,7 +3,7 @@ pages under /chains/ and the targeting pages)."""
 
 from django.contrib import admin
 
-from zhaoshang.accounts.admin import ReadOnlyAdmin
+from zhaoshang.core.admin import ReadOnlyAdmin
 
 from .models import GapThresholds
 
