@@ -12,7 +12,8 @@ then timed alternately (median of `--runs`):
 * 驾驶舱数据 — ``goals.selectors.cockpit_data(user, year)`` (goal gauges with every unit's goal
   row, verified funds by month and unit for two years, pipeline by stage, projects by
   industry and by unit, key projects behind schedule, the latest published ranking) against
-  the same aggregates in SQL. Goal ≤ 200 ms and ≤ 2× the SQL. For the city and for 临清.
+  the same aggregates in SQL over the records. Goal ≤ 50 ms uncached (from the monthly funds
+  totals and the project totals the services keep) and ≤ 2× the SQL. For the city and 临清.
 * 驾驶舱页面 — ``goals.dashboards.cockpit`` (the above plus the map, tables and chart inputs
   the page renders), against the same SQL.
 * 竞赛榜计算 — ``goals.ranking.compute_quarter(2024年百分制, 2024Q1, drilldown=False)`` (a draft:
@@ -55,6 +56,7 @@ if str(ROOT) not in sys.path:
 
 MARK = "@@GOALS@@"
 GOAL_COCKPIT_MS = 200.0
+GOAL_COCKPIT_DATA_MS = 50.0  # the figures alone, uncached (issue #8)
 GOAL_RANKING_MS = 1000.0
 GOAL_RATIO = 2.0
 YEAR = 2024
@@ -334,7 +336,6 @@ def worker(args: argparse.Namespace) -> None:
 
     from zhaoshang.accounts.models import User
     from zhaoshang.goals import dashboards, selectors
-    from zhaoshang.goals.models import RankingSnapshot
     from zhaoshang.goals.ranking import compute_quarter, scheme_version_of
     from zhaoshang.goals.services import snapshot_publish
     from zhaoshang.projects.models import FundsRecord, Project
@@ -401,7 +402,7 @@ def worker(args: argparse.Namespace) -> None:
                     args.runs,
                     args.warmup,
                 )
-                row(f"驾驶舱数据·{label}·{YEAR}", ms, ref, GOAL_COCKPIT_MS)
+                row(f"驾驶舱数据·{label}·{YEAR}", ms, ref, GOAL_COCKPIT_DATA_MS)
             ms, ref = _paired(
                 lambda: dashboards.cockpit(user=city, year=YEAR, on=on, cached=False),
                 lambda: cockpit_raw(city, YEAR, on),
@@ -416,31 +417,6 @@ def worker(args: argparse.Namespace) -> None:
                 args.warmup,
             )
             row(f"驾驶舱页面数据·市级·{YEAR}（缓存命中：数据未变）", ms, ref, GOAL_COCKPIT_MS)
-            # What the back end's proposed fix gives: the latest ranking read without the
-            # frozen inputs (megabytes of record ids the cockpit never shows).
-            original = selectors.ranking_latest
-
-            def latest_without_inputs(*, user: Any, scheme: Any = None) -> Any:
-                snap = (
-                    RankingSnapshot.objects.restrict(user, "view")
-                    .select_related("scheme", "scheme_version")
-                    .defer("inputs")
-                    .order_by("-period_start", "-scheme__is_default", "-published_at")
-                    .first()
-                )
-                return selectors.snapshot_summary(snap) if snap else None
-
-            selectors.ranking_latest = latest_without_inputs
-            try:
-                ms, ref = _paired(
-                    lambda: selectors.cockpit_data(user=city, year=YEAR, on=on),
-                    lambda: cockpit_raw(city, YEAR, on),
-                    args.runs,
-                    args.warmup,
-                )
-            finally:
-                selectors.ranking_latest = original
-            row(f"驾驶舱数据·市级·{YEAR}（建议：最新竞赛榜不读冻结输入）", ms, ref, None)
             raise _Rollback
     except _Rollback:
         pass

@@ -11,7 +11,7 @@ while its counts are right (`--rebuild` forces a fresh one).
 
 Each figure is timed the way the page computes it (selectors + ORM) and as hand-written SQL on
 the same connection, after a warm-up, as the median of N runs (the two sides alternating).
-Goal: ORM ≤ 2× raw SQL and < 150 ms. The parent process prepares each database and runs a
+Goal: ORM ≤ 2× raw SQL and < 150 ms (home totals: < 50 ms). The parent process prepares each database and runs a
 worker per database (Django's settings are fixed per process); the worker measures with DEBUG
 off, as in production.
 """
@@ -37,6 +37,11 @@ BENCH_DB = "zhaoshang_bench"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 GOAL_RATIO = 2.0
 GOAL_MS = 150.0
+HOME_GOAL_MS = 50.0  # home totals, uncached: from the totals tables the services keep (issue #8)
+
+
+def goal_ms(key: str) -> float:
+    return HOME_GOAL_MS if key.startswith("home_") else GOAL_MS
 
 
 # --- parent: prepare the databases, run the workers, print the table ---------------------------
@@ -126,14 +131,14 @@ def table(db: str, where: str, results: list[dict[str, Any]]) -> str:
     header = ("figure", "ms", "raw-SQL ms", "ratio", "goal", "result")
     rows = [header]
     for r in results:
-        ok = r["ratio"] <= GOAL_RATIO and r["orm_ms"] < GOAL_MS
+        ok = r["ratio"] <= GOAL_RATIO and r["orm_ms"] < goal_ms(r["key"])
         rows.append(
             (
                 r["label"],
                 f"{r['orm_ms']:.1f}",
                 f"{r['raw_ms']:.1f}",
                 f"{r['ratio']:.2f}",
-                f"≤{GOAL_RATIO:g}× and <{GOAL_MS:g} ms",
+                f"≤{GOAL_RATIO:g}× and <{goal_ms(r['key']):g} ms",
                 "PASS" if ok else "MISS",
             )
         )
@@ -235,7 +240,7 @@ def worker(args: argparse.Namespace) -> None:
                 "orm_ms": orm_ms,
                 "raw_ms": raw_ms,
                 "ratio": ratio,
-                "pass": ratio <= GOAL_RATIO and orm_ms < GOAL_MS,
+                "pass": ratio <= GOAL_RATIO and orm_ms < goal_ms(figure.key),
             }
         )
         if args.explain:

@@ -21,11 +21,18 @@ month and status that the funds services keep in the same transaction as the rec
 total, by unit, by month). The records path sums FundsRecord itself, for any narrower set (a
 filtered list, one project, the projects of a leader).
 
+The project counts have two paths as well: `project_figures` over any project queryset (the
+records path, for a filtered list), and `scope_project_figures` over everything a user may see,
+read from ProjectTotal (per unit, industry, stage, 重点 and 过亿) and ProjectMonthlyTotal (per
+unit and month of the current 签约 / 开工 date), which the project services keep in the same
+transaction as the projects and ``manage.py check_project_totals`` proves equal to them.
+
 Periods are half-open date ranges ``[start, end)``, as ``Period.start`` / ``Period.end_exclusive``.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -48,7 +55,15 @@ from django.db.models.functions import Coalesce
 
 from zhaoshang.core.permissions import Scope, has_model_permission
 
-from .models import FundsMonthlyTotal, FundsRecord, FundsStatus, Project, Stage
+from .models import (
+    FundsMonthlyTotal,
+    FundsRecord,
+    FundsStatus,
+    Project,
+    ProjectMonthlyTotal,
+    ProjectTotal,
+    Stage,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -146,6 +161,160 @@ def project_figures(projects: QuerySet[Project], *, start: dt.date, end: dt.date
     }
 
 
+# --- projects: the fast path (the project totals tables) ----------------------------------------
+
+
+class ProjectSum(NamedTuple):
+    """Projects sharing a unit, industry, stage and flags: how many, and their investment."""
+
+    unit_id: int
+    industry_id: int | None
+    stage: str
+    is_key: bool
+    is_over_100m: bool
+    count: int
+    investment: Decimal
+
+
+class EventSum(NamedTuple):
+    """Projects signed (or started) in a span, sharing a unit, stage and flags."""
+
+    unit_id: int
+    stage: str
+    is_key: bool
+    is_over_100m: bool
+    count: int
+    investment: Decimal
+
+
+def _scoped(user: Any) -> tuple[str, Any]:
+    """How to read for `user`: ("all", None), ("unit", (unit_id, assigned elsewhere ids)),
+    ("records", None) for any other scope, or ("none", None) without the view permission."""
+    if not has_model_permission(user, "view", Project):
+        return "none", None
+    scope = getattr(user, "scope", None)
+    if scope == Scope.ALL:
+        return "all", None
+    if scope == Scope.UNIT and user.unit_id:
+        # Projects assigned to the user in other units: visible to them, but not their unit's
+        # rows (few, found by the commissioner and leader indexes).
+        elsewhere = list(
+            Project.objects.filter(Q(commissioner=user) | Q(lead_leader=user))
+            .exclude(unit_id=user.unit_id)
+            .values_list("pk", flat=True)
+        )
+        return "unit", (user.unit_id, elsewhere)
+    return "records", None
+
+
+def _grouped(qs: QuerySet[Project], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    return list(
+        qs.order_by()
+        .values_list(*columns)
+        .annotate(n=Count("id"), total=Sum("total_investment_wan"))
+    )
+
+
+_SUM_COLUMNS = ("unit_id", "industry_id", "stage", "is_key", "is_over_100m")
+
+
+def project_sums(user: Any) -> list[ProjectSum]:
+    """The projects `user` may view, counted per unit, industry, stage, 重点 and 过亿 (with
+    their total investment): from ProjectTotal for the city and a unit's staff."""
+    how, arg = _scoped(user)
+    if how == "none":
+        return []
+    table = ProjectTotal.objects.exclude(project_count=0).order_by()
+    rows: list[tuple[Any, ...]] = []
+    if how == "all" or how == "unit":
+        if how == "unit":
+            table = table.filter(unit_id=arg[0])
+        rows += table.values_list(*_SUM_COLUMNS, "project_count", "investment_wan")
+        if how == "unit" and arg[1]:
+            rows += _grouped(Project.objects.filter(pk__in=arg[1]), _SUM_COLUMNS)
+    else:
+        rows += _grouped(Project.objects.restrict(user, "view"), _SUM_COLUMNS)
+    return [ProjectSum(*r[:5], r[5], cents(r[6])) for r in rows]
+
+
+_EVENT_COLUMNS = ("unit_id", "stage", "is_key", "is_over_100m")
+
+
+def _whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The whole months inside [start, end): (first month's 1st, day after the last month)."""
+    first = start if start.day == 1 else _next_month(start)
+    last = end.replace(day=1)
+    return (first, last) if first < last else None
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1]) + dt.timedelta(days=1)
+
+
+def project_event_sums(user: Any, *, event: str, start: dt.date, end: dt.date) -> list[EventSum]:
+    """The projects `user` may view whose current 签约 (or 开工) date lies in [start, end),
+    counted per unit, current stage, 重点 and 过亿 (with their total investment).
+
+    Whole months come from ProjectMonthlyTotal (city and unit scopes); the days of a partial
+    month at either end from the projects themselves, through the stage-date index.
+    """
+    field = STAGE_DATE[Stage(event)]
+    how, arg = _scoped(user)
+    if how == "none" or start >= end:
+        return []
+    rows: list[tuple[Any, ...]] = []
+
+    def records(qs: QuerySet[Project], lo: dt.date, hi: dt.date) -> None:
+        if lo < hi:
+            span = {f"{field}__gte": lo, f"{field}__lt": hi}
+            rows.extend(_grouped(qs.filter(**span), _EVENT_COLUMNS))
+
+    if how == "records":
+        records(Project.objects.restrict(user, "view"), start, end)
+    else:
+        months = _whole_months(start, end)
+        own = Project.objects.all() if how == "all" else Project.objects.filter(unit_id=arg[0])
+        if months is None:
+            records(own, start, end)
+        else:
+            table = ProjectMonthlyTotal.objects.filter(
+                event=event, period__gte=months[0], period__lt=months[1]
+            ).exclude(project_count=0)
+            if how == "unit":
+                table = table.filter(unit_id=arg[0])
+            rows += table.order_by().values_list(*_EVENT_COLUMNS, "project_count", "investment_wan")
+            records(own, start, months[0])
+            records(own, months[1], end)
+        if how == "unit" and arg[1]:
+            records(Project.objects.filter(pk__in=arg[1]), start, end)
+    return [EventSum(*r[:4], r[4], cents(r[5])) for r in rows]
+
+
+def scope_project_figures(user: Any, *, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """`project_figures` of the projects `user` may view, from the project totals tables:
+    the same keys and values (``manage.py check_project_totals`` proves the tables)."""
+    sums = project_sums(user)
+    signed = project_event_sums(user, event=Stage.SIGNED, start=start, end=end)
+    started = [
+        r
+        for r in project_event_sums(user, event=Stage.STARTED, start=start, end=end)
+        if r.is_over_100m
+    ]
+    by_stage = dict.fromkeys(Stage.values, 0)
+    for r in sums:
+        by_stage[r.stage] += r.count
+    live = [r for r in sums if r.stage != Stage.DROPPED]
+    return {
+        "projects_total": sum(r.count for r in sums),
+        "projects_live": sum(r.count for r in live),
+        "key_projects": sum(r.count for r in live if r.is_key),
+        "signed": sum(r.count for r in signed),
+        "started_over_100m": sum(r.count for r in started),
+        "started_over_100m_investment_wan": cents(sum((r.investment for r in started), ZERO)),
+        "by_stage": by_stage,
+    }
+
+
 # --- 到位资金: the records path ---------------------------------------------------------------------
 
 
@@ -235,6 +404,30 @@ def verified_funds_of_project(project_ref: str = "pk") -> Coalesce:
 def first_verified_month() -> dt.date | None:
     """The earliest month with verified funds anywhere (None without any)."""
     return verified_records().aggregate(first=Min("period"))["first"]
+
+
+def submitted_count(user: Any) -> int:
+    """How many funds records `user` may view are awaiting the city's decision (any month)."""
+    if getattr(user, "scope", None) == Scope.ALL and has_model_permission(
+        user, "view", FundsRecord
+    ):
+        table = FundsMonthlyTotal.objects.filter(status=FundsStatus.SUBMITTED)
+        return table.aggregate(n=Sum("record_count"))["n"] or 0
+    rows = funds_rows(user, start=dt.date.min, end=dt.date.max, statuses=(FundsStatus.SUBMITTED,))
+    return sum(r.count for r in rows)
+
+
+def latest_funds_month(*, user: Any, until: dt.date) -> dt.date | None:
+    """The latest month, not after `until`, with funds records (any status) the user may see;
+    from the monthly totals table for the city and a unit's staff."""
+    if getattr(user, "scope", None) == Scope.ALL and has_model_permission(
+        user, "view", FundsRecord
+    ):
+        table = FundsMonthlyTotal.objects.filter(period__lte=until).exclude(record_count=0)
+        return table.aggregate(last=Max("period"))["last"]
+    statuses = tuple(FundsStatus.values)
+    rows = funds_rows(user, start=dt.date.min, end=until + dt.timedelta(days=1), statuses=statuses)
+    return max((r.period for r in rows), default=None)
 
 
 def latest_verified_month(*, user: Any, until: dt.date) -> dt.date | None:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -54,6 +54,15 @@ def verification_queue(*, user: Any) -> QuerySet[FundsRecord]:
     )
 
 
+def verification_queue_count(*, user: Any) -> int:
+    """How many records `verification_queue` holds: the submitted ones the user may see (from
+    the monthly totals), less those they entered themselves (by the submitter index)."""
+    if not user.has_perm("projects.verify_fundsrecord"):
+        return 0
+    own = figures.pending_records().restrict(user, "view").filter(submitted_by=user)
+    return figures.submitted_count(user) - own.count()
+
+
 def latest_funds_year(*, user: Any) -> int:
     """The latest year (not after this one) with funds records the user may see.
 
@@ -61,11 +70,7 @@ def latest_funds_year(*, user: Any) -> int:
     past years) does not open on a page of zeros.
     """
     this_year = timezone.localdate().year
-    latest = (
-        FundsRecord.objects.restrict(user, "view")
-        .filter(period__lt=dt.date(this_year + 1, 1, 1))
-        .aggregate(latest=Max("period"))["latest"]
-    )
+    latest = figures.latest_funds_month(user=user, until=dt.date(this_year, 12, 31))
     return latest.year if latest else this_year
 
 
@@ -75,7 +80,7 @@ def home_figures(*, user: Any, year: int | None = None) -> dict[str, Any]:
     if not has_model_permission(user, "view", Project):
         return {"year": year, "visible": False}
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    counts = figures.project_figures(Project.objects.restrict(user, "view"), start=start, end=end)
+    counts = figures.scope_project_figures(user, start=start, end=end)
     funds = figures.funds_totals(user, start=start, end=end)
     return {
         "year": year,
@@ -90,5 +95,5 @@ def home_figures(*, user: Any, year: int | None = None) -> dict[str, Any]:
         "funds_verified_wan": funds["verified_wan"],
         "funds_pending_wan": funds["pending_wan"],
         "funds_pending_count": funds["pending_count"],
-        "verification_queue": verification_queue(user=user).count(),
+        "verification_queue": verification_queue_count(user=user),
     }

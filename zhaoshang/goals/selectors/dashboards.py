@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, UnitKind
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.industries.models import Industry
-from zhaoshang.projects.figures import KEY, funds_rows, started_over_100m_q
+from zhaoshang.projects.figures import KEY, funds_rows, project_event_sums, project_sums
 from zhaoshang.projects.models import Milestone, Project, Stage
 
 from ..indicators import (
@@ -118,43 +118,50 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
             {u: indicator.quantize(v) for u, v in funds_by_unit.items()},
         )
 
-    # 2–4. pipeline by stage, live projects by industry and by unit: one scan of the projects
-    # grouped by (stage, industry, unit), folded here (a few hundred groups at most).
-    started = started_over_100m_q(this_start, ytd_next)
-    groups = (
-        projects.order_by()
-        .values("stage", "industry_id", "unit_id")
-        .annotate(
-            count=Count("id"),
-            investment=Sum("total_investment_wan"),
-            started=Count("id", filter=started),
-        )
-    )
+    # 2–4. pipeline by stage, live projects by industry and by unit: from the project totals
+    # (counts per unit, industry, stage and flags, kept by the project services), folded here.
     pipeline_rows: dict[str, dict[str, Any]] = {}
     by_industry: dict[Any, dict[str, Any]] = {}
     unit_rows: dict[Any, dict[str, Any]] = {}
-    for g in groups:
-        investment = g["investment"] or Decimal("0")
+    for g in project_sums(user):
         row = pipeline_rows.setdefault(
-            g["stage"], {"stage": g["stage"], "count": 0, "investment": Decimal("0")}
+            g.stage, {"stage": g.stage, "count": 0, "investment": Decimal("0")}
         )
-        row["count"] += g["count"]
-        row["investment"] += investment
-        if g["stage"] == Stage.DROPPED:  # the rest counts 在库项目 only
+        row["count"] += g.count
+        row["investment"] += g.investment
+        if g.stage == Stage.DROPPED:  # the rest counts 在库项目 only
             continue
         row = by_industry.setdefault(
-            g["industry_id"],
-            {"industry_id": g["industry_id"], "count": 0, "investment": Decimal("0")},
+            g.industry_id, {"industry_id": g.industry_id, "count": 0, "investment": Decimal("0")}
         )
-        row["count"] += g["count"]
-        row["investment"] += investment
+        row["count"] += g.count
+        row["investment"] += g.investment
         row = unit_rows.setdefault(
-            g["unit_id"],
-            {"unit_id": g["unit_id"], "count": 0, "investment": Decimal("0"), "started": 0},
+            g.unit_id, {"unit_id": g.unit_id, "count": 0, "investment": Decimal("0"), "started": 0}
         )
-        row["count"] += g["count"]
-        row["investment"] += investment
-        row["started"] += g["started"]
+        row["count"] += g.count
+        row["investment"] += g.investment
+    # started this year to `on`: live projects over 1亿 per unit (the map), and every project
+    # over 1亿 / every key project (the new_started_over_100m and key_started gauges)
+    started_over: dict[int, int] = defaultdict(int)
+    key_started: dict[int, int] = defaultdict(int)
+    for g in project_event_sums(user, event=Stage.STARTED, start=this_start, end=ytd_next):
+        if g.is_over_100m:
+            started_over[g.unit_id] += g.count
+            if g.stage != Stage.DROPPED and g.unit_id in unit_rows:
+                unit_rows[g.unit_id]["started"] += g.count
+        if g.is_key:
+            key_started[g.unit_id] += g.count
+    if on >= this_start and _sees_all(user):
+        # the whole city's figures (a unit's staff see part of other units: left to evaluate)
+        for key, values in (("new_started_over_100m", started_over), ("key_started", key_started)):
+            indicator = INDICATORS[key]
+            known[key] = Figure(
+                indicator,
+                _progress_period(year, on),
+                Options(),
+                {u: indicator.quantize(Decimal(v)) for u, v in values.items()},
+            )
     industry_rows = list(by_industry.values())
     industry_names = dict(
         Industry.objects.filter(

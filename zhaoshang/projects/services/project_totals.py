@@ -8,26 +8,22 @@ it entered gain them, so a total never disagrees with the projects it counts.
 (after bulk loads that bypass the services) and `project_totals_diff()` lists the differences
 (``manage.py check_project_totals``).
 
-The readers (`project_sums`, `project_event_sums`) give what a GROUP BY over
-``Project.objects.restrict(user, "view")`` gives, from the tables where the user's scope is a
-whole unit or the city.
+The tables are read through `projects.figures` (`project_sums`, `project_event_sums`: the fast
+path of the project counts).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
+from django.db.models import Count, DateField, F, Sum
 from django.db.models.functions import TruncMonth
-
-from zhaoshang.core.permissions import Scope, has_model_permission
 
 from ..models import OVER_100M_WAN, Project, ProjectEvent, ProjectMonthlyTotal, ProjectTotal
 
@@ -231,129 +227,3 @@ def project_totals_rebuild() -> int:
         for model, objs in rows.items():
             model.objects.bulk_create(objs, batch_size=2000)
     return sum(len(objs) for objs in rows.values())
-
-
-# --- reading them ------------------------------------------------------------------------------
-
-
-class ProjectSum(NamedTuple):
-    """Projects sharing a unit, industry, stage and flags: how many, and their investment."""
-
-    unit_id: int
-    industry_id: int | None
-    stage: str
-    is_key: bool
-    is_over_100m: bool
-    count: int
-    investment: Decimal
-
-
-class EventSum(NamedTuple):
-    """Projects signed (or started) in a span, sharing a unit, stage and flags."""
-
-    unit_id: int
-    stage: str
-    is_key: bool
-    is_over_100m: bool
-    count: int
-    investment: Decimal
-
-
-def _scoped(user: Any) -> tuple[str, Any]:
-    """How to read for `user`: ("all", None), ("unit", (unit_id, assigned elsewhere ids)),
-    ("records", None) for any other scope, or ("none", None) without the view permission."""
-    if not has_model_permission(user, "view", Project):
-        return "none", None
-    scope = getattr(user, "scope", None)
-    if scope == Scope.ALL:
-        return "all", None
-    if scope == Scope.UNIT and user.unit_id:
-        # Projects assigned to the user in other units: visible to them, but not their unit's
-        # rows (few, found by the commissioner and leader indexes).
-        elsewhere = list(
-            Project.objects.filter(Q(commissioner=user) | Q(lead_leader=user))
-            .exclude(unit_id=user.unit_id)
-            .values_list("pk", flat=True)
-        )
-        return "unit", (user.unit_id, elsewhere)
-    return "records", None
-
-
-def _grouped(qs: QuerySet[Project], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    return list(
-        qs.order_by()
-        .values_list(*columns)
-        .annotate(n=Count("id"), total=Sum("total_investment_wan"))
-    )
-
-
-def project_sums(user: Any) -> list[ProjectSum]:
-    """The projects `user` may view, counted per unit, industry, stage, 重点 and 过亿 (with
-    their total investment): from ProjectTotal for the city and a unit's staff."""
-    how, arg = _scoped(user)
-    if how == "none":
-        return []
-    table = ProjectTotal.objects.exclude(project_count=0).order_by()
-    rows: list[tuple[Any, ...]] = []
-    if how == "all" or how == "unit":
-        if how == "unit":
-            table = table.filter(unit_id=arg[0])
-        rows += table.values_list(*_TOTAL_KEY, "project_count", "investment_wan")
-        if how == "unit" and arg[1]:
-            rows += _grouped(Project.objects.filter(pk__in=arg[1]), _TOTAL_KEY)
-    else:
-        rows += _grouped(Project.objects.restrict(user, "view"), _TOTAL_KEY)
-    return [ProjectSum(*r[:5], r[5], _cents(r[6])) for r in rows]
-
-
-_EVENT_COLUMNS = ("unit_id", "stage", "is_key", "is_over_100m")
-
-
-def _whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The whole months inside [start, end): (first month's 1st, day after the last month)."""
-    first = start if start.day == 1 else _next_month(start)
-    last = _month(end)
-    return (first, last) if first < last else None
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1]) + dt.timedelta(days=1)
-
-
-def project_event_sums(user: Any, *, event: str, start: dt.date, end: dt.date) -> list[EventSum]:
-    """The projects `user` may view whose current 签约 (or 开工) date lies in [start, end),
-    counted per unit, current stage, 重点 and 过亿 (with their total investment).
-
-    Whole months come from ProjectMonthlyTotal (city and unit scopes); the days of a partial
-    month at either end from the projects themselves, through the stage-date index.
-    """
-    field = EVENT_FIELDS[ProjectEvent(event)]
-    how, arg = _scoped(user)
-    if how == "none" or start >= end:
-        return []
-    rows: list[tuple[Any, ...]] = []
-
-    def records(qs: QuerySet[Project], lo: dt.date, hi: dt.date) -> None:
-        if lo < hi:
-            span = {f"{field}__gte": lo, f"{field}__lt": hi}
-            rows.extend(_grouped(qs.filter(**span), _EVENT_COLUMNS))
-
-    if how == "records":
-        records(Project.objects.restrict(user, "view"), start, end)
-    else:
-        months = _whole_months(start, end)
-        own = Project.objects.all() if how == "all" else Project.objects.filter(unit_id=arg[0])
-        if months is None:
-            records(own, start, end)
-        else:
-            table = ProjectMonthlyTotal.objects.filter(
-                event=event, period__gte=months[0], period__lt=months[1]
-            ).exclude(project_count=0)
-            if how == "unit":
-                table = table.filter(unit_id=arg[0])
-            rows += table.order_by().values_list(*_EVENT_COLUMNS, "project_count", "investment_wan")
-            records(own, start, months[0])
-            records(own, months[1], end)
-        if how == "unit" and arg[1]:
-            records(Project.objects.filter(pk__in=arg[1]), start, end)
-    return [EventSum(*r[:4], r[4], _cents(r[5])) for r in rows]

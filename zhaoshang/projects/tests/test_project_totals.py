@@ -12,6 +12,12 @@ from django.db.models import Count, Sum
 
 from zhaoshang.conftest import pdf_file
 from zhaoshang.industries.models import Industry
+from zhaoshang.projects.figures import (
+    project_event_sums,
+    project_figures,
+    project_sums,
+    scope_project_figures,
+)
 from zhaoshang.projects.models import (
     EvidenceKind,
     Project,
@@ -21,12 +27,7 @@ from zhaoshang.projects.models import (
     Stage,
 )
 from zhaoshang.projects.services import EvidenceFile, project_advance_stage, project_update
-from zhaoshang.projects.services.project_totals import (
-    project_event_sums,
-    project_sums,
-    project_totals_diff,
-    project_totals_rebuild,
-)
+from zhaoshang.projects.services.project_totals import project_totals_diff, project_totals_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +288,32 @@ def test_event_sums_for_the_city_in_the_first_quarter(users, spread, org):
     for row in rows:
         by_unit[row.unit_id] = by_unit.get(row.unit_id, 0) + row.count
     assert by_unit == {org["linqing"].pk: 2, org["dongchangfu"].pk: 2}
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_scope_figures_equal_the_records_path_for_every_viewer(users, spread, year):
+    start, end = D(year, 1, 1), D(year + 1, 1, 1)
+    for who in VIEWERS:
+        user = users[who]
+        records = project_figures(Project.objects.restrict(user, "view"), start=start, end=end)
+        assert scope_project_figures(user, start=start, end=end) == records, who
+
+
+def test_scope_figures_for_the_city_in_2024(users, spread):
+    figures = scope_project_figures(users["city"], start=D(2024, 1, 1), end=D(2025, 1, 1))
+    assert figures == {
+        "projects_total": 4,
+        "projects_live": 4,
+        "key_projects": 1,
+        "signed": 4,
+        "started_over_100m": 2,
+        "started_over_100m_investment_wan": Decimal("70000.00"),
+        "by_stage": {
+            "lead": 0,
+            "negotiating": 0,
+            "signed": 2,
+            "started": 2,
+            "operating": 0,
+            "dropped": 0,
+        },
+    }
