@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, QuerySet
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, UnitKind
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.industries.models import Industry
-from zhaoshang.projects.figures import KEY, funds_rows, project_event_sums, project_sums
+from zhaoshang.projects.figures import funds_rows, project_event_sums, project_sums
 from zhaoshang.projects.models import Milestone, Project, Stage
 
 from ..indicators import (
@@ -169,23 +169,25 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
         ).values_list("pk", "name")
     )
     industry_rows.sort(key=lambda r: (-r["count"], industry_names.get(r["industry_id"], "")))
-    # 5. key projects behind schedule (a milestone past due and not done)
-    behind = (
-        projects.filter(KEY)
-        .filter(Exists(_overdue_milestones(on)))
-        .annotate(
-            overdue=Count(
-                "milestones", filter=Q(milestones__done_on__isnull=True, milestones__due_on__lt=on)
-            ),
-            earliest_due=Min(
-                "milestones__due_on",
-                filter=Q(milestones__done_on__isnull=True, milestones__due_on__lt=on),
-            ),
-        )
-        .select_related("unit")
-        .order_by("earliest_due", "id")
+    # 5. key projects behind schedule (a milestone past due and not done): grouped from the
+    # overdue milestones (a few thousand at most), not from every project of the scope.
+    overdue = Milestone.objects.filter(
+        done_on__isnull=True, due_on__lt=on, project__is_key=True
+    ).exclude(project__stage=Stage.DROPPED)
+    if not _sees_all(user):
+        overdue = overdue.filter(project__in=projects.values("pk"))
+    behind_groups = list(
+        overdue.order_by()
+        .values("project_id")
+        .annotate(overdue=Count("id"), earliest_due=Min("due_on"))
+        .order_by("earliest_due", "project_id")
     )
-    behind_list = list(behind[:20])
+    behind_names = {
+        p.pk: p
+        for p in Project.objects.filter(pk__in=[g["project_id"] for g in behind_groups[:20]])
+        .select_related("unit")
+        .only("name", "unit__name")
+    }
 
     gauges = goal_progress(
         user=user,
@@ -246,13 +248,13 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
         "latest_ranking": latest,
         "key_behind_schedule": [
             {
-                "id": p.pk,
-                "name": p.name,
-                "unit": p.unit.name,
-                "overdue": p.overdue,
-                "earliest_due": p.earliest_due,
+                "id": g["project_id"],
+                "name": behind_names[g["project_id"]].name,
+                "unit": behind_names[g["project_id"]].unit.name,
+                "overdue": g["overdue"],
+                "earliest_due": g["earliest_due"],
             }
-            for p in behind_list
+            for g in behind_groups[:20]
         ],
-        "key_behind_schedule_count": behind.count() if len(behind_list) == 20 else len(behind_list),
+        "key_behind_schedule_count": len(behind_groups),
     }
