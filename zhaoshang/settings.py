@@ -72,7 +72,19 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zhaoshang.core.pagecache.PageCacheMiddleware",
 ]
+
+# The per-user page cache (core/pagecache.py): the main pages, kept while no audit entry is added.
+PAGE_CACHE = env_bool("PAGE_CACHE", default=not TESTING)
+PAGE_CACHE_VIEWS = {
+    "portal:home",
+    "projects:list",
+    "goals:cockpit",
+    "goals:ranking",
+    "industries:map",
+    "enterprises:list",
+}
 
 ROOT_URLCONF = "zhaoshang.urls"
 WSGI_APPLICATION = "zhaoshang.wsgi.application"
