@@ -290,6 +290,18 @@ def project_event_sums(user: Any, *, event: str, start: dt.date, end: dt.date) -
     return [EventSum(*r[:4], r[4], cents(r[5])) for r in rows]
 
 
+def scope_list_figures(user: Any) -> dict[str, Any]:
+    """`list_figures` of all the projects `user` may view (the unfiltered list), from the
+    project totals table: the same keys and values."""
+    sums = project_sums(user)
+    return {
+        "projects_total": sum(r.count for r in sums),
+        "projects_live": sum(r.count for r in sums if r.stage != Stage.DROPPED),
+        "investment_wan": cents(sum((r.investment for r in sums), ZERO)),
+        "over_100m": sum(r.count for r in sums if r.is_over_100m),
+    }
+
+
 def scope_project_figures(user: Any, *, start: dt.date, end: dt.date) -> dict[str, Any]:
     """`project_figures` of the projects `user` may view, from the project totals tables:
     the same keys and values (``manage.py check_project_totals`` proves the tables)."""

@@ -13,9 +13,11 @@ from django.db.models import Count, Sum
 from zhaoshang.conftest import pdf_file
 from zhaoshang.industries.models import Industry
 from zhaoshang.projects.figures import (
+    list_figures,
     project_event_sums,
     project_figures,
     project_sums,
+    scope_list_figures,
     scope_project_figures,
 )
 from zhaoshang.projects.models import (
@@ -316,4 +318,16 @@ def test_scope_figures_for_the_city_in_2024(users, spread):
             "operating": 0,
             "dropped": 0,
         },
+    }
+
+
+def test_the_unfiltered_list_figures_equal_the_records_path_for_every_viewer(users, spread):
+    for who in VIEWERS:
+        user = users[who]
+        assert scope_list_figures(user) == list_figures(Project.objects.restrict(user, "view"))
+    assert scope_list_figures(users["linqing"]) == {
+        "projects_total": 3,  # its two, and dongchangfu's project it serves
+        "projects_live": 3,
+        "investment_wan": Decimal("23800.00"),
+        "over_100m": 1,
     }
