@@ -1,4 +1,4 @@
-"""The one permission mechanism: restrict() by role scope, require() for writes."""
+"""Who reaches which projects: restrict() by role scope, require() for writes."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
