@@ -104,6 +104,7 @@ def _enterprise_page(qs: Any) -> tuple[int, list[int]]:
 def _figures(city: Any, county: Any) -> list[tuple[str, Any, Any]]:
     from django.http import QueryDict
 
+    from zhaoshang.enterprises.filters import EnterpriseFilter
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.enterprises.selectors import enterprises_for
     from zhaoshang.projects.models import Project
@@ -132,7 +133,9 @@ def _figures(city: Any, county: Any) -> list[tuple[str, Any, Any]]:
         out.append(
             (
                 f"企业列表首页·关键词“{word}”",
-                lambda w=word: _enterprise_page(enterprises_for(user=city, q=w)),
+                lambda w=word: _enterprise_page(
+                    EnterpriseFilter({"q": w}, queryset=enterprises_for(user=city)).qs
+                ),
                 lambda w=word: _enterprise_page(enterprises_scan(city, w)),
             )
         )

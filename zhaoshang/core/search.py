@@ -20,6 +20,10 @@ spares reading the rest of the table.
   rows whose pairs contain the query's (`@>`), computed by the same function. A single
   character has no pair: the scan serves it.
 
+Where the index's rows are exactly the scan's (`SearchIndex.exact`), the filters use its ids
+without reading the rows again: the `LIKE` would only cost, and PostgreSQL's low estimate for
+`LIKE '%…%'` made it scan the whole table rather than start from the index.
+
 Django rebuilds a SQLite table to alter a column, which drops its triggers: after such a
 migration, `manage.py rebuild_search_index` (which installs what is missing, then refills).
 """
@@ -121,7 +125,10 @@ class SearchIndex:
         of adjacent pairs is the substring, ASCII folded as LIKE folds it, no phrase can span
         two columns (it would hold an end mark), and a single character is the prefix of the
         pairs it begins — unless the text holds one of the private-use characters the terms
-        use for marks. On PostgreSQL the pairs are a set: always checked."""
+        use for marks. On PostgreSQL the pairs are a set, which is the substring only for a
+        text of two characters (a pair spanning two columns holds their line feed)."""
+        if connection.vendor == "postgresql":
+            return len(text) == 2 and "\n" not in text
         return (
             connection.vendor == "sqlite"
             and bool(text)
