@@ -12,7 +12,7 @@ from django.db.models import Count, Min, OuterRef, QuerySet
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, UnitKind
-from zhaoshang.core.permissions import has_model_permission
+from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.industries.models import Industry
 from zhaoshang.projects.figures import funds_rows, project_event_sums, project_sums
 from zhaoshang.projects.models import Milestone, Project, Stage
@@ -152,15 +152,21 @@ def cockpit_data(*, user: Any, year: int, on: dt.date | None = None) -> dict[str
                 unit_rows[g.unit_id]["started"] += g.count
         if g.is_key:
             key_started[g.unit_id] += g.count
-    if on >= this_start and _sees_all(user):
-        # the whole city's figures (a unit's staff see part of other units: left to evaluate)
+    # The gauges' figures where they are whole: every unit's for the city, the own unit's for
+    # a unit's staff (who also see projects assigned to them elsewhere: part of other units).
+    whole = None if _sees_all(user) else {user.unit_id} if user.scope == Scope.UNIT else set()
+    if on >= this_start and whole != set():
         for key, values in (("new_started_over_100m", started_over), ("key_started", key_started)):
             indicator = INDICATORS[key]
             known[key] = Figure(
                 indicator,
                 _progress_period(year, on),
                 Options(),
-                {u: indicator.quantize(Decimal(v)) for u, v in values.items()},
+                {
+                    u: indicator.quantize(Decimal(v))
+                    for u, v in values.items()
+                    if whole is None or u in whole
+                },
             )
     industry_rows = list(by_industry.values())
     industry_names = dict(
