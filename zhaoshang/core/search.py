@@ -179,8 +179,7 @@ class SearchIndex:
     def fill_sql(self, vendor: str) -> list[str]:
         """Statements refilling the index from the table (after `install_sql`)."""
         if vendor == "postgresql":
-            # Deferred foreign-key checks pending in the transaction would refuse the REINDEX.
-            return ["SET CONSTRAINTS ALL IMMEDIATE", f"REINDEX INDEX {self.name}"]
+            return [f"REINDEX INDEX {self.name}"]
         if vendor != "sqlite":
             return []
         return [
@@ -227,5 +226,6 @@ def uninstall(index: SearchIndex, schema_editor: Any) -> None:
 def rebuild(index: SearchIndex) -> None:
     """Install what is missing (the function, the table, the triggers), then refill."""
     vendor = connection.vendor
-    statements = [PG_FUNCTION] if vendor == "postgresql" else []
+    # Deferred foreign-key checks pending in the transaction would refuse CREATE INDEX and REINDEX.
+    statements = ["SET CONSTRAINTS ALL IMMEDIATE", PG_FUNCTION] if vendor == "postgresql" else []
     execute([*statements, *index.install_sql(vendor), *index.fill_sql(vendor)])

@@ -100,7 +100,7 @@ def funds_totals_rebuild() -> int:
     """Recompute the whole table from FundsRecord with one GROUP BY; returns the rows written."""
     with transaction.atomic():
         # Lock the table's writers out: the services' updates wait for this transaction.
-        list(FundsMonthlyTotal.objects.select_for_update().values_list("pk"))
+        list(FundsMonthlyTotal.objects.select_for_update().order_by("pk").values_list("pk"))
         FundsMonthlyTotal.objects.all().delete()
         rows = [
             FundsMonthlyTotal(unit_id=u, period=p, status=s, amount_wan=total, record_count=n)

@@ -216,8 +216,8 @@ def project_totals_rebuild() -> int:
     """Recompute both tables from the projects; returns the rows written."""
     with transaction.atomic():
         # Lock the tables' writers out: the services' updates wait for this transaction.
-        list(ProjectTotal.objects.select_for_update().values_list("pk"))
-        list(ProjectMonthlyTotal.objects.select_for_update().values_list("pk"))
+        list(ProjectTotal.objects.select_for_update().order_by("pk").values_list("pk"))
+        list(ProjectMonthlyTotal.objects.select_for_update().order_by("pk").values_list("pk"))
         ProjectTotal.objects.all().delete()
         ProjectMonthlyTotal.objects.all().delete()
         rows: dict[type, list] = {ProjectTotal: [], ProjectMonthlyTotal: []}
