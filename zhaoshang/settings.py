@@ -223,6 +223,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "产业链精准招商云平台 API. Authenticate with POST /api/auth/token/.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Anonymous callers get 401: the schema lists every endpoint and parameter.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

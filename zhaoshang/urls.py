@@ -1,6 +1,7 @@
 """URL map: pages per app, the API under /api/, and the schema with local interactive docs."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -15,8 +16,18 @@ urlpatterns = [
     path("targeting/", include("zhaoshang.targeting.urls")),
     path("api/", include("zhaoshang.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The schema maps every endpoint and parameter: only for logged-in users
+    # (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs pages send anonymous visitors to login.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        login_required(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
     path("django-admin/", admin.site.urls),
 ]
 

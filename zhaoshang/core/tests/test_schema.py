@@ -70,14 +70,29 @@ def test_project_and_funds_shapes_are_documented(schema):
     assert {"multipart/form-data", "application/json"} <= set(stage_body)
 
 
-def test_schema_endpoint_serves_the_document(client):
+def test_schema_endpoint_serves_the_document_to_a_logged_in_user(client, users):
+    client.force_login(users["linqing"])
     response = client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     assert "/api/projects/" in response.json()["paths"]
 
 
+def test_schema_endpoint_refuses_anonymous_callers(client, db):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 401
+    assert "paths" not in response.content.decode()
+
+
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
-def test_docs_pages_load_scripts_and_styles_only_from_local_static(client, url):
+def test_docs_pages_send_anonymous_visitors_to_login(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"/accounts/login/?next={url}"
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_load_scripts_and_styles_only_from_local_static(client, users, url):
+    client.force_login(users["linqing"])
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
