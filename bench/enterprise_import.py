@@ -9,7 +9,7 @@ but in a database of its own, `zhaoshang_bench_import`, created and migrated on 
 user's data is never touched. Its files (the generated CSV, the import's before-images) live in
 `var/bench/import/`.
 
-Measured, on the same CSV file (generated once by `enterprises.generation.write_csv`, seed 2024):
+Measured, on the same CSV file (generated once by `demo.enterprises.write_csv`, seed 2024):
 
 * reference — a plain `COPY … FROM STDIN (FORMAT csv, HEADER)` of the file, streamed from the
   client like the importer's input, into a fresh table shaped like the library: the enterprise
@@ -340,7 +340,7 @@ def worker(args: argparse.Namespace) -> None:
 
     from zhaoshang.accounts.models import User
     from zhaoshang.accounts.roles import Role
-    from zhaoshang.enterprises import generation
+    from zhaoshang.demo import enterprises as generation
     from zhaoshang.enterprises.importing.service import import_job_run
     from zhaoshang.enterprises.tags import tags_setup
 

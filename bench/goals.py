@@ -294,7 +294,7 @@ def _setup() -> dict[str, Any]:
     from django.db import transaction
 
     from zhaoshang.accounts.models import User
-    from zhaoshang.goals.demo_setup import SCHEME_2024, ranking_demo_setup
+    from zhaoshang.demo.ranking import SCHEME_2024, ranking_demo_setup
     from zhaoshang.goals.models import Goal, RankingScheme
     from zhaoshang.projects.models import Milestone, Project, Stage
 

@@ -137,8 +137,8 @@ def worker(args: argparse.Namespace) -> None:
     django.setup()
     import numpy as np
 
+    from zhaoshang.demo.placement_evaluation import demo_catalogue
     from zhaoshang.targeting.placement.classifier import Classifier
-    from zhaoshang.targeting.placement.evaluation import demo_catalogue
     from zhaoshang.targeting.scoring import rank as rk
     from zhaoshang.targeting.scoring import store as st
     from zhaoshang.targeting.scoring.factors import default_weights
@@ -224,9 +224,9 @@ def db_worker(args: argparse.Namespace) -> None:
     from zhaoshang.accounts.models import Unit, User
     from zhaoshang.accounts.reference import org_load
     from zhaoshang.accounts.roles import Role
+    from zhaoshang.demo import enterprises as generation
     from zhaoshang.demo.catalogue import industries_load
     from zhaoshang.demo.chains import chains_demo_setup
-    from zhaoshang.enterprises import generation
     from zhaoshang.enterprises.models import Enterprise
     from zhaoshang.enterprises.tags import tags_setup
     from zhaoshang.industries.models import ChainNode

@@ -23,9 +23,9 @@ from zhaoshang.accounts.reference import org_load
 from zhaoshang.accounts.services import role_groups_sync
 from zhaoshang.core import context
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.demo.ranking import publish_past_quarters, ranking_demo_setup
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.tags import tags_setup
-from zhaoshang.goals.demo_setup import publish_past_quarters, ranking_demo_setup
 from zhaoshang.projects.figures import pending_records, verified_records
 from zhaoshang.projects.models import Evidence, FundsRecord, FundsStatus, Project, Stage
 from zhaoshang.targeting.placement.services import placement_run

@@ -16,8 +16,6 @@ Where to look
                     version), snapshot_publish.
     selectors.py    reads for pages, API and exports (dashboards, goal gauges, 开门红, rankings,
                     drill-downs, cockpit_data) — see its docstring for every shape.
-    demo_setup.py   ``ranking_demo_setup(actor=…)`` and ``publish_past_quarters(actor=…, scheme=…)``
-                    for load_demo.
     api.py          GET /api/indicators/ and /api/rankings/<quarter>/ (+ drilldown, preview).
     management/commands/verify_ranking.py   ``manage.py verify_ranking 2024Q1 [--scheme …]``.
 """

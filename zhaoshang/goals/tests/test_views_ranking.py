@@ -13,8 +13,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from zhaoshang.core.models import AuditAction, AuditEntry, PeriodClose
+from zhaoshang.demo.ranking import SCHEME_2024, ranking_demo_setup
 from zhaoshang.goals import exports, selectors
-from zhaoshang.goals.demo_setup import SCHEME_2024, ranking_demo_setup
 from zhaoshang.goals.models import RankingSnapshot
 from zhaoshang.goals.services import goals_set, scheme_create, snapshot_publish
 from zhaoshang.goals.tests.test_ranking import CONFIG

@@ -503,8 +503,8 @@ EXEMPT = {
     **{S(m, n): "a demo or reference loader, run by a command, not a user's write" for m, n in (
         ("demo.catalogue", "industries_load"), ("demo.catalogue", "campaigns_load"),
         ("demo.catalogue", "chains_load"), ("demo.chains", "chains_demo_setup"),
-        ("enterprises.tags", "tags_setup"), ("goals.demo_setup", "ranking_demo_setup"),
-        ("goals.demo_setup", "publish_past_quarters"),
+        ("enterprises.tags", "tags_setup"), ("demo.ranking", "ranking_demo_setup"),
+        ("demo.ranking", "publish_past_quarters"),
     )},
 }  # fmt: skip
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from stdnum.cn import uscc as uscc_std
 
-from zhaoshang.enterprises import generation
+from zhaoshang.demo import enterprises as generation
 from zhaoshang.enterprises.importing.service import import_job_create, import_job_run
 from zhaoshang.enterprises.models import Contact, Enterprise, Relation, Signal
 from zhaoshang.geo import divisions

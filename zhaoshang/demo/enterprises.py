@@ -36,17 +36,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from zhaoshang.geo import divisions
-
-from .importing.parsing import (
+from zhaoshang.enterprises.importing.parsing import (
     USCC_ALPHABET,
     ParseError,
     industry_label,
     parse_industry_code,
     uscc_check_digit,
 )
-from .models import RevenueBand, SignalKind, StaffBand
-from .tags import TAG_SPECS
+from zhaoshang.enterprises.models import RevenueBand, SignalKind, StaffBand
+from zhaoshang.enterprises.tags import TAG_SPECS
+from zhaoshang.geo import divisions
 
 # --- divisions ----------------------------------------------------------------------------------
 
@@ -633,9 +632,9 @@ def write_database(
     from django.db import transaction
     from django.utils import timezone
 
-    from .bulk import copy_rows, next_ids, reset_sequence
-    from .models import Contact, Enterprise, Relation, Signal
-    from .tags import tags_setup
+    from zhaoshang.enterprises.bulk import copy_rows, next_ids, reset_sequence
+    from zhaoshang.enterprises.models import Contact, Enterprise, Relation, Signal
+    from zhaoshang.enterprises.tags import tags_setup
 
     tag_ids = {code: tag.pk for code, tag in tags_setup().items()}
     trades = trades_from_chains()

@@ -1,4 +1,7 @@
-"""Accuracy of placement on the labelled sample: fast model, encoder, and their combination."""
+"""Accuracy of placement on the labelled sample: fast model, encoder, and their combination.
+
+An evaluation harness, not part of the product: it lives with the demo because it plays the
+sample against the demo chain catalogue too."""
 
 from __future__ import annotations
 
@@ -6,13 +9,19 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from . import semantic
-from .classifier import Classifier
-from .fast import NodeSpec
-from .sample import DATA, Labelled, sample_nodes, sample_rows
+from zhaoshang.targeting.placement import semantic
+from zhaoshang.targeting.placement.classifier import Classifier
+from zhaoshang.targeting.placement.fast import NodeSpec
+from zhaoshang.targeting.placement.sample import Labelled, sample_nodes, sample_rows
+
+from .chains import CHAINS
+from .reference import INDUSTRIES
+
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @dataclass
@@ -51,9 +60,6 @@ def demo_catalogue() -> tuple[list[NodeSpec], dict[str, frozenset[str]]]:
     """The demo chain catalogue's nodes (demo.chains, each with the industry of its
     direction in demo.reference) and, per sample label, the names of its nodes that count as
     right (data/demo_catalogue_map.json)."""
-    from zhaoshang.demo.chains import CHAINS
-    from zhaoshang.demo.reference import INDUSTRIES
-
     industry_of = {d.code: i.code for i in INDUSTRIES for d in i.directions}
     nodes = [
         NodeSpec(

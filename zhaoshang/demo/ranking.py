@@ -15,9 +15,8 @@ from typing import Any
 from zhaoshang.accounts.models import Track, Unit
 from zhaoshang.core.closing import active_close_on, period_close
 from zhaoshang.core.periods import Period
-
-from .models import RankingScheme, RankingSnapshot
-from .services import goals_set, quarters_with_data, scheme_create, scheme_update
+from zhaoshang.goals.models import RankingScheme, RankingSnapshot
+from zhaoshang.goals.services import goals_set, quarters_with_data, scheme_create, scheme_update
 
 SCHEME_2023 = "2023-method"
 SCHEME_2024 = "2024-100-points"
@@ -258,7 +257,7 @@ def publish_past_quarters(
     since "finished quarters" are otherwise counted from the clock's date at the call. Returns
     the snapshots published now, oldest first.
     """
-    from .services import snapshot_publish
+    from zhaoshang.goals.services import snapshot_publish
 
     years = set(scheme.current.config["years"])
     published = set(scheme.snapshots.values_list("quarter", flat=True))

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from zhaoshang.targeting.placement import evaluation, semantic
+from zhaoshang.demo import placement_evaluation as evaluation
+from zhaoshang.targeting.placement import semantic
 from zhaoshang.targeting.placement.sample import sample_nodes
 
 

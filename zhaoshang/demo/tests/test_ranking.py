@@ -5,13 +5,13 @@ from decimal import Decimal
 import pytest
 
 from zhaoshang.core.models import PeriodClose
-from zhaoshang.goals import selectors
-from zhaoshang.goals.demo_setup import (
+from zhaoshang.demo.ranking import (
     SCHEME_2023,
     SCHEME_2024,
     publish_past_quarters,
     ranking_demo_setup,
 )
+from zhaoshang.goals import selectors
 from zhaoshang.goals.models import Goal, RankingScheme, SchemeVersion
 from zhaoshang.goals.ranking import verify_snapshot
 

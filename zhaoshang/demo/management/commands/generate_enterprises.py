@@ -3,7 +3,7 @@
     manage.py generate_enterprises --count 1000000 [--seed 2024]          # into the database
     manage.py generate_enterprises --count 1000000 --csv enterprises.csv  # an import file
 
-See `enterprises.generation` for what the data looks like. Records are marked as sample data.
+See `demo.enterprises` for what the data looks like. Records are marked as sample data.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=50_000, help="每批写入的企业数")
 
     def handle(self, *args, **options) -> None:
-        from zhaoshang.enterprises import generation
+        from zhaoshang.demo import enterprises as generation
 
         count = options["count"]
         started = time.monotonic()
