@@ -210,9 +210,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["zhaoshang.core.api_policy.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "zhaoshang.core.filtersets.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # Bad input is a Chinese 400/404 before a view runs: bounded JSON, Chinese 404s.
+    "DEFAULT_PARSER_CLASSES": [
+        "zhaoshang.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "zhaoshang.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "zhaoshang.core.api_policy.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

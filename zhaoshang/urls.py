@@ -31,5 +31,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler404 = "zhaoshang.core.api.not_found"
+
 # Uploaded evidence is never served as /media/: only `projects:evidence` serves a file, and
 # only within the user's scope (also under DEBUG, which `make demo` runs with).

@@ -13,17 +13,22 @@ from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, routers, viewsets
+from rest_framework import views as drf_views
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
+from .converters import ID_PATTERN
 from .permissions import restrict
 
 # The error responses every endpoint declares in the schema (one wording for the whole API).
 E400 = OpenApiResponse(description="输入有误：错误按字段（或查询参数）给出，均为中文")
 E403 = OpenApiResponse(description="没有此项操作权限")
-E404 = OpenApiResponse(description="不存在或不在本单位范围内")
+NOT_FOUND = "不存在或不在本单位范围内"
+E404 = OpenApiResponse(description=NOT_FOUND)
 
 
 @contextmanager
@@ -69,6 +74,32 @@ class APIRootView(routers.APIRootView):
 
 
 class Router(routers.DefaultRouter):
-    """DefaultRouter whose root view needs a signed-in user (not a model permission)."""
+    """DefaultRouter whose root view needs a signed-in user (not a model permission), and whose
+    record URLs match only an id (`ID_PATTERN`) unless the viewset names its own lookup pattern:
+    `/api/target-entries/abc/` is a 404, never a ValueError in the view."""
 
     APIRootView = APIRootView
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup_field = getattr(viewset, "lookup_field", "pk")
+        if getattr(viewset, "lookup_value_regex", None) or lookup_field not in ("pk", "id"):
+            return super().get_lookup_regex(viewset, lookup_prefix)
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
+        return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{ID_PATTERN})"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with one Chinese wording for every 404 (Django's `Http404` carries an
+    English text naming the model, e.g. "No Project matches the given query.")."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(NOT_FOUND)
+    return drf_views.exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """The site's 404 (`handler404`): a JSON body under /api/, the Chinese page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": NOT_FOUND}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
+    return page_not_found(request, exception)

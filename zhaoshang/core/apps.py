@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
+        from . import converters  # noqa: F401 (registers the `id` path converter)
         from .search import register_functions
 
         connection_created.connect(register_functions, dispatch_uid="core.search.functions")

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from .filtersets import FilterSet
 from .models import AuditAction, AuditEntry
 
 # Apps whose records are audited; their models are the choices of "对象类型".
@@ -39,7 +40,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+class AuditEntryFilter(FilterSet):
     date_from = django_filters.DateFilter(label="开始日期", method="filter_date_from")
     date_to = django_filters.DateFilter(label="结束日期", method="filter_date_to")
     user = django_filters.CharFilter(label="用户名", field_name="username", lookup_expr="iexact")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
@@ -22,6 +21,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from zhaoshang.core.api import E400, E403, RestrictedViewSetMixin, service_errors
+from zhaoshang.core.converters import ID_PATTERN
+from zhaoshang.core.filtersets import FilterBackend, FilterSet
 from zhaoshang.core.permissions import has_model_permission
 
 from .filters import EnterpriseFilter
@@ -100,7 +101,7 @@ class EnterpriseViewSet(
 
     queryset = Enterprise.objects.select_related("parent").prefetch_related("tags")
     serializer_class = EnterpriseSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     filterset_class = EnterpriseFilter
     ordering_fields = ["name", "created_at", "registered_capital_wan", "founded_on"]
     action_permissions = {"reveal_phone": "view"}
@@ -216,7 +217,7 @@ class EnterpriseViewSet(
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"contacts/(?P<contact_id>\d+)/reveal",
+        url_path=rf"contacts/(?P<contact_id>{ID_PATTERN})/reveal",
     )
     def reveal_phone(self, request, pk=None, contact_id=None):
         enterprise = self.get_object()
@@ -322,7 +323,7 @@ class EnterpriseViewSet(
 # --- key target list ----------------------------------------------------------------------------
 
 
-class TargetEntryFilter(django_filters.FilterSet):
+class TargetEntryFilter(FilterSet):
     year = django_filters.NumberFilter(label="年度")
     direction = django_filters.NumberFilter(
         label="产业链（细分方向 id）", field_name="direction_id"
@@ -352,7 +353,7 @@ class TargetEntryViewSet(
         "enterprise", "direction", "node", "owner_unit"
     ).order_by("-year", "direction_id", "enterprise__name", "pk")
     serializer_class = TargetEntrySerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = TargetEntryFilter
     action_permissions = {"remove": "delete"}
 

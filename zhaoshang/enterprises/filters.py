@@ -7,6 +7,8 @@ import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from zhaoshang.core.filtersets import FilterSet
+
 from .models import Enterprise, Tag
 from .selectors import enterprises_matching
 
@@ -16,7 +18,7 @@ class TagCodeFilter(django_filters.ModelMultipleChoiceFilter):
     """Tag codes (`?tag=listed&tag=global500`): enterprises carrying any of them."""
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     q = django_filters.CharFilter(label="名称或代码（同页面搜索）", method="filter_text")
     name = django_filters.CharFilter(label="企业名称（包含）", lookup_expr="icontains")
     uscc = django_filters.CharFilter(label="统一社会信用代码", method="filter_uscc")

@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from zhaoshang.core.api import E400, E403, E404, RestrictedViewSetMixin, service_errors
+from zhaoshang.core.filtersets import FilterBackend
+from zhaoshang.core.parsers import BoundedJSONParser
 from zhaoshang.enterprises.models import Enterprise
 
 from .filters import FundsFilter, ProjectFilter
@@ -43,7 +44,7 @@ from .services import (
     project_update,
 )
 
-UPLOAD_PARSERS = [MultiPartParser, FormParser, JSONParser]
+UPLOAD_PARSERS = [MultiPartParser, FormParser, BoundedJSONParser]
 
 
 def _both(serializer: type[serializers.Serializer]) -> dict[str, Any]:
@@ -81,7 +82,7 @@ class ProjectViewSet(
         Prefetch("investors", queryset=Enterprise.objects.only("id", "uscc", "name"))
     )
     serializer_class = ProjectSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ProjectFilter
     action_permissions = {"stage": "change", "stages": "view"}
 
@@ -174,7 +175,7 @@ class FundsViewSet(
         Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by"))
     )
     serializer_class = FundsRecordSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     filterset_class = FundsFilter
     ordering_fields = ["period", "amount_wan", "submitted_at", "verified_at"]
     parser_classes = UPLOAD_PARSERS

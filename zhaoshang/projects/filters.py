@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.filtersets import FilterSet
 from zhaoshang.enterprises.selectors import enterprise_ids_named
 from zhaoshang.industries.models import Direction, Industry
 from zhaoshang.projects.models import Campaign
@@ -28,7 +29,7 @@ ORDERING = (
 )
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(FilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_text")
     unit = django_filters.ModelChoiceFilter(
         label="单位", queryset=Unit.objects.all(), to_field_name="code"
@@ -92,7 +93,7 @@ def projects_matching(queryset: QuerySet[Project], q: str) -> QuerySet[Project]:
     return queryset.filter(Q(pk__in=own) | Q(pk__in=invested))
 
 
-class FundsFilter(django_filters.FilterSet):
+class FundsFilter(FilterSet):
     project = django_filters.NumberFilter(label="项目")
     unit = django_filters.ModelChoiceFilter(
         label="单位", queryset=Unit.objects.all(), to_field_name="code", field_name="project__unit"

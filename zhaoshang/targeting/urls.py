@@ -10,9 +10,9 @@ urlpatterns = [
     path("", views.recommend_page, name="recommend"),
     path("push/", views.push_view, name="push"),
     path("inbox/", views.inbox, name="inbox"),
-    path("pushes/<int:pk>/accept/", views.push_accept_view, name="push-accept"),
-    path("pushes/<int:pk>/decline/", views.push_decline_view, name="push-decline"),
+    path("pushes/<id:pk>/accept/", views.push_accept_view, name="push-accept"),
+    path("pushes/<id:pk>/decline/", views.push_decline_view, name="push-decline"),
     path("profiles/", views.profile_list, name="profiles"),
     path("profiles/new/", views.profile_edit, name="profile-create"),
-    path("profiles/<int:pk>/edit/", views.profile_edit, name="profile-edit"),
+    path("profiles/<id:pk>/edit/", views.profile_edit, name="profile-edit"),
 ]
