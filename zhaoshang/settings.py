@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "zhaoshang.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "zhaoshang.core.api_policy.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "zhaoshang.core.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {

@@ -9,7 +9,9 @@ from __future__ import annotations
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -20,7 +22,12 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from zhaoshang.core.api import E400, E403, RestrictedViewSetMixin, service_errors
+from zhaoshang.core.api import (
+    E400,
+    E403,
+    RestrictedViewSetMixin,
+    service_errors,
+)
 from zhaoshang.core.converters import ID_PATTERN
 from zhaoshang.core.filtersets import FilterBackend, FilterSet
 from zhaoshang.core.permissions import has_model_permission
@@ -154,7 +161,16 @@ class EnterpriseViewSet(
             "（一个事务；任一行有错则一条也不写入）。错误按行号和列名列出。"
         ),
         request={"multipart/form-data": ImportRequestSerializer},
-        responses={200: ImportReportSerializer, 400: ImportReportSerializer, 403: E403},
+        responses={
+            200: ImportReportSerializer,
+            # The validation report (ImportReport) when rows have errors; field errors when the
+            # request itself is wrong (no file, an unknown format).
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="校验报告（ImportReport：有错误的行），或请求本身有误（按字段的错误）",
+            ),
+            403: E403,
+        },
     )
     @action(
         detail=False,
@@ -192,7 +208,7 @@ class EnterpriseViewSet(
         request=ContactInputSerializer,
         responses={200: ContactSerializer(many=True), 201: ContactSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def contacts(self, request, pk=None):
         enterprise = self.get_object()
         if request.method == "POST":
@@ -235,7 +251,7 @@ class EnterpriseViewSet(
         request=RelationInputSerializer,
         responses={200: RelationRowSerializer(many=True), 201: RelationRowSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def relations(self, request, pk=None):
         enterprise = self.get_object()
         if request.method == "POST":
@@ -269,7 +285,7 @@ class EnterpriseViewSet(
         request=SignalInputSerializer,
         responses={200: SignalRowSerializer(many=True), 201: SignalRowSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def signals(self, request, pk=None):
         enterprise = self.get_object()
         today = timezone.localdate()
@@ -294,7 +310,7 @@ class EnterpriseViewSet(
         request=PlacementDecisionSerializer,
         responses={200: PlacementSerializer(many=True), 201: PlacementSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def placements(self, request, pk=None):
         enterprise = self.get_object()
         if request.method == "POST":

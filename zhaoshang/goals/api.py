@@ -16,7 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -71,7 +76,12 @@ class IndicatorView(APIView):
         ],
         responses={
             200: OpenApiResponse(
-                IndicatorValueSerializer,
+                PolymorphicProxySerializer(
+                    component_name="IndicatorResult",
+                    serializers=[IndicatorValueSerializer, IndicatorInfoSerializer(many=True)],
+                    resource_type_field_name=None,
+                    many=False,
+                ),
                 description="指标值；不带 indicator 参数时为指标目录（IndicatorInfo 列表）",
             ),
             400: E400,
