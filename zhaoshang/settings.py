@@ -197,6 +197,11 @@ ENTERPRISE_IMPORT_SERVER_MIN_ROWS = int(os.environ.get("ENTERPRISE_IMPORT_SERVER
 ENTERPRISE_IMPORT_REBUILD_MIN_ROWS = int(
     os.environ.get("ENTERPRISE_IMPORT_REBUILD_MIN_ROWS", 50_000)
 )
+# Every uploaded .xlsx (core.xlsx), before it is loaded: its unzipped size, compression ratio and
+# rows per sheet are bounded (a decompression bomb is refused, not unpacked).
+XLSX_MAX_UNZIPPED_MB = int(os.environ.get("XLSX_MAX_UNZIPPED_MB", 256))
+XLSX_MAX_RATIO = int(os.environ.get("XLSX_MAX_RATIO", 200))
+XLSX_MAX_ROWS = int(os.environ.get("XLSX_MAX_ROWS", 1_048_576))
 
 # API tokens (POST /api/auth/token/) expire this many hours after they are issued; an expired
 # token is refused (401) and deleted, and the client asks for a new one. 7 days by default: a

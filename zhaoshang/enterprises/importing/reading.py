@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from zhaoshang.core.xlsx import SpreadsheetRefused, open_first_sheet
+
 from .parsing import ParseError
 
 SNIFF_BYTES = 64 * 1024
@@ -88,26 +90,13 @@ def _csv_rows(handle: IO[bytes], encoding: str, delimiter: str) -> Iterator[tupl
 
 
 def _xlsx_rows(handle: IO[bytes]) -> tuple[Iterator[tuple[int, list[Any]]], int, str]:
-    from openpyxl import load_workbook
-
+    """The first sheet's rows, through the ground floor's guard (size, ratio and row count
+    bounded before loading; the real rows read, whatever the sheet's dimension claims)."""
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
-    except Exception as exc:  # zip or XML damage: openpyxl raises many kinds
-        raise ParseError(f"无法读取 Excel 文件：{exc}") from None
-    sheet = workbook.worksheets[0]
-    try:
-        estimate = max((sheet.max_row or 1) - 1, 0)
-    except Exception:
-        estimate = 0
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, list(values)
-        finally:
-            workbook.close()
-
-    return rows(), estimate, sheet.title
+        values, count, title = open_first_sheet(handle)
+    except SpreadsheetRefused as exc:
+        raise ParseError(str(exc)) from None
+    return enumerate(values, start=1), max(count - 1, 0), title
 
 
 @dataclass(frozen=True)

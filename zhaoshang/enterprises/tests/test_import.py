@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.api_support import last_audit_id
+from zhaoshang.core.tests.support import bomb, lying_dimension
 from zhaoshang.enterprises.importing import service
 from zhaoshang.enterprises.importing.service import import_job_create, import_job_run
 from zhaoshang.enterprises.models import Enterprise, ImportJob, ImportStatus
@@ -191,6 +192,32 @@ def test_xlsx_with_excel_dates_numbers_and_full_width_digits(city):
     assert Enterprise.objects.get(uscc=B).registered_capital_wan == Decimal("300.00")
     assert Enterprise.objects.get(uscc=B).division_code == "320505"
     assert Enterprise.objects.get(uscc=C).founded_on == dt.date(2020, 1, 1)
+
+
+def test_an_xlsx_whose_sheet_claims_one_row_imports_every_row(city):
+    """The sheet's <dimension> said A1:B1: every row after the header was silently dropped."""
+    rows = [
+        HEADER,
+        ["某公司", A, "", "", "", ""],
+        ["乙", B, "", "", "", ""],
+        ["丙", C, "", "", "", ""],
+    ]
+    upload = SimpleUploadedFile("企业.xlsx", lying_dimension(rows))
+
+    _job, report = run(city, upload)
+
+    assert report.ok, report.as_dict()["errors"]
+    assert report.rows == 3
+    assert sorted(Enterprise.objects.values_list("uscc", flat=True)) == sorted([A, B, C])
+
+
+def test_an_xlsx_bomb_is_refused_as_a_whole_before_it_is_loaded(city):
+    _job, report = run(city, SimpleUploadedFile("企业.xlsx", bomb(300)))
+
+    assert report.file_error == (
+        "Excel 文件解压后过大（约 300 MB，上限 256 MB），请拆分后分批导入，或另存为 CSV"
+    )
+    assert Enterprise.objects.count() == 0
 
 
 def test_blank_rows_are_skipped_and_lower_case_codes_accepted(city):
