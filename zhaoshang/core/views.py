@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from . import audit
+from . import audit, exports
 from .filters import AuditEntryFilter
 from .models import AuditAction, AuditEntry
 from .permissions import has_model_permission, restrict
@@ -155,16 +155,6 @@ def _audit_context(request: HttpRequest, filterset: AuditEntryFilter) -> dict[st
     }
 
 
-def _cell(sheet: Any, value: Any) -> Any:
-    """A cell whose text is never read as a formula, even when it starts with "="."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
-
-
 def _export_rows(entries: Iterable[AuditEntry]) -> Iterable[list[Any]]:
     for entry in entries:
         changes = changed_fields(entry)
@@ -219,9 +209,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         (20, 14, 12, 14, 10, 30, 24, 40, 40, 30, 34, 16), "ABCDEFGHIJKL", strict=True
     ):
         sheet.column_dimensions[column].width = width
-    sheet.append(EXPORT_HEADER)
+    sheet.append(exports.row(sheet, EXPORT_HEADER))
     for row in _export_rows(entries):
-        sheet.append([_cell(sheet, v) for v in row])
+        sheet.append(exports.row(sheet, row))
     buffer = BytesIO()
     workbook.save(buffer)
 

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.core import exports as guard
 from zhaoshang.core.templatetags.zs import mask_phone
 
 from .importing.parsing import industry_label, uscc_check_digit
@@ -103,15 +104,15 @@ def enterprises_workbook(qs: QuerySet[Enterprise], *, show_phones: bool) -> tupl
             row = []
             for _title, getter, kind, _width in COLUMNS:
                 value = getter(enterprise)
-                cell = WriteOnlyCell(ws, value=value)
+                cell = guard.cell(ws, value)
                 if kind == "money" and value is not None:
                     cell.number_format = MONEY_FORMAT
                 elif kind == "date" and value is not None:
                     cell.number_format = DATE_FORMAT
                 row.append(cell)
-            row.append(WriteOnlyCell(ws, value=division_label(enterprise.division_code)))
-            row.append(WriteOnlyCell(ws, value="是" if enterprise.is_local else "否"))
-            row.append(WriteOnlyCell(ws, value=contacts.get(enterprise.pk, "")))
+            row.append(guard.cell(ws, division_label(enterprise.division_code)))
+            row.append(guard.cell(ws, "是" if enterprise.is_local else "否"))
+            row.append(guard.cell(ws, contacts.get(enterprise.pk, "")))
             ws.append(row)
             count += 1
     buffer = io.BytesIO()
@@ -146,7 +147,7 @@ def template_workbook() -> bytes:
         "创始人籍贯": "371581",
         "所属集团": "",
     }
-    ws.append([example.get(t, "") for t in titles])
+    ws.append(guard.row(ws, [example.get(t, "") for t in titles]))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -29,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.core.exports import put
 from zhaoshang.projects.exports import XLSX_TYPE
 
 from .dashboards import Table, notice_title, quarter_title, ranking_cells
@@ -78,14 +79,14 @@ def _cell(value: Any, kind: str) -> tuple[Any, str | None]:
 
 def _header(ws: Any, row: int, labels: list[str]) -> None:
     for col, label in enumerate(labels, start=1):
-        cell = ws.cell(row=row, column=col, value=label)
+        cell = put(ws, row=row, column=col, value=label)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _write_table(ws: Any, table: Table) -> None:
-    ws.cell(row=1, column=1, value=table.title).font = TITLE_FONT
+    put(ws, row=1, column=1, value=table.title).font = TITLE_FONT
     _header(ws, 2, [c.label for c in table.columns])
     for index, column in enumerate(table.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
@@ -93,7 +94,7 @@ def _write_table(ws: Any, table: Table) -> None:
     for row in [*table.rows, *([table.footer] if table.footer else [])]:
         for col, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
             cell_value, number_format = _cell(value, column.kind)
-            cell = ws.cell(row=r, column=col, value=cell_value)
+            cell = put(ws, row=r, column=col, value=cell_value)
             if number_format:
                 cell.number_format = number_format
         if table.footer is row:
@@ -101,7 +102,7 @@ def _write_table(ws: Any, table: Table) -> None:
                 ws.cell(row=r, column=col).font = Font(bold=True)
         r += 1
     if table.note:
-        ws.cell(row=r + 1, column=1, value=table.note)
+        put(ws, row=r + 1, column=1, value=table.note)
     ws.freeze_panes = "B3"
 
 
@@ -114,7 +115,7 @@ def tables_workbook(tables: list[Table], *, source: str) -> bytes:
         ws = wb.create_sheet(_sheet_name(table.title, used))
         _write_table(ws, table)
         last = ws.max_row + 2
-        ws.cell(row=last, column=1, value=f"来源：{source}；导出时间：{_now_text()}")
+        put(ws, row=last, column=1, value=f"来源：{source}；导出时间：{_now_text()}")
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -188,14 +189,14 @@ def ranking_workbook(ranking: dict[str, Any]) -> bytes:
     title = notice_title(ranking["quarter"])
     for track_name, rows in ranking_rows(ranking):
         ws = wb.create_sheet(_sheet_name(track_name, used))
-        ws.cell(row=1, column=1, value=f"{title}（{track_name}）").font = TITLE_FONT
+        put(ws, row=1, column=1, value=f"{title}（{track_name}）").font = TITLE_FONT
         _header(ws, 2, [h[0] for h in headers])
         for index, (_, _, width) in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         for r, values in enumerate(rows, start=3):
             for col, (value, (_, kind, _)) in enumerate(zip(values, headers, strict=True), start=1):
                 cell_value, number_format = _cell(value, kind)
-                cell = ws.cell(row=r, column=col, value=cell_value)
+                cell = put(ws, row=r, column=col, value=cell_value)
                 if number_format:
                     cell.number_format = number_format
         ws.freeze_panes = "C3"
@@ -203,8 +204,8 @@ def ranking_workbook(ranking: dict[str, Any]) -> bytes:
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 80
     for r, (label, value) in enumerate(ranking_facts(ranking), start=1):
-        ws.cell(row=r, column=1, value=label).font = Font(bold=True)
-        ws.cell(row=r, column=2, value=value)
+        put(ws, row=r, column=1, value=label).font = Font(bold=True)
+        put(ws, row=r, column=2, value=value)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.core import exports as guard
 from zhaoshang.enterprises.models import Enterprise
 
 from .figures import verified_funds_of_project
@@ -104,7 +105,7 @@ def projects_workbook(projects: QuerySet[Project]) -> tuple[bytes, int]:
         row = []
         for _, getter, kind, _ in COLUMNS:
             value = getter(project)
-            cell = WriteOnlyCell(ws, value=_cell_value(value, kind))
+            cell = guard.cell(ws, _cell_value(value, kind))
             if kind == "money" and value is not None:
                 cell.number_format = MONEY_FORMAT
             elif kind == "date" and value is not None:
