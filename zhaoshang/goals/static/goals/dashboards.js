@@ -226,3 +226,11 @@
     render(document);
   }
 })();
+
+// The map's Excel download follows the indicator chosen above the map.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest('a[data-download="map"]');
+  var select = document.getElementById("map-indicator");
+  if (!link || !select) { return; }
+  link.href = link.href.replace(/indicator=[^&]*/, "indicator=" + encodeURIComponent(select.value));
+});
