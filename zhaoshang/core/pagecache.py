@@ -45,7 +45,7 @@ def _key(request: HttpRequest) -> str | None:
         str(data_version()),
         timezone.localdate().isoformat(),
     ]
-    return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return "page2:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _has_messages(request: HttpRequest) -> bool:
@@ -77,7 +77,9 @@ class PageCacheMiddleware:
             return None
         cached = cache.get(key)
         if cached is not None:
-            content, content_type = cached
+            content, content_type, nonce = cached
+            # The cached HTML carries the nonce it was rendered with; the policy must name it.
+            request.csp_nonce = nonce
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
@@ -90,5 +92,6 @@ class PageCacheMiddleware:
             and not response.cookies
             and not _has_messages(request)
         ):
-            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT_SECONDS)
+            entry = (response.content, response["Content-Type"], getattr(request, "csp_nonce", ""))
+            cache.set(key, entry, TIMEOUT_SECONDS)
         return response
