@@ -53,11 +53,14 @@ class RecEnterpriseSerializer(serializers.Serializer):
 
 
 class PipelineSerializer(serializers.Serializer):
-    project = serializers.IntegerField()
-    stage = serializers.CharField()
-    stage_label = serializers.CharField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
+    """A live project with the enterprise as investor; named only if the caller may see it."""
+
+    project = serializers.IntegerField(allow_null=True)
+    stage = serializers.CharField(allow_blank=True)
+    stage_label = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(allow_blank=True)
+    unit = serializers.CharField(help_text="单位名称；调用者不可见的项目为“其他单位”")
+    visible = serializers.BooleanField(help_text="调用者可查看该项目（否则不给出项目、名称与阶段）")
 
 
 class PushStateSerializer(serializers.Serializer):
@@ -120,11 +123,12 @@ class RecommendationQuerySerializer(serializers.Serializer):
         return attrs
 
 
-def recommendation_payload(run: RecommendationRun, unit: Unit) -> dict[str, Any]:
-    """The run as shown now: its ranked items plus each enterprise's current pipeline state."""
+def recommendation_payload(run: RecommendationRun, unit: Unit, *, user: Any) -> dict[str, Any]:
+    """The run as `user` sees it now: its ranked items plus each enterprise's current pipeline
+    state (another unit's project the user may not see is not named)."""
     items = [dict(item) for item in run.results]
     ids = [item["enterprise"]["id"] for item in items]
-    pipeline = selectors.pipeline_for(ids)
+    pipeline = selectors.pipeline_for(ids, user=user)
     pushes = selectors.pushes_for(ids, unit)
     for item in items:
         eid = item["enterprise"]["id"]
@@ -171,7 +175,7 @@ class RecommendationsView(APIView):
         data = query.validated_data
         with service_errors():
             run = _recommendation(request.user, data)
-        return Response(recommendation_payload(run, data["unit"]))
+        return Response(recommendation_payload(run, data["unit"], user=request.user))
 
 
 def _recommendation(user: Any, query: dict[str, Any]) -> RecommendationRun:

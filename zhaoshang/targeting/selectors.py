@@ -137,18 +137,31 @@ def contact_since(months: int) -> dt.date:
     return months_ago(timezone.localdate(), months)
 
 
-def pipeline_for(enterprise_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+# What a live project the user may not see shows of itself: that it exists, nothing more.
+HIDDEN_PIPELINE = {
+    "project": None,
+    "stage": "",
+    "stage_label": "",
+    "name": "",
+    "unit": "其他单位",
+    "visible": False,
+}
+
+
+def pipeline_for(enterprise_ids: Iterable[int], *, user: Any) -> dict[int, dict[str, Any]]:
     """Live projects (not dropped) with the enterprise among the investors, newest first.
 
     Deliberately unrestricted, like the duplicate guard: a unit must see that another unit
-    already works on an enterprise; only the project's id, name, unit and stage are shown.
+    already works on an enterprise. But a project is named (id, name, unit, stage) only to a
+    user who may see it; otherwise the entry says only that another unit has one
+    (`HIDDEN_PIPELINE`). A project the user may see is preferred over a newer hidden one.
     """
     out: dict[int, dict[str, Any]] = {}
     ids = list(enterprise_ids)
     if not ids:
         return out
     through = Project.investors.through
-    rows = (
+    rows = list(
         through.objects.filter(enterprise_id__in=ids)
         .exclude(project__stage=Stage.DROPPED)
         .order_by("-project__created_at", "-project_id")
@@ -157,17 +170,24 @@ def pipeline_for(enterprise_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
             "project__unit__name",
         )
     )  # fmt: skip
+    visible = set(
+        Project.objects.restrict(user, "view")
+        .filter(pk__in={row[1] for row in rows})
+        .values_list("pk", flat=True)
+    )
     for eid, pid, name, stage, unit in rows:
-        out.setdefault(
-            eid,
-            {
+        if pid not in visible:
+            out.setdefault(eid, dict(HIDDEN_PIPELINE))
+            continue
+        if eid not in out or not out[eid]["visible"]:
+            out[eid] = {
                 "project": pid,
                 "stage": stage,
                 "stage_label": Stage(stage).label,
                 "name": name,
                 "unit": unit,
-            },
-        )
+                "visible": True,
+            }
     return out
 
 

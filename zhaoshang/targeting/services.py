@@ -75,16 +75,15 @@ def push_lead(
             },
             code="duplicate",
         )
-    live = selectors.pipeline_for([enterprise.pk]).get(enterprise.pk)
+    live = selectors.pipeline_for([enterprise.pk], user=actor).get(enterprise.pk)
     if live is not None:
-        raise ValidationError(
-            {
-                "enterprise": [
-                    f"该企业已在招商项目中：{live['unit']}「{live['name']}」（{live['stage_label']}）"
-                ]
-            },
-            code="pipeline",
+        # Another unit's project the actor may not see is not named (nor its stage).
+        message = (
+            f"该企业已在招商项目中：{live['unit']}「{live['name']}」（{live['stage_label']}）"
+            if live["visible"]
+            else "该企业已在其他单位的招商项目中，不能推送；如需协调，请联系市投资促进局"
         )
+        raise ValidationError({"enterprise": [message]}, code="pipeline")
     item = None
     if run is not None:
         item = next((i for i in run.results if i["enterprise"]["id"] == enterprise.pk), None)

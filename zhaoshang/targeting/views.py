@@ -119,10 +119,14 @@ def recommend_page(request: HttpRequest) -> HttpResponse:
     require_model_permission(user, "view", RecommendationRun)
     ranking = _ranking(user, request.GET)
     run, unit = ranking.pop("run"), ranking["unit"]
-    payload = recommendation_payload(run, unit) if run is not None else None
+    payload = recommendation_payload(run, unit, user=user) if run is not None else None
     visible_projects: set[int] = set()
     if payload and has_model_permission(user, "view", Project):
-        ids = [i["pipeline"]["project"] for i in payload["items"] if i["pipeline"]]
+        ids = [
+            i["pipeline"]["project"]
+            for i in payload["items"]
+            if i["pipeline"] and i["pipeline"]["visible"]
+        ]
         ids += [i["push"]["project"] for i in payload["items"] if i["push"]]
         visible_projects = set(
             Project.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True)

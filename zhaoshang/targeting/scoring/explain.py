@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from zhaoshang.enterprises.models import (
     Enterprise,
@@ -175,19 +176,18 @@ def explain(
         verb = "子公司" if rel.kind == RelationKind.SUBSIDIARY else "投资企业"
         presence[rel.source_id].append(f"在{where}有{verb}{rel.target.name}")
 
+    # Months in which projects with the enterprise as investor were entered, newest first. The
+    # explanation is stored with the ranking and becomes a pushed lead's description, read by
+    # another unit: it counts those projects and never names them (nor their unit).
     contacts: dict[int, list[str]] = defaultdict(list)
-    for project in (
-        Project.objects.filter(investors__in=ids, created_at__date__gte=since)
-        .select_related("unit")
-        .prefetch_related("investors")
-        .order_by("-created_at")
+    for eid, created in (
+        Project.investors.through.objects.filter(
+            enterprise_id__in=ids, project__created_at__date__gte=since
+        )
+        .order_by("-project__created_at")
+        .values_list("enterprise_id", "project__created_at")
     ):
-        for inv in project.investors.all():
-            if inv.pk in enterprises:
-                contacts[inv.pk].append(
-                    f"{project.created_at:%Y-%m} {project.unit.name}"
-                    f"「{project.name}」（{project.get_stage_display()}）"
-                )
+        contacts[eid].append(f"{timezone.localtime(created):%Y-%m}")
 
     contrib = contributions(ranked.features, weights)
     items = []
@@ -214,7 +214,8 @@ def explain(
             ),
             "risk": "；".join(_signal_text(s) for s in risky[:2]) or "无经营异常、涉诉动态",
             "recent_contact": (
-                f"近{months}个月已有项目：" + "；".join(contacts[eid][:2])
+                f"近{months}个月已有{len(contacts[eid])}个以其为投资方的项目"
+                f"（最近录入于{contacts[eid][0]}）"
                 if feats[6] > 0 and contacts[eid]
                 else f"近{months}个月已有以其为投资方的项目"
                 if feats[6] > 0

@@ -4,6 +4,8 @@ their project and stage, not pushed again. Every write is audited."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -87,7 +89,7 @@ def test_pipeline_enterprises_show_project_and_stage_and_are_not_pushed(
     item = next(i for i in data["items"] if i["enterprise"]["id"] == chain.e2.pk)
     assert item["pipeline"] == {
         "project": project.pk, "stage": "lead", "stage_label": "线索", "name": "中原铝箔合作项目",
-        "unit": "临清市",
+        "unit": "临清市", "visible": True,
     }  # fmt: skip
     assert (
         next(i for i in data["items"] if i["enterprise"]["id"] == chain.e1.pk)["pipeline"] is None
@@ -98,6 +100,44 @@ def test_pipeline_enterprises_show_project_and_stage_and_are_not_pushed(
         )
     assert "已在招商项目中：临清市「中原铝箔合作项目」（线索）" in exc.value.messages[0]
     assert not LeadPush.objects.exists()
+
+
+def test_another_units_project_is_not_named_to_a_unit_that_may_not_see_it(
+    chain, org, users, make_project, chiping_user
+):
+    """茌平区 asks for its recommendations: 临清市's project with e2 shows only as another
+    unit's, and the push error names neither the project, its unit nor its stage."""
+    make_project("linqing", name="中原铝箔合作项目", investors=[chain.e2])
+
+    data = client_for(chiping_user).get(RECS, {"node": chain.foil.pk, "unit": "371503"}).json()
+
+    item = next(i for i in data["items"] if i["enterprise"]["id"] == chain.e2.pk)
+    assert item["pipeline"] == {
+        "project": None, "stage": "", "stage_label": "", "name": "", "unit": "其他单位",
+        "visible": False,
+    }  # fmt: skip
+    assert "中原铝箔合作项目" not in json.dumps(data, ensure_ascii=False)
+    with pytest.raises(ValidationError) as exc:
+        services.push_lead(
+            actor=chiping_user, enterprise=chain.e2, unit=org["chiping"], node=chain.foil
+        )
+    assert exc.value.messages == [
+        "该企业已在其他单位的招商项目中，不能推送；如需协调，请联系市投资促进局"
+    ]
+    assert not LeadPush.objects.exists()
+
+
+def test_the_page_does_not_name_another_units_project_either(
+    chain, org, users, make_project, chiping_user, client
+):
+    make_project("linqing", name="中原铝箔合作项目", investors=[chain.e2])
+    client.force_login(chiping_user)
+
+    html = client.get("/targeting/", {"node": chain.foil.pk, "unit": "371503"}).content.decode()
+
+    row_e2 = html.split(f'data-enterprise="{chain.e2.pk}"')[1].split("</tr>")[0]
+    assert "其他单位在谈" in row_e2 and "推送</button>" not in row_e2
+    assert "中原铝箔合作项目" not in html and "临清市「" not in html
 
 
 def test_the_page_shows_the_pipeline_instead_of_a_push_button(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from zhaoshang.targeting import selectors, services
 from zhaoshang.targeting.models import RecommendationRun, ScoringProfile
@@ -79,7 +80,12 @@ def test_evidence_names_the_records_behind_each_factor(chain, org, users, e3_con
     assert ev[chain.e3.pk]["chain_fit"] == (
         "位于相邻环节「铝板带」（置信度0.90，按0.5计）；向本地链上企业聊城临清铝板带有限公司供货"
     )
-    assert "东昌府区「吴中铝业铝板项目」（终止）" in ev[chain.e3.pk]["recent_contact"]
+    # Counted, never named: the explanation becomes a pushed lead's description, read by
+    # another unit.
+    entered = timezone.localtime(e3_contacted.created_at)
+    assert ev[chain.e3.pk]["recent_contact"] == (
+        f"近12个月已有1个以其为投资方的项目（最近录入于{entered:%Y-%m}）"
+    )
     assert ev[chain.e3.pk]["risk"] == "无经营异常、涉诉动态"
 
 
