@@ -1,5 +1,6 @@
 """Django settings for Zhaoshang, read from the environment (see .env.example)."""
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -154,10 +155,27 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # user every five minutes, not one per request).
 SESSION_SAVE_EVERY_REQUEST = False
 
+# The client's address (core.client_address, used by the lockout and the audit log):
+# X-Forwarded-For is believed only from these proxies, addresses or networks, comma-separated.
+# None by default; behind the documented nginx on the same host: TRUSTED_PROXIES=127.0.0.1,::1.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(p.strip(), strict=False))
+    for p in os.environ.get("TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
+
+# Login lockout (accounts.lockout): AXES_FAILURE_LIMIT failures lock one username from one
+# client address; AXES_IP_FAILURE_LIMIT failures in all lock the address; for
+# AXES_COOLOFF_MINUTES after the last failure counted.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", 50))
+AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", 30)) / 60  # hours (a float)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "zhaoshang.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "zhaoshang.accounts.lockout.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lock are refused without extending it: the time the user is told holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLED = not TESTING or env_bool("AXES_ENABLED")
 # The lockout is reported in Chinese, on the login page (JSON for the API).
 AXES_LOCKOUT_CALLABLE = "zhaoshang.accounts.views.lockout_response"

@@ -10,12 +10,12 @@ from rest_framework.views import APIView
 
 from zhaoshang.core.api import RestrictedReadOnlyViewSet
 
+from .lockout import locked_until_for, lockout_body, retry_after_seconds
 from .models import Unit
 from .services import token_obtain
 from .tokens import token_expires_at
 
 WRONG_CREDENTIALS = "用户名或密码错误"
-LOCKED_OUT = "登录失败次数过多，账户已暂时锁定，请稍后再试"
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -32,7 +32,15 @@ class TokenResponseSerializer(serializers.Serializer):
     )
 
 
-_ERROR = inline_serializer("TokenError", {"detail": serializers.CharField()})
+_LOCKED = inline_serializer(
+    "TokenLockedOut",
+    {
+        "detail": serializers.CharField(),
+        "retry_after": serializers.DateTimeField(
+            allow_null=True, help_text="锁定解除时间；之前的登录一律被拒绝（不延长锁定）"
+        ),
+    },
+)
 
 
 class TokenView(APIView):
@@ -57,7 +65,7 @@ class TokenView(APIView):
         responses={
             200: TokenResponseSerializer,
             400: OpenApiResponse(description="用户名或密码错误"),
-            429: OpenApiResponse(_ERROR, description="登录失败次数过多，暂时锁定"),
+            429: OpenApiResponse(_LOCKED, description="登录失败次数过多，暂时锁定（按账号和地址）"),
         },
         auth=[],
     )
@@ -74,7 +82,11 @@ class TokenView(APIView):
             if getattr(django_request, "axes_locked_out", False):
                 # Answer in JSON and Chinese instead of the middleware's page.
                 django_request.axes_locked_out = False
-                return Response({"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+                until = locked_until_for(django_request, data.validated_data["username"])
+                headers = {"Retry-After": retry_after_seconds(until)} if until else None
+                return Response(
+                    lockout_body(until), status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers
+                )
             raise serializers.ValidationError({"non_field_errors": [WRONG_CREDENTIALS]})
         token = token_obtain(user=user)
         body = {"token": token.key, "expires_at": token_expires_at(token)}

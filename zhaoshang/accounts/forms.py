@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import (
     password_validators_help_texts,
@@ -15,21 +14,10 @@ from django.core.exceptions import ValidationError
 
 from zhaoshang.core.forms import BootstrapFormMixin
 
+from .lockout import locked_until_for, lockout_message
 from .models import Department, Unit, User
 from .roles import Role
 from .selectors import grantable_permissions, permission_label
-
-
-def lockout_minutes() -> int:
-    """How long a locked-out login waits, from AXES_COOLOFF_TIME (hours)."""
-    hours = getattr(settings, "AXES_COOLOFF_TIME", 0.5) or 0.5
-    if callable(hours) or not isinstance(hours, int | float):
-        return 30
-    return max(1, round(float(hours) * 60))
-
-
-def lockout_message() -> str:
-    return f"登录失败次数过多，请{lockout_minutes()}分钟后再试"
 
 
 class LoginForm(AuthenticationForm):
@@ -56,7 +44,8 @@ class LoginForm(AuthenticationForm):
             return super().clean()
         except ValidationError:
             if getattr(self.request, "axes_locked_out", False):
-                raise ValidationError(lockout_message(), code="locked_out") from None
+                until = locked_until_for(self.request, self.cleaned_data.get("username"))
+                raise ValidationError(lockout_message(until), code="locked_out") from None
             raise
 
 

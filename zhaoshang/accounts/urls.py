@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import lockout_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("users/<id:pk>/", views.user_edit, name="user-edit"),
     path("users/<id:pk>/password/", views.user_password, name="user-password"),
     path("users/<id:pk>/token/revoke/", views.user_token_revoke, name="user-token-revoke"),
+    path("lockouts/", lockout_views.lockout_list, name="lockouts"),
+    path("lockouts/release/", lockout_views.lockout_release, name="lockout-release"),
     path("me/", views.account, name="account"),
     path("me/token/", views.token_regenerate_view, name="token-regenerate"),
     path("me/token/revoke/", views.token_revoke_view, name="token-revoke"),

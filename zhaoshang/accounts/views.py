@@ -32,8 +32,8 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
     UserFilterForm,
-    lockout_message,
 )
+from .lockout import locked_until_for, lockout_body, lockout_message, retry_after_seconds
 from .models import User
 from .roles import Role
 from .selectors import role_permission_sections, roles_overview, token_status_for, users_for
@@ -65,8 +65,9 @@ def lockout_response(
 ) -> HttpResponse:
     """django-axes lockout (AXES_LOCKOUT_CALLABLE): a Chinese message, never an English page.
 
-    On the login page the form already carries the message, so its own response is kept; API
-    clients get JSON; any other page gets the login page with the message.
+    The message says when the user may try again. On the login page the form already carries
+    it, so its own response is kept; API clients get JSON with `retry_after` and a
+    `Retry-After` header; any other page gets the login page with the message.
     """
     status = getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429)
     match = getattr(request, "resolver_match", None)
@@ -78,10 +79,15 @@ def lockout_response(
     ):
         original_response.status_code = status
         return original_response
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    until = locked_until_for(request, username)
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse({"detail": lockout_message()}, status=status)
+        response = JsonResponse(lockout_body(until), status=status)
+        if until is not None:
+            response["Retry-After"] = retry_after_seconds(until)
+        return response
     form = LoginForm(request)
-    form.add_error(None, lockout_message())
+    form.add_error(None, lockout_message(until))
     return TemplateResponse(request, "accounts/login.html", {"form": form}, status=status).render()
 
 

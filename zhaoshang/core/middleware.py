@@ -5,19 +5,10 @@ import re
 import time
 import uuid
 
-from django.conf import settings
-
 from . import context
+from .client_address import client_ip
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-def client_ip(request) -> str:
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class RequestContextMiddleware:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
+from django.utils import timezone
 
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.support import PASSWORD
@@ -113,11 +116,15 @@ def test_lockout_after_repeated_failures_shows_chinese_message(client, users, ax
         assert "登录失败次数过多" not in response.content.decode()
     response = client.post(LOGIN, {"username": "linqing", "password": "wrong"})
     assert response.status_code == 429
-    assert "登录失败次数过多，请30分钟后再试" in response.content.decode()
-    # Even the right password is refused while locked out.
+    until = AccessAttempt.objects.get(username="linqing").attempt_time + dt.timedelta(minutes=30)
+    at = timezone.localtime(until).strftime("%H:%M")
+    message = f"登录失败次数过多，账号已暂时锁定，请于 {at}（约30分钟后）再试"
+    assert message in response.content.decode()
+    # Even the right password is refused while locked out, and the lock is not extended.
     response = client.post(LOGIN, {"username": "linqing", "password": PASSWORD})
     assert response.status_code == 429
-    assert "登录失败次数过多，请30分钟后再试" in response.content.decode()
+    assert message in response.content.decode()
+    assert AccessAttempt.objects.get(username="linqing").failures_since_start == 3
     assert "_auth_user_id" not in client.session
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 4
 
@@ -138,10 +145,18 @@ def test_password_reset_by_sysadmin_lifts_lockout(client, users, axes_on):
     assert client.session["_auth_user_id"] == str(users["linqing"].pk)
 
 
-def test_lockout_on_api_is_json_in_chinese(rf, users, axes_on):
+def test_lockout_on_api_is_json_in_chinese_with_the_time_to_try_again(client, rf, users, axes_on):
     from zhaoshang.accounts.views import lockout_response
 
+    for _ in range(3):
+        client.post(LOGIN, {"username": "linqing", "password": "wrong"})
+    until = AccessAttempt.objects.get(username="linqing").attempt_time + dt.timedelta(minutes=30)
     request = rf.post("/api/auth/token/", HTTP_ACCEPT="application/json")
     response = lockout_response(request, None, {"username": "linqing"})
     assert response.status_code == 429
-    assert json.loads(response.content) == {"detail": "登录失败次数过多，请30分钟后再试"}
+    at = timezone.localtime(until).strftime("%H:%M")
+    assert json.loads(response.content) == {
+        "detail": f"登录失败次数过多，账号已暂时锁定，请于 {at}（约30分钟后）再试，或联系系统管理员解除锁定",
+        "retry_after": until.isoformat(),
+    }
+    assert 1700 < int(response["Retry-After"]) <= 1801

@@ -20,6 +20,7 @@ import pytest
 
 import zhaoshang
 from zhaoshang.accounts import services as accounts
+from zhaoshang.accounts.lockout import lockout_release_address, lockout_release_user
 from zhaoshang.accounts.roles import Role
 from zhaoshang.core import closing
 from zhaoshang.core.models import AuditEntry
@@ -217,6 +218,23 @@ def ran_job(w: World, *, dry_run: bool = False):
     return job
 
 
+def failed_logins(username: str) -> None:
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    AccessAttempt.objects.create(
+        username=username,
+        ip_address="203.0.113.7",
+        user_agent="test",
+        failures_since_start=5,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/",
+    )
+
+
 def receipt():
     return [EvidenceFile(EvidenceKind.BANK_RECEIPT, pdf_file("进账单.pdf"))]
 
@@ -263,6 +281,16 @@ CALLS: dict[
             actor=w.users["sysadmin"], role=Role.UNIT_STAFF, permissions=["projects.view_project"]
         ), lambda: accounts.role_permissions_restore(
             actor=w.users["sysadmin"], role=Role.UNIT_STAFF
+        ))[1], "update", UPDATE,
+    ),
+    S("accounts.lockout", "lockout_release_user"): (
+        lambda w: (failed_logins(w.unit.username), lambda: lockout_release_user(
+            actor=w.users["sysadmin"], user=w.unit
+        ))[1], "update", UPDATE,
+    ),
+    S("accounts.lockout", "lockout_release_address"): (
+        lambda w: (failed_logins("ghost"), lambda: lockout_release_address(
+            actor=w.users["sysadmin"], ip="203.0.113.7"
         ))[1], "update", UPDATE,
     ),
     S("enterprises.importing.service", "import_job_run"): (
@@ -511,8 +539,11 @@ EXEMPT = {
 # Services not yet in CALLS, and why.
 PENDING: dict[str, str] = {}
 
-# Services whose entry sums up a batch (no single record: no object id).
-BATCHES = {S("targeting.placement.services", "placement_run")}
+# Services whose entry names no single record (a batch, an address): no object id.
+BATCHES = {
+    S("targeting.placement.services", "placement_run"),
+    S("accounts.lockout", "lockout_release_address"),
+}
 
 
 def test_every_write_service_is_declared():

@@ -61,6 +61,8 @@ def url_names() -> set[str]:
 MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "accounts:account": (302, 200, 200, 200, 200),
     "accounts:login": (200, 302, 302, 302, 302),
+    "accounts:lockout-release": (302, 405, 405, 405, 405),
+    "accounts:lockouts": (302, 403, 403, 200, 403),
     "accounts:logout": (405, 405, 405, 405, 405),
     "accounts:role-edit": (302, 403, 403, 200, 403),
     "accounts:role-list": (302, 403, 403, 200, 403),
