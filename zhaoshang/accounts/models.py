@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from zhaoshang.core import masking
 from zhaoshang.core.permissions import RestrictedQuerySet, Scope
 
 from .roles import ROLE_SCOPE, Role
@@ -90,6 +91,8 @@ class User(AbstractUser):
     phone = models.CharField("电话", max_length=20, blank=True)
 
     scope_paths: dict = {"unit": "unit", "department": "department", "assigned": "pk"}
+    # An account's phone number is masked in lists and in the audit log's snapshots.
+    personal_fields = {"phone": masking.PHONE}
 
     class Meta:
         verbose_name = "用户"

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from . import context
+from . import context, masking
 from .models import AuditAction, AuditEntry
 
 # Fields that change on every save and say nothing about the business change.
@@ -31,7 +31,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
-    """The record's concrete field values (foreign keys by id, many-to-many as sorted ids)."""
+    """The record's concrete field values (foreign keys by id, many-to-many as sorted ids),
+    personal fields masked (`core.masking`)."""
     if obj is None:
         return None
     data: dict[str, Any] = {}
@@ -48,7 +49,8 @@ def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
     if obj.pk:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
-    return data
+    # The audit log is read by more people than may see a person's number: never a full one.
+    return masking.mask_fields(obj, data)
 
 
 def record(

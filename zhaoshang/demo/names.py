@@ -61,6 +61,20 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+CONTACT_TITLES = ("董事长", "总经理", "副总经理", "投资总监", "战略发展部经理", "办公室主任")
+
+
+def fictional_mobile(rng: random.Random) -> str:
+    """An 11-digit number starting 100: shaped like a mobile number, but no one's mobile (China's
+    mobile segments start 13–19; numbers starting 10 are the carriers' own service lines)."""
+    return f"100{rng.randrange(10**8):08d}"
+
+
+def fictional_email(serial: int) -> str:
+    """An address on example.com, a domain reserved for examples (RFC 2606)."""
+    return f"tz{serial:04d}@example.com"
+
+
 def brand(rng: random.Random) -> str:
     """Two distinct characters, the way Chinese company brands (字号) are usually built."""
     first, second = rng.sample(BRAND_CHARS, 2)

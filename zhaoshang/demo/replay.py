@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.enterprises.models import Enterprise, PlacementStatus, Tag
-from zhaoshang.enterprises.services import enterprise_create, placement_decide
+from zhaoshang.enterprises.services import contact_create, enterprise_create, placement_decide
 from zhaoshang.industries.models import ChainNode, Direction, Industry
 from zhaoshang.projects.models import (
     Campaign,
@@ -41,6 +41,7 @@ from zhaoshang.projects.services import (
     project_create,
 )
 
+from . import names
 from .clock import SimulatedClock
 from .placeholders import pdf_upload, png_upload
 from .planner import (
@@ -77,6 +78,7 @@ class Replayer:
         self.records: dict[tuple[int, int], FundsRecord] = {}
         self.events: list[Event] = []
         self._seq = 0
+        self._contact_serial = 0
 
     def add(self, day: dt.date, hour: int, minute: int, action: Callable[[], None]) -> None:
         """Schedule `action` at local `day hour:minute` (events may schedule further events)."""
@@ -119,8 +121,26 @@ class Replayer:
                     **details,
                 )
             )
+            if script.is_sample:
+                self._contacts(created[-1], seed=f"{script.name}-{index}")
         self._schedule_known_placements(scripts, created, nodes)
         return created
+
+    def _contacts(self, enterprise: Enterprise, *, seed: str) -> None:
+        """One or two fictional people to call at an invented enterprise (never a real one), so
+        the masked phone numbers and their audited reveal can be seen. Drawn from their own
+        generator: the plan's draws, and so the rest of the demo, stay as they were."""
+        rng = random.Random(seed)
+        for _ in range(1 if rng.random() < 0.7 else 2):
+            self._contact_serial += 1
+            contact_create(
+                actor=self.users["city"],
+                enterprise=enterprise,
+                name=names.person_name(rng),
+                title=rng.choice(names.CONTACT_TITLES),
+                phone=names.fictional_mobile(rng),
+                email=names.fictional_email(self._contact_serial) if rng.random() < 0.5 else "",
+            )
 
     def _schedule_known_placements(
         self,

@@ -1,7 +1,7 @@
 """Django admin for the enterprise library: read-only (writes go through the audited services).
 
-Contacts are listed without their phone numbers: the admin must not become a way around the
-masking and the audited reveal.
+Contacts are listed without their phone numbers and e-mail addresses: the admin must not become
+a way around the masking and the audited reveal.
 """
 
 from django.contrib import admin
@@ -42,11 +42,12 @@ class PlacementAdmin(ReadOnlyAdmin):
 @admin.register(Contact)
 class ContactAdmin(ReadOnlyAdmin):
     list_display = ("enterprise", "name", "title")
-    exclude = ("phone",)
+    exclude = tuple(Contact.personal_fields)
     raw_id_fields = ("enterprise",)
 
     def get_readonly_fields(self, request, obj=None):
-        return [f for f in super().get_readonly_fields(request, obj) if f != "phone"]
+        hidden = set(Contact.personal_fields)
+        return [f for f in super().get_readonly_fields(request, obj) if f not in hidden]
 
 
 @admin.register(Relation)

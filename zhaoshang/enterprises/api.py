@@ -70,8 +70,9 @@ from .serializers import (
     TargetRemoveSerializer,
 )
 from .services import (
+    can_reveal_contacts,
     contact_create,
-    contact_reveal_phone,
+    contact_reveal,
     enterprise_create,
     enterprise_update,
     placement_decide,
@@ -204,7 +205,7 @@ class EnterpriseViewSet(
     # --- what hangs off an enterprise ------------------------------------------------------
 
     @extend_schema(
-        summary="企业联系人（电话按权限遮蔽）/ 新增联系人",
+        summary="企业联系人（电话、邮箱一律遮蔽）/ 新增联系人",
         request=ContactInputSerializer,
         responses={200: ContactSerializer(many=True), 201: ContactSerializer},
     )
@@ -226,7 +227,7 @@ class EnterpriseViewSet(
         return Response(ContactSerializer(rows, many=True, context={"request": request}).data)
 
     @extend_schema(
-        summary="显示联系人完整电话（记入审计日志）",
+        summary="显示联系人完整电话和邮箱（每次记入审计日志）",
         request=None,
         responses={200: PhoneSerializer, 403: E403},
     )
@@ -237,14 +238,14 @@ class EnterpriseViewSet(
     )
     def reveal_phone(self, request, pk=None, contact_id=None):
         enterprise = self.get_object()
-        if not request.user.has_perm("enterprises.view_contact_phone"):
+        if not can_reveal_contacts(request.user):
             raise DRFPermissionDenied("您没有查看联系人电话的权限")
         contact = get_object_or_404(
             Contact.objects.restrict(request.user, "view"), pk=contact_id, enterprise=enterprise
         )
         with service_errors():
-            phone = contact_reveal_phone(actor=request.user, contact=contact)
-        return Response({"contact": contact.pk, "phone": phone})
+            details = contact_reveal(actor=request.user, contact=contact)
+        return Response({"contact": contact.pk, **details})
 
     @extend_schema(
         summary="关联企业（双向）/ 登记关系",

@@ -1,7 +1,8 @@
 """Excel export of the enterprise list, and the import template.
 
 The export has the import's own headers (so an exported file can be edited and imported back)
-plus contacts; phone numbers are masked unless the user holds `enterprises.view_contact_phone`.
+plus contacts, their phone numbers masked for everyone (the full number only through the audited
+reveal on the enterprise page).
 Streamed through openpyxl's write-only mode; capped at `EXPORT_MAX` rows.
 """
 
@@ -21,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from zhaoshang.core import exports as guard
-from zhaoshang.core.templatetags.zs import mask_phone
+from zhaoshang.core.masking import mask_phone
 
 from .importing.parsing import industry_label, uscc_check_digit
 from .models import Contact, Enterprise, RevenueBand, StaffBand
@@ -68,10 +69,10 @@ def _header(ws, titles: list[str]) -> list[WriteOnlyCell]:
     return cells
 
 
-def _contacts(ids: list[int], show_phones: bool) -> dict[int, str]:
+def _contacts(ids: list[int]) -> dict[int, str]:
     out: dict[int, list[str]] = defaultdict(list)
     for c in Contact.objects.filter(enterprise_id__in=ids).order_by("id"):
-        phone = c.phone if show_phones else mask_phone(c.phone)
+        phone = mask_phone(c.phone)
         out[c.enterprise_id].append(" ".join(p for p in (c.name, c.title, phone) if p))
     return {k: "；".join(v) for k, v in out.items()}
 
@@ -87,8 +88,8 @@ def _chunks(qs: QuerySet[Enterprise], size: int = 2000) -> Iterator[list[Enterpr
         yield batch
 
 
-def enterprises_workbook(qs: QuerySet[Enterprise], *, show_phones: bool) -> tuple[bytes, int]:
-    """The enterprises as .xlsx bytes and the number of rows; phones masked unless allowed."""
+def enterprises_workbook(qs: QuerySet[Enterprise]) -> tuple[bytes, int]:
+    """The enterprises as .xlsx bytes and the number of rows; contacts' phones masked."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("企业库")
     ws.freeze_panes = "B2"
@@ -99,7 +100,7 @@ def enterprises_workbook(qs: QuerySet[Enterprise], *, show_phones: bool) -> tupl
     count = 0
     qs = qs.prefetch_related("tags")
     for batch in _chunks(qs):
-        contacts = _contacts([e.pk for e in batch], show_phones)
+        contacts = _contacts([e.pk for e in batch])
         for enterprise in batch:
             row = []
             for _title, getter, kind, _width in COLUMNS:

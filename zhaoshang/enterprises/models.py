@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from zhaoshang.core import masking
 from zhaoshang.core.models import TimeStampedModel
 from zhaoshang.core.permissions import RestrictedQuerySet
 from zhaoshang.core.search import SearchIndex, register
@@ -181,8 +182,8 @@ class Placement(models.Model):
 
 
 class Contact(TimeStampedModel):
-    """A person to call at an enterprise. Phone numbers are masked unless the user may see them,
-    and every reveal is audited."""
+    """A person to call at an enterprise. The phone number and e-mail address are shown masked
+    everywhere; a user holding `view_contact_phone` may reveal them, one audit entry each time."""
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="contacts"
@@ -194,6 +195,7 @@ class Contact(TimeStampedModel):
     note = models.CharField("备注", max_length=200, blank=True)
 
     scope_shared = True
+    personal_fields = {"phone": masking.PHONE, "email": masking.EMAIL}
 
     class Meta:
         verbose_name = "企业联系人"

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.templatetags.zs import mask_phone
+from zhaoshang.core.masking import mask_email, mask_phone
 from zhaoshang.geo import divisions
 from zhaoshang.industries.models import ChainNode, Direction
 
@@ -26,7 +26,6 @@ from .models import (
     TargetStatus,
 )
 from .selectors import RelationRow, SignalRow
-from .services import can_see_phones
 
 
 def _division_name(code: str) -> str | None:
@@ -168,25 +167,26 @@ class EnterpriseInputSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
-    """A contact; `phone` is masked (138****5678) unless the user may see phone numbers."""
+    """A contact; `phone` (138****5678) and `email` (z***@example.com) are always masked: the
+    full values only through `POST …/contacts/{id}/reveal/`, one audit entry each."""
 
     phone = serializers.SerializerMethodField()
     phone_masked = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
 
     class Meta:
         model = Contact
         fields = ["id", "enterprise", "name", "title", "phone", "phone_masked", "email", "note"]
         read_only_fields = fields
 
-    def _shown(self) -> bool:
-        request = self.context.get("request")
-        return bool(request) and can_see_phones(request.user)
-
     def get_phone(self, obj: Contact) -> str:
-        return obj.phone if self._shown() else mask_phone(obj.phone)
+        return mask_phone(obj.phone)
 
     def get_phone_masked(self, obj: Contact) -> bool:
-        return bool(obj.phone) and not self._shown()
+        return bool(obj.phone)
+
+    def get_email(self, obj: Contact) -> str:
+        return mask_email(obj.email)
 
 
 class ContactInputSerializer(serializers.Serializer):
@@ -200,6 +200,7 @@ class ContactInputSerializer(serializers.Serializer):
 class PhoneSerializer(serializers.Serializer):
     contact = serializers.IntegerField()
     phone = serializers.CharField()
+    email = serializers.CharField()
 
 
 class PlacementSerializer(serializers.ModelSerializer):

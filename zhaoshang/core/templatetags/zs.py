@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from zhaoshang.core import masking
+
 register = template.Library()
 
 YI_IN_WAN = Decimal("10000")  # 1 亿元 = 10,000 万元
@@ -60,14 +62,6 @@ def yi(value: Any) -> str:
     return f"{_grouped(amount / YI_IN_WAN)} 亿元"
 
 
-@register.filter
-def mask_phone(value: Any) -> str:
-    """Hide the middle of a phone number: 13812345678 → "138****5678"."""
-    phone = str(value or "").strip()
-    if not phone:
-        return ""
-    if len(phone) >= 11:  # mobile numbers and landlines with area code
-        return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
-    if len(phone) >= 8:
-        return f"{'*' * (len(phone) - 4)}{phone[-4:]}"
-    return "*" * max(len(phone) - 2, 1) + phone[-2:] if len(phone) > 2 else "*" * len(phone)
+# Personal contact data, masked by the one helper every path uses.
+mask_phone = register.filter("mask_phone", masking.mask_phone)
+mask_email = register.filter("mask_email", masking.mask_email)

@@ -25,7 +25,13 @@ from zhaoshang.demo.reference import (
 )
 from zhaoshang.demo.replay import KNOWN_PLACEMENT_NOTE
 from zhaoshang.demo.users import DEMO_USERS
-from zhaoshang.enterprises.models import Enterprise, Placement, PlacementSource, PlacementStatus
+from zhaoshang.enterprises.models import (
+    Contact,
+    Enterprise,
+    Placement,
+    PlacementSource,
+    PlacementStatus,
+)
 from zhaoshang.geo import divisions
 from zhaoshang.industries.models import ChainNode, Direction, Industry
 from zhaoshang.projects.models import (
@@ -116,6 +122,26 @@ def test_enterprises_have_valid_codes(demo):
             assert enterprise.is_local == enterprise.division_code.startswith("3715")
         if not enterprise.is_sample:
             assert enterprise.uscc is None  # no code is invented for a real company
+
+
+def test_invented_enterprises_have_fictional_contacts_entered_through_the_audited_service(demo):
+    contacts = list(Contact.objects.select_related("enterprise"))
+    samples = Enterprise.objects.filter(is_sample=True).count()
+    assert samples <= len(contacts) <= 2 * samples
+    assert {c.enterprise.is_sample for c in contacts} == {True}  # no one invented at a real firm
+    assert {c.enterprise_id for c in contacts} == set(
+        Enterprise.objects.filter(is_sample=True).values_list("pk", flat=True)
+    )
+    for contact in contacts:
+        assert contact.name and contact.title
+        assert len(contact.phone) == 11 and contact.phone.startswith("100")
+        assert contact.email == "" or contact.email.endswith("@example.com")
+    assert any(c.email for c in contacts)
+    created = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Contact), action=AuditAction.CREATE
+    )
+    assert sorted(int(e.object_id) for e in created) == sorted(c.pk for c in contacts)
+    assert {e.after["phone"][3:7] for e in created} == {"****"}
 
 
 def test_known_enterprises_are_confirmed_on_their_chain_nodes(demo):

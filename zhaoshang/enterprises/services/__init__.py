@@ -9,10 +9,10 @@ from .enterprises import (
 )
 from .records import (
     PHONE_PERMISSION,
-    can_see_phones,
+    can_reveal_contacts,
     contact_create,
     contact_delete,
-    contact_reveal_phone,
+    contact_reveal,
     contact_snapshot,
     contact_update,
     placement_decide,
@@ -31,12 +31,12 @@ from .targets import (
 __all__ = [
     "DETAIL_FIELDS",
     "PHONE_PERMISSION",
-    "can_see_phones",
+    "can_reveal_contacts",
     "clean_division_code",
     "clean_uscc",
     "contact_create",
     "contact_delete",
-    "contact_reveal_phone",
+    "contact_reveal",
     "contact_snapshot",
     "contact_update",
     "enterprise_create",

@@ -1,5 +1,5 @@
 """Writes on what hangs off an enterprise: chain placements, contacts (and the audited reveal of a
-phone number), relations between enterprises, dated signals."""
+phone number and e-mail address), relations between enterprises, dated signals."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhaoshang.core import audit
+from zhaoshang.core import audit, masking
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
 
@@ -109,11 +109,16 @@ def contact_create(
 
 
 def contact_update(*, actor: Any, contact: Contact, **changes: Any) -> Contact:
+    """Change a contact. A phone number or e-mail address equal to the masked form of the stored
+    one (what every form and the API show) leaves the stored value as it is."""
     require(actor, "change", contact)
     allowed = {"name", "title", "phone", "email", "note"}
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    for name, kind in masking.personal_fields(Contact).items():
+        if name in changes and masking.is_masked(kind, changes[name], getattr(contact, name)):
+            changes.pop(name)  # sent back as it was shown: unchanged, not the stars
     before = contact_snapshot(contact)
     for key, value in _clean_contact(changes).items():
         setattr(contact, key, value)
@@ -138,35 +143,32 @@ def contact_delete(*, actor: Any, contact: Contact) -> None:
         contact.delete()
 
 
-def can_see_phones(user: Any) -> bool:
+def can_reveal_contacts(user: Any) -> bool:
+    """Whether the user may ask for a contact's full phone number and e-mail address (one audit
+    entry per reveal); everyone else, and everything else, sees them masked."""
     return bool(user and user.is_authenticated and user.has_perm(PHONE_PERMISSION))
 
 
 def contact_snapshot(contact: Contact) -> dict[str, Any] | None:
-    """The audit snapshot with the phone number masked: the audit log, readable by more people
-    than the numbers, never holds a full number (a change still shows as a different mask)."""
-    from zhaoshang.core.templatetags.zs import mask_phone
-
-    data = audit.snapshot(contact)
-    if data and data.get("phone"):
-        data["phone"] = mask_phone(data["phone"])
-    return data
+    """The audit snapshot (phone and e-mail masked, as every snapshot of a personal field)."""
+    return audit.snapshot(contact)
 
 
-def contact_reveal_phone(*, actor: Any, contact: Contact) -> str:
-    """The full phone number, for a user holding `enterprises.view_contact_phone`; every reveal
-    is written to the audit log (action `reveal`), with whose number it was."""
+def contact_reveal(*, actor: Any, contact: Contact) -> dict[str, str]:
+    """The full phone number and e-mail address, for a user holding
+    `enterprises.view_contact_phone`: the only way to them. Every reveal is one audit entry
+    (action `reveal`) saying whose details were seen, never the details themselves."""
     require(actor, "view", contact)
     require_perm(actor, PHONE_PERMISSION)
-    if not contact.phone:
-        raise ValidationError({"phone": ["该联系人没有登记电话"]})
+    if not contact.phone and not contact.email:
+        raise ValidationError({"phone": ["该联系人没有登记电话或邮箱"]})
     audit.record(
         actor=actor,
         action=AuditAction.REVEAL,
         obj=contact,
-        note=f"查看电话号码：{contact.enterprise.name} {contact.name}",
+        note=f"查看联系方式：{contact.enterprise.name} {contact.name}",
     )
-    return contact.phone
+    return {"phone": contact.phone, "email": contact.email}
 
 
 # --- relations ----------------------------------------------------------------------------------

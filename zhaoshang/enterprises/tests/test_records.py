@@ -1,5 +1,5 @@
-"""The full record: placements (manual wins), contacts masked everywhere unless permitted and the
-audited reveal, relations in both directions, signals with decayed weights, 乡贤, group/parent."""
+"""The full record: placements (manual wins), contacts masked on every path and the audited
+reveal, relations in both directions, signals with decayed weights, 乡贤, group/parent."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from zhaoshang.enterprises.models import (
 )
 from zhaoshang.enterprises.services import (
     contact_create,
-    contact_reveal_phone,
+    contact_reveal,
     contact_update,
     enterprise_create,
     enterprise_update,
@@ -41,6 +41,8 @@ pytestmark = pytest.mark.django_db
 
 PHONE = "13812345678"
 MASKED = "138****5678"
+EMAIL = "li.jingli@example.com"
+MASKED_EMAIL = "l***@example.com"
 
 
 @pytest.fixture
@@ -66,7 +68,12 @@ def firm(users):
 @pytest.fixture
 def contact(users, firm):
     return contact_create(
-        actor=users["linqing"], enterprise=firm, name="李经理", title="投资总监", phone=PHONE
+        actor=users["linqing"],
+        enterprise=firm,
+        name="李经理",
+        title="投资总监",
+        phone=PHONE,
+        email=EMAIL,
     )
 
 
@@ -195,30 +202,33 @@ def test_placements_are_listed_with_source_and_confidence(client, users, firm, c
 # --- contacts: masking and the audited reveal ----------------------------------------------------
 
 
-def test_phone_numbers_are_masked_on_the_page_for_users_without_the_permission(
-    client, users, contact
-):
-    client.force_login(users["linqing"])
-    html = client.get(reverse("enterprises:detail", args=[contact.enterprise.pk])).content.decode()
-    assert MASKED in html and PHONE not in html
-    assert "显示号码" not in html
+def full_details_in(text: str) -> bool:
+    return PHONE in text or EMAIL in text
 
 
-def test_a_permitted_user_sees_masked_numbers_until_asking_and_each_reveal_is_audited(
-    client, users, contact
-):
+def test_phone_numbers_and_emails_are_masked_on_the_page_for_everyone(client, users, contact):
+    for name, may_reveal in (("linqing", False), ("city", True)):
+        client.force_login(users[name])
+        page = reverse("enterprises:detail", args=[contact.enterprise.pk])
+        html = client.get(page).content.decode()
+        assert MASKED in html and MASKED_EMAIL in html and not full_details_in(html)
+        assert ("显示号码" in html) is may_reveal
+
+
+def test_each_reveal_shows_the_full_details_once_and_is_one_audit_entry(client, users, contact):
     client.force_login(users["city"])
-    html = client.get(reverse("enterprises:detail", args=[contact.enterprise.pk])).content.decode()
-    assert MASKED in html and PHONE not in html and "显示号码" in html
     since = last_audit_id()
     response = client.post(
         reverse("enterprises:contact-reveal", args=[contact.pk]), HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 200 and PHONE in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and PHONE in html and EMAIL in html
     [entry] = AuditEntry.objects.filter(id__gt=since)
     assert entry.action == AuditAction.REVEAL and entry.object_id == str(contact.pk)
     assert entry.user == users["city"] and "李经理" in entry.note
+    assert not full_details_in(str(entry.before) + str(entry.after) + entry.note)
     client.post(reverse("enterprises:contact-reveal", args=[contact.pk]))
+    assert AuditEntry.objects.filter(id__gt=since).count() == 2
     assert AuditEntry.objects.filter(id__gt=since, action=AuditAction.REVEAL).count() == 2
 
 
@@ -227,28 +237,53 @@ def test_reveal_is_refused_without_the_permission(client, users, contact):
     client.force_login(users["linqing"])
     assert client.post(reverse("enterprises:contact-reveal", args=[contact.pk])).status_code == 403
     with pytest.raises(PermissionDenied, match="没有此项操作权限"):
-        contact_reveal_phone(actor=users["linqing"], contact=contact)
+        contact_reveal(actor=users["linqing"], contact=contact)
     assert not AuditEntry.objects.filter(id__gt=since, action=AuditAction.REVEAL).exists()
     client.logout()
     response = client.post(reverse("enterprises:contact-reveal", args=[contact.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_the_audit_log_never_holds_a_full_phone_number(users, contact):
-    contact_update(actor=users["linqing"], contact=contact, phone="13900001111")
+def test_the_audit_log_never_holds_a_full_phone_number_or_email(users, contact):
+    contact_update(
+        actor=users["linqing"], contact=contact, phone="13900001111", email="wang@example.org"
+    )
     entries = list(
         AuditEntry.objects.filter(
             object_id=str(contact.pk), object_repr__contains="李经理"
         ).order_by("id")
     )
     assert [e.action for e in entries] == ["create", "update"]
+    assert entries[1].before["phone"] == MASKED and entries[1].after["phone"] == "139****1111"
+    assert entries[1].before["email"] == MASKED_EMAIL
+    assert entries[1].after["email"] == "w***@example.org"
     for entry in entries:
         text = str(entry.before) + str(entry.after) + entry.note
-        assert PHONE not in text and "13900001111" not in text
+        assert not full_details_in(text) and "13900001111" not in text and "wang@" not in text
 
 
-def test_exports_mask_phones_unless_permitted_and_are_audited(client, users, contact):
-    for name, shown in (("linqing", False), ("city", True)):
+def test_the_edit_form_shows_masked_values_and_keeps_the_stored_ones_unless_new_ones_are_typed(
+    client, users, contact
+):
+    client.force_login(users["city"])
+    url = reverse("enterprises:contact-edit", args=[contact.pk])
+    html = client.get(url).content.decode()
+    assert f'value="{MASKED}"' in html and f'value="{MASKED_EMAIL}"' in html
+    assert not full_details_in(html)
+    form = {"name": "李经理", "title": "总经理", "phone": MASKED, "email": MASKED_EMAIL}
+    assert client.post(url, form).status_code == 302
+    contact.refresh_from_db()
+    assert (contact.title, contact.phone, contact.email) == ("总经理", PHONE, EMAIL)
+    assert client.post(url, {**form, "phone": "13900001111"}).status_code == 302
+    contact.refresh_from_db()
+    assert (contact.phone, contact.email) == ("13900001111", EMAIL)
+    assert client.post(url, {**form, "phone": "", "email": ""}).status_code == 302
+    contact.refresh_from_db()
+    assert (contact.phone, contact.email) == ("", "")
+
+
+def test_exports_mask_phones_for_everyone_and_are_audited(client, users, contact):
+    for name in ("linqing", "city"):
         client.force_login(users[name])
         since = last_audit_id()
         response = client.get(reverse("enterprises:export"), {"q": "信源"})
@@ -256,30 +291,61 @@ def test_exports_mask_phones_unless_permitted_and_are_audited(client, users, con
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "企业名称" and rows[1][0] == "聊城信源铝业有限公司"
-        contacts = rows[1][-1]
-        assert (PHONE in contacts) is shown and (MASKED in contacts) is not shown
+        assert rows[1][-1] == f"李经理 投资总监 {MASKED}"
         [entry] = AuditEntry.objects.filter(id__gt=since)
         assert entry.action == AuditAction.EXPORT and entry.object_repr == "企业库导出（1 条）"
-        assert ('"phones": "shown"' in entry.note) is shown
 
 
-def test_the_api_masks_phones_unless_permitted_and_reveals_with_an_audit_entry(users, contact):
+def test_the_api_masks_contacts_for_everyone_and_reveals_with_one_audit_entry_each(users, contact):
     url = f"/api/enterprises/{contact.enterprise.pk}/contacts/"
-    body = client_for(users["linqing"]).get(url).json()
-    assert body[0]["phone"] == MASKED and body[0]["phone_masked"] is True
-    body = client_for(users["city"]).get(url).json()
-    assert body[0]["phone"] == PHONE and body[0]["phone_masked"] is False
+    for name in ("linqing", "city"):
+        [row] = client_for(users[name]).get(url).json()
+        assert (row["phone"], row["phone_masked"], row["email"]) == (MASKED, True, MASKED_EMAIL)
     reveal = f"{url}{contact.pk}/reveal/"
     assert client_for(users["linqing"]).post(reveal).status_code == 403
     since = last_audit_id()
-    response = client_for(users["city"]).post(reveal)
-    assert response.status_code == 200 and response.json() == {
-        "contact": contact.pk,
-        "phone": PHONE,
-    }
+    city = client_for(users["city"])
+    for _ in range(2):
+        response = city.post(reveal)
+        assert response.status_code == 200 and response.json() == {
+            "contact": contact.pk,
+            "phone": PHONE,
+            "email": EMAIL,
+        }
     assert list(AuditEntry.objects.filter(id__gt=since).values_list("action", flat=True)) == [
-        "reveal"
+        "reveal",
+        "reveal",
     ]
+
+
+def test_a_contact_saved_with_its_masked_values_keeps_its_stored_ones(users, contact):
+    contact_update(actor=users["city"], contact=contact, phone=MASKED, email=MASKED_EMAIL)
+    contact.refresh_from_db()
+    assert (contact.phone, contact.email) == (PHONE, EMAIL)
+
+
+def test_every_path_a_permitted_user_reads_shows_masked_details_until_one_audited_reveal(
+    client, users, contact
+):
+    """As `city` (who may reveal): the enterprise page, the edit form, the API, the export and,
+    as `auditor`, the audit log and its export never show the full number or address."""
+    since = last_audit_id()
+    client.force_login(users["city"])
+    enterprise = contact.enterprise.pk
+    bodies = [
+        client.get(reverse("enterprises:detail", args=[enterprise])).content,
+        client.get(reverse("enterprises:contact-edit", args=[contact.pk])).content,
+        client.get(f"/api/enterprises/{enterprise}/contacts/").content,
+        client.get(reverse("enterprises:list"), {"q": "信源"}).content,
+    ]
+    book = load_workbook(io.BytesIO(client.get(reverse("enterprises:export")).content))
+    bodies.append(str(list(book.active.iter_rows(values_only=True))).encode())
+    client.force_login(users["auditor"])
+    bodies.append(client.get(reverse("core:audit-log")).content)
+    book = load_workbook(io.BytesIO(client.get(reverse("core:audit-export")).content))
+    bodies.append(str(list(book.active.iter_rows(values_only=True))).encode())
+    assert [full_details_in(b.decode()) for b in bodies] == [False] * len(bodies)
+    assert not AuditEntry.objects.filter(id__gt=since, action=AuditAction.REVEAL).exists()
 
 
 def test_contact_phone_must_look_like_a_phone_number(users, firm):

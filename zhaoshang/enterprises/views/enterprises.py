@@ -49,7 +49,7 @@ from ..selectors import (
     signals_for,
     target_entries_for,
 )
-from ..services import can_see_phones, enterprise_create, enterprise_update, is_curator
+from ..services import can_reveal_contacts, enterprise_create, enterprise_update, is_curator
 from .common import apply_service_errors
 
 PAGE_SIZE = 30
@@ -105,7 +105,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def enterprise_export(request: HttpRequest) -> HttpResponse:
-    """Excel of exactly the filtered enterprises; phones masked unless permitted; audited."""
+    """Excel of exactly the filtered enterprises; contacts' phone numbers masked; audited."""
     _require(request.user, "view")
     _form, filterset = _filtered(request)
     qs = filterset.qs
@@ -116,8 +116,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
             f"筛选结果共 {total:,} 家，超过单次导出上限 {exports.EXPORT_MAX:,} 家，请缩小范围后再导出。",
         )
         return redirect(f"{reverse('enterprises:list')}?{request.GET.urlencode()}")
-    show = can_see_phones(request.user)
-    content, count = exports.enterprises_workbook(qs, show_phones=show)
+    content, count = exports.enterprises_workbook(qs)
     used = {
         key: [tag.code for tag in value] if key == "tag" else value
         for key, value in (filterset.form.cleaned_data if filterset.is_valid() else {}).items()
@@ -127,7 +126,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         action=AuditAction.EXPORT,
         note=json.dumps(
-            {"filters": used, "phones": "shown" if show else "masked"},
+            {"filters": used},
             ensure_ascii=False,
             sort_keys=True,
         ),
@@ -169,7 +168,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": target_entries_for(user=user, filters={"enterprise": enterprise}),
             "today": today,
             "can_change": has_model_permission(user, "change", Enterprise),
-            "can_see_phones": can_see_phones(user),
+            "can_reveal_contacts": can_reveal_contacts(user),
             "can_view_contacts": has_model_permission(user, "view", Contact),
             "can_add_contact": has_model_permission(user, "add", Contact),
             "can_change_contact": has_model_permission(user, "change", Contact),

@@ -1,4 +1,5 @@
-"""Dialogs on the enterprise page: contacts (and the audited phone reveal), relations, signals,
+"""Dialogs on the enterprise page: contacts (and the audited reveal of a phone number and e-mail
+address), relations, signals,
 chain placements. Each is a small htmx dialog that also works as a full page."""
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.core import htmx
 from zhaoshang.core.htmx import submitted
+from zhaoshang.core.masking import mask_email, mask_phone
 
 from ..forms import ContactForm, PlacementForm, RelationForm, SignalForm
 from ..models import Contact, Enterprise, Placement, PlacementStatus, Relation, Signal
 from ..selectors import enterprise_get
 from ..services import (
-    PHONE_PERMISSION,
+    can_reveal_contacts,
     contact_create,
-    contact_reveal_phone,
+    contact_reveal,
     contact_update,
     placement_decide,
     relation_create,
@@ -66,30 +68,27 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """修改联系人。电话号码只对有权查看的人显示原值。"""
+    """修改联系人。电话和邮箱显示为遮蔽后的值；不改动即保留原值，输入新值才替换。"""
     require_model(request.user, "change", Contact)
     contact = get_object_or_404(
         Contact.objects.restrict(request.user, "change").select_related("enterprise"), pk=pk
     )
     enterprise = contact.enterprise
     back = _back(enterprise, "contacts")
-    may_see = request.user.has_perm(PHONE_PERMISSION)
     initial = {
         "name": contact.name,
         "title": contact.title,
-        "phone": contact.phone if may_see else "",
-        "email": contact.email,
+        "phone": mask_phone(contact.phone),
+        "email": mask_email(contact.email),
         "note": contact.note,
     }
     form = ContactForm(request.POST or None, initial=initial)
-    if not may_see:
-        form.fields["phone"].help_text = "留空表示不修改原号码"
+    form.fields["phone"].help_text = "显示的是遮蔽后的号码；不修改即保留原号码，输入新号码则替换"
+    form.fields["email"].help_text = "显示的是遮蔽后的邮箱；不修改即保留原邮箱"
 
     def write() -> str:
-        changes = dict(form.cleaned_data)
-        if not may_see and not changes["phone"]:
-            changes.pop("phone")
-        contact_update(actor=request.user, contact=contact, **changes)
+        # contact_update keeps a value sent back in its masked form.
+        contact_update(actor=request.user, contact=contact, **form.cleaned_data)
         return f"已保存联系人：{contact.name}"
 
     if response := submitted(request, form, write, back_url=back):
@@ -107,17 +106,18 @@ def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contact_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """显示号码：one full number for a permitted user; written to the audit log."""
-    if not request.user.has_perm(PHONE_PERMISSION):
+    """显示号码: a contact's full phone number and e-mail address for a permitted user; each
+    reveal is one audit entry."""
+    if not can_reveal_contacts(request.user):
         raise PermissionDenied("您没有查看联系人电话的权限")
     contact = get_object_or_404(
         Contact.objects.restrict(request.user, "view").select_related("enterprise"), pk=pk
     )
     try:
-        phone = contact_reveal_phone(actor=request.user, contact=contact)
+        details = contact_reveal(actor=request.user, contact=contact)
     except ValidationError:
-        phone = ""
-    return render(request, "enterprises/partials/phone.html", {"contact": contact, "phone": phone})
+        details = {"phone": "", "email": ""}
+    return render(request, "enterprises/partials/phone.html", {"contact": contact, **details})
 
 
 # --- relations ----------------------------------------------------------------------------------

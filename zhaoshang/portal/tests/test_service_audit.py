@@ -333,8 +333,8 @@ CALLS: dict[
         lambda w: (w.contact, lambda: enterprises.contact_delete(actor=w.city, contact=w.contact))[1],
         "delete", DELETE,
     ),
-    S("enterprises.services.records", "contact_reveal_phone"): (
-        lambda w: (w.contact, lambda: enterprises.contact_reveal_phone(
+    S("enterprises.services.records", "contact_reveal"): (
+        lambda w: (w.contact, lambda: enterprises.contact_reveal(
             actor=w.city, contact=w.contact
         ))[1], "reveal", NEITHER,  # who saw the number, never the number
     ),
