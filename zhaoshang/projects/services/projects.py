@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.core import audit
+from zhaoshang.core.closing import ensure_open
 from zhaoshang.core.permissions import require
 from zhaoshang.enterprises.models import TOP500_TAGS, Enterprise
 
@@ -87,6 +88,8 @@ def project_create(
 ) -> Project:
     """Register a project at stage `lead`, with its first StageChange, after the duplicate guard.
 
+    The lead date may not be in the future nor in a closed period of account.
+
     A similar project of the same investor in another unit blocks creation until the actor
     confirms with a reason (kept on the project and in the audit log).
     """
@@ -99,6 +102,9 @@ def project_create(
     on = lead_on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"lead_on": ["日期不能晚于今天"]})
+    # The lead's date opens the stage log: a lead cannot be back-dated into a closed period,
+    # whose figures are frozen (like any stage change dated in it).
+    ensure_open(on, field="lead_on")
     _validate_fields(project)
     candidates = duplicate_candidates(
         name=project.name, investors=investors, unit_id=project.unit_id

@@ -152,3 +152,40 @@ def test_the_stage_api_answers_400_on_the_date_for_a_closed_quarter(users, make_
     assert response.status_code == 400
     assert response.json() == {"on": [message]}
     assert StageChange.objects.filter(project=project).count() == 1
+
+
+# --- leads --------------------------------------------------------------------------------------
+
+
+def test_a_lead_back_dated_into_a_closed_quarter_is_refused_and_writes_nothing(users, make_project):
+    message = closed_q1(users)
+    for actor in ("linqing", "city"):
+        with pytest.raises(ValidationError) as exc:
+            make_project(actor, name="回溯线索", lead_on=D(2024, 3, 31))
+        assert exc.value.message_dict == {"lead_on": [message]}
+    assert not Project.objects.filter(name="回溯线索").exists()
+
+
+def test_a_lead_dated_after_the_closed_quarter_is_accepted(users, make_project):
+    closed_q1(users)
+
+    project = make_project(lead_on=D(2024, 4, 1))
+
+    assert StageChange.objects.get(project=project).on == D(2024, 4, 1)
+
+
+def test_the_project_api_answers_400_on_the_lead_date_for_a_closed_quarter(users):
+    message = closed_q1(users)
+    response = client_for(users["linqing"]).post(
+        "/api/projects/",
+        {
+            "name": "回溯线索",
+            "unit": "371581",
+            "total_investment_wan": "100",
+            "lead_on": "2024-02-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"lead_on": [message]}
+    assert not Project.objects.filter(name="回溯线索").exists()
