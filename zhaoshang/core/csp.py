@@ -11,19 +11,38 @@ ECharts writes its HTML tooltips with ``style="…"`` (the coloured marker, the 
 templates size bars and charts from the data. A style attribute cannot run script or load
 anything from outside the server (``img-src``/``font-src`` fall back to ``'self'``).
 
-A view may carry its own policy (``@csp_override({...})``): the API docs page runs Swagger UI.
+A view may carry its own policy (``@csp_override({...})``): Redoc needs style elements.
+
+The browser reports what it refused to ``/csp-report/`` (``report-uri``): one warning line in the
+server log each, so a page broken by the policy, or an injection it stopped, is seen by the
+operators. Reports come from anyone's browser: they are bounded, never stored in the database.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 HEADER = "Content-Security-Policy"
+REPORT_PATH = "/csp-report/"
+REPORT_MAX_BYTES = 16_384
+REPORTED_FIELDS = (
+    "document-uri",
+    "violated-directive",
+    "blocked-uri",
+    "source-file",
+    "line-number",
+)
+
+logger = logging.getLogger("zhaoshang.csp")
 
 POLICY: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
@@ -35,6 +54,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "base-uri": ("'self'",),
     "frame-ancestors": ("'none'",),
     "form-action": ("'self'",),
+    "report-uri": (REPORT_PATH,),
 }
 
 
@@ -89,3 +109,20 @@ class ContentSecurityPolicyMiddleware:
 def nonce(request: HttpRequest) -> dict[str, str]:
     """Context processor: ``{{ csp_nonce }}`` for an inline script or style element."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+@csrf_exempt
+@require_POST
+def violation_report(request: HttpRequest) -> HttpResponse:
+    """A browser's report of a refusal: logged as one bounded line, answered 204 whatever it holds."""
+    raw = request.read(REPORT_MAX_BYTES + 1)
+    if len(raw) > REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(raw).get("csp-report", {})
+    except (ValueError, AttributeError):
+        report = {}
+    if isinstance(report, dict) and report:
+        fields = {key: str(report.get(key, ""))[:300] for key in REPORTED_FIELDS}
+        logger.warning("CSP refused: %s", json.dumps(fields, ensure_ascii=False))
+    return HttpResponse(status=204)

@@ -2,6 +2,7 @@
 request that the page's own inline elements carry; scripts only from the server or with that
 nonce, never eval; the API docs page keeps working under it; a cached page keeps its nonce."""
 
+import json
 import re
 
 import pytest
@@ -34,6 +35,7 @@ def test_a_page_forbids_inline_script_eval_plugins_framing_and_outside_hosts(cli
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "report-uri": ["/csp-report/"],
     }
 
 
@@ -94,3 +96,48 @@ def test_templates_get_the_request_nonce(rf):
     request.csp_nonce = "abcdefghijklmnop"
     template = engines["django"].from_string('<script nonce="{{ csp_nonce }}"></script>')
     assert template.render({}, request) == '<script nonce="abcdefghijklmnop"></script>'
+
+
+def test_a_browser_report_is_logged_as_one_bounded_line_and_stored_nowhere(client, caplog):
+    from django.urls import reverse
+
+    from zhaoshang.core.models import AuditEntry
+
+    assert reverse("core:csp-report") == "/csp-report/"
+    before = AuditEntry.objects.count()
+    report = {
+        "csp-report": {
+            "document-uri": "http://testserver/projects/",
+            "violated-directive": "script-src-elem",
+            "blocked-uri": "inline",
+            "original-policy": "x" * 5000,
+        }
+    }
+    with caplog.at_level("WARNING", logger="zhaoshang.csp"):
+        response = client.post(
+            "/csp-report/", data=json.dumps(report), content_type="application/csp-report"
+        )
+    assert response.status_code == 204
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "zhaoshang.csp"]
+    assert line.startswith("CSP refused: ")
+    assert '"violated-directive": "script-src-elem"' in line and "xxxx" not in line
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_report_that_is_not_one_is_answered_and_ignored_and_a_huge_one_refused(client, caplog):
+    with caplog.at_level("WARNING", logger="zhaoshang.csp"):
+        assert (
+            client.post("/csp-report/", data="not json", content_type="text/plain").status_code
+            == 204
+        )
+        assert (
+            client.post("/csp-report/", data="[1]", content_type="application/json").status_code
+            == 204
+        )
+        huge = json.dumps({"csp-report": {"blocked-uri": "y" * 20_000}})
+        assert (
+            client.post("/csp-report/", data=huge, content_type="application/json").status_code
+            == 413
+        )
+    assert [r for r in caplog.records if r.name == "zhaoshang.csp"] == []
+    assert client.get("/csp-report/").status_code == 405

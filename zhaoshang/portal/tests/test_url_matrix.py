@@ -91,6 +91,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "chain-node-list": (401, 200, 200, 403, 200),
     "core:audit-export": (302, 200, 403, 403, 200),
     "core:audit-log": (302, 200, 403, 403, 200),
+    "core:csp-report": (405, 405, 405, 405, 405),
     "enterprise-contacts": (401, 200, 200, 403, 200),
     "enterprise-detail": (401, 200, 200, 403, 200),
     "enterprise-import-file": (401, 405, 405, 403, 405),
