@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from .concurrency import STALE_PAGE
+
 
 def _bootstrap_class(widget: forms.Widget) -> str:
     """The class Bootstrap wants on this widget; "" for widgets that lay out their own parts
@@ -55,3 +57,37 @@ class BootstrapFormMixin:
             if bound is not None:
                 _add_class(bound.widget, "is-invalid")
                 bound.widget.attrs["aria-invalid"] = "true"
+
+
+class VersionedFormMixin:
+    """The version of the record being edited, carried in a hidden field `version`.
+
+    The view passes ``version=version_of(record)`` every time it builds an edit form (a form
+    that creates a record passes none and has no such field): a GET shows it, a POST submits the
+    one the page was read at, and the service checks that one under its lock
+    (`core.concurrency.check_version`). A POST without it (a page older than this field) is
+    refused with `STALE_PAGE`. After a refusal the field takes the current version, so the user,
+    having seen what changed, may submit again on purpose.
+    """
+
+    def __init__(self, *args: Any, version: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_version = version
+        if version:
+            self.fields["version"] = forms.CharField(  # type: ignore[attr-defined]
+                widget=forms.HiddenInput, required=False, initial=version
+            )
+
+    def clean_version(self) -> str:
+        value = self.cleaned_data.get("version", "")  # type: ignore[attr-defined]
+        if not value:
+            self.add_error(None, STALE_PAGE)  # type: ignore[attr-defined]
+            self.refresh_version(self.current_version)
+        return value
+
+    def refresh_version(self, current: str) -> None:
+        """Put the version stored now in the hidden field (after a refusal)."""
+        if self.is_bound:  # type: ignore[attr-defined]
+            data = self.data.copy()  # type: ignore[attr-defined]
+            data[self.add_prefix("version")] = current  # type: ignore[attr-defined]
+            self.data = data

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
+from .concurrency import VersionConflict
 from .permissions import has_model_permission
 
 
@@ -34,8 +35,12 @@ def apply_service_errors(
     """Show each message of a service's ValidationError at the field it names.
 
     Keys the form does not know (after `aliases`) become non-field errors, so nothing is lost.
+    A stale save (`VersionConflict`) also puts the version stored now in the form's hidden
+    `version`, so submitting again, after reading what changed, is a deliberate overwrite.
     """
     aliases = aliases or {}
+    if isinstance(error, VersionConflict) and hasattr(form, "refresh_version"):
+        form.refresh_version(error.current)
     if hasattr(error, "error_dict"):
         for key, errors in error.error_dict.items():
             field = aliases.get(key, key)

@@ -17,7 +17,17 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from zhaoshang.core.api import E400, E403, E404, RestrictedViewSetMixin, service_errors
+from zhaoshang.core.api import (
+    E400,
+    E403,
+    E404,
+    E412,
+    ETAG,
+    IF_MATCH,
+    RestrictedViewSetMixin,
+    VersionedViewSetMixin,
+    service_errors,
+)
 from zhaoshang.core.filtersets import FilterBackend
 from zhaoshang.core.parsers import BoundedJSONParser
 from zhaoshang.enterprises.models import Enterprise
@@ -64,11 +74,16 @@ class _InputMixin:
 
 @extend_schema_view(
     list=extend_schema(summary="项目列表（与页面相同的筛选条件）"),
-    retrieve=extend_schema(summary="项目详情", responses={200: ProjectSerializer, 404: E404}),
+    retrieve=extend_schema(
+        summary="项目详情（ETag 为当前版本）",
+        parameters=[ETAG],
+        responses={200: ProjectSerializer, 404: E404},
+    ),
 )
 @extend_schema(tags=["projects"])
 class ProjectViewSet(
     _InputMixin,
+    VersionedViewSetMixin,
     RestrictedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -105,16 +120,25 @@ class ProjectViewSet(
 
     @extend_schema(
         summary="修改项目",
+        description="带 `If-Match`（详情返回的 ETag）时，项目已被他人修改则返回 412，不保存。",
         request=ProjectUpdateSerializer,
-        responses={200: ProjectSerializer, 400: E400, 403: E403, 404: E404},
+        parameters=[IF_MATCH],
+        responses={200: ProjectSerializer, 400: E400, 403: E403, 404: E404, 412: E412},
     )
     def partial_update(self, request, *args, **kwargs):
         project = self.get_object()
         data = self.parse(ProjectUpdateSerializer, partial=True)
         investors = data.pop("investors", None)
         with service_errors():
-            project_update(actor=request.user, project=project, investors=investors, **data)
-        return Response(ProjectSerializer(self._fresh(project.pk)).data)
+            project_update(
+                actor=request.user,
+                project=project,
+                investors=investors,
+                version=self.if_match(),
+                **data,
+            )
+        fresh = self._fresh(project.pk)
+        return self.versioned(Response(ProjectSerializer(fresh).data), fresh)
 
     @extend_schema(
         summary="变更项目阶段（附证明材料）",

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.accounts.roles import Role
-from zhaoshang.core.forms import BootstrapFormMixin
+from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
 from zhaoshang.core.permissions import Scope
 from zhaoshang.enterprises.models import Enterprise
 
@@ -215,7 +215,7 @@ _SECTIONS = {
 }
 
 
-class ProjectForm(BootstrapFormMixin, forms.Form):
+class ProjectForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     """The typed fields of a project (`EDITABLE_FIELDS`) and its investors.
 
     Unit staff register projects of their own unit only; the city chooses the unit.
@@ -227,6 +227,7 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
         *,
         user: User,
         project: Project | None = None,
+        version: str = "",
     ) -> None:
         initial: dict[str, Any] = {}
         if project is not None:
@@ -234,7 +235,7 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
             initial["investors"] = [e.pk for e in project.investors.all()]
         else:
             initial = {"unit": user.unit_id, "lead_on": timezone.localdate()}
-        super().__init__(data, initial=initial)
+        super().__init__(data, initial=initial, version=version)
         self.user = user
         self.project = project
         self.fields.update(

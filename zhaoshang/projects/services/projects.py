@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhaoshang.core import audit
 from zhaoshang.core.closing import ensure_open
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.permissions import require
 from zhaoshang.enterprises.models import TOP500_TAGS, Enterprise
 
@@ -139,9 +140,13 @@ def project_update(
     actor: Any,
     project: Project,
     investors: Iterable[Enterprise] | None = None,
+    version: str | Iterable[str] | None = None,
     **changes: Any,
 ) -> Project:
     """Edit a project's typed fields; moving it to another unit stays within the actor's scope.
+
+    `version` is the project's version the editor read (`core.concurrency`): when another save
+    changed one of these fields since, nothing is written and the conflict names each field.
 
     Closed periods do not freeze these fields. A closed period's indicators do read a project's
     *current* unit (grouping), total investment (the 亿元 thresholds, the investment sums, the
@@ -165,6 +170,9 @@ def project_update(
     investor_list = list(investors) if investors is not None else list(project.investors.all())
     derive_investor_flags(project, investor_list)
     with transaction.atomic():
+        stored = Project.objects.select_for_update().get(pk=project.pk)
+        submitted = {**changes, "investors": investor_list} if investors is not None else changes
+        check_version(stored, version, submitted=submitted)
         # The project as stored, locked: funds verified meanwhile are summed under one unit,
         # and a stage move meanwhile cannot slip between the share read here and the shift.
         before_share = stored_share(project.pk, lock=True)

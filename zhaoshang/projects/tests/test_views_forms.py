@@ -119,7 +119,12 @@ def test_edit_saves_changes_and_shows_them_in_history(client, users, make_projec
     assert page.context["form"].initial["name"] == "轴承项目"
     response = client.post(
         reverse("projects:edit", args=[project.pk]),
-        form_data(name="轴承产业园项目", total_investment_wan="30000", lead_on=None),
+        form_data(
+            name="轴承产业园项目",
+            total_investment_wan="30000",
+            lead_on=None,
+            version=page.context["form"]["version"].value(),
+        ),
     )
     assert response.status_code == 302
     project.refresh_from_db()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core import audit
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.enterprises.models import Enterprise
@@ -235,13 +236,16 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """修改项目信息；所属单位、投资方变更后派生标识随之重算。"""
     require_model_permission(request.user, "change", Project)
     project = selectors.project_get(user=request.user, pk=pk, action="change")
-    form = ProjectForm(request.POST or None, user=request.user, project=project)
+    form = ProjectForm(
+        request.POST or None, user=request.user, project=project, version=version_of(project)
+    )
     if request.method == "POST" and "_search" not in request.POST and form.is_valid():
         try:
             project_update(
                 actor=request.user,
                 project=project,
                 investors=list(form.cleaned_data["investors"]),
+                version=form.cleaned_data["version"],
                 **form.service_kwargs(),
             )
         except ValidationError as exc:
