@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import enum
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -28,7 +30,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 
-from . import audit
+from . import audit, masking
 
 DIGEST_CHARS = 6  # per field: 24 bits, enough to tell a change from none
 NEW = "new"  # the version of a record not written yet (a plan to be created)
@@ -65,7 +67,10 @@ def _state(obj: models.Model) -> dict[str, Any]:
 
 
 def _digest(name: str, value: Any) -> str:
-    return salted_hmac("zhaoshang.core.concurrency", f"{name}={value!r}").hexdigest()[:DIGEST_CHARS]
+    if isinstance(value, enum.Enum):  # a choice just assigned reads as its stored value
+        value = value.value
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return salted_hmac("zhaoshang.core.concurrency", f"{name}={text}").hexdigest()[:DIGEST_CHARS]
 
 
 def version_of(obj: models.Model | None) -> str:
@@ -110,18 +115,16 @@ def _changed(obj: models.Model | None, read: str) -> list[str]:
     ]
 
 
-def _shown(field: models.Field, value: Any, masked: bool) -> str:
+def _shown(field: models.Field, value: Any, kind: str | None) -> str:
     """A value as the user reads it: labels for choices, names for records, 是/否."""
     if isinstance(value, models.Manager):
         value = list(value.all())
     if isinstance(value, list | tuple | set | models.QuerySet):
-        return "、".join(_shown(field, v, masked) for v in value) or EMPTY
+        return "、".join(_shown(field, v, kind) for v in value) or EMPTY
     if value is None or value == "":
         return EMPTY
-    if masked:
-        from .templatetags.zs import mask_phone
-
-        return mask_phone(value)
+    if kind:  # a personal field (core.masking): shown masked, as everywhere
+        return masking.mask(kind, value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, decimal.Decimal):
@@ -144,7 +147,7 @@ class VersionConflict(ValidationError):
 
     def __init__(
         self,
-        changes: list[tuple[str, str, str, str]],
+        changes: list[tuple[str, str, str | None, str]],
         current: str,
         *,
         headline: str = CONFLICT,
@@ -153,7 +156,10 @@ class VersionConflict(ValidationError):
         self.current = current
         self.headline = headline
         lines = [
-            f"{label}：您填写“{yours}”，他人已改为“{theirs}”" for _, label, yours, theirs in changes
+            f"{label}：您填写“{yours}”，他人已改为“{theirs}”"
+            if yours is not None
+            else f"{label}：他人已改为“{theirs}”（您未修改此项）"
+            for _, label, yours, theirs in changes
         ]
         super().__init__({NON_FIELD_ERRORS: [headline, *lines, RESUBMIT]})
 
@@ -178,11 +184,11 @@ def check_version(
         return
     submitted = submitted or {}
     changes = []
-    masked = set(getattr(stored, "version_masked", ()))
+    personal = masking.personal_fields(type(stored))
     for name in _changed(stored, candidates[0] if candidates else ""):
         field = stored._meta.get_field(name)  # type: ignore[union-attr]
         label = str(getattr(field, "verbose_name", name))
-        yours = _shown(field, submitted[name], name in masked) if name in submitted else "未修改"
-        theirs = _shown(field, getattr(stored, name), name in masked)
+        yours = _shown(field, submitted[name], personal.get(name)) if name in submitted else None
+        theirs = _shown(field, getattr(stored, name), personal.get(name))
         changes.append((name, label, yours, theirs))
     raise VersionConflict(changes, current)

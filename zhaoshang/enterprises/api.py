@@ -25,7 +25,11 @@ from rest_framework.response import Response
 from zhaoshang.core.api import (
     E400,
     E403,
+    E412,
+    ETAG,
+    IF_MATCH,
     RestrictedViewSetMixin,
+    VersionedViewSetMixin,
     service_errors,
 )
 from zhaoshang.core.converters import ID_PATTERN
@@ -96,10 +100,11 @@ _ACTION_MODELS = {
 
 @extend_schema_view(
     list=extend_schema(summary="企业列表"),
-    retrieve=extend_schema(summary="企业详情"),
+    retrieve=extend_schema(summary="企业详情（ETag 为当前版本）", parameters=[ETAG]),
 )
 @extend_schema(tags=["enterprises"])
 class EnterpriseViewSet(
+    VersionedViewSetMixin,
     RestrictedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -141,16 +146,25 @@ class EnterpriseViewSet(
 
     @extend_schema(
         summary="修改企业",
+        description="带 `If-Match`（详情返回的 ETag）时，企业已被他人修改则返回 412，不保存。",
         request=EnterpriseInputSerializer,
-        responses={200: EnterpriseSerializer, 400: E400, 403: E403},
+        parameters=[IF_MATCH],
+        responses={200: EnterpriseSerializer, 400: E400, 403: E403, 412: E412},
     )
     def partial_update(self, request, *args, **kwargs):
         enterprise = self.get_object()
         data = self._parse(partial=True)
         tags = data.pop("tags", None)
         with service_errors():
-            enterprise_update(actor=request.user, enterprise=enterprise, tags=tags, **data)
-        return Response(EnterpriseSerializer(self._fresh(enterprise.pk)).data)
+            enterprise_update(
+                actor=request.user,
+                enterprise=enterprise,
+                tags=tags,
+                version=self.if_match(),
+                **data,
+            )
+        fresh = self._fresh(enterprise.pk)
+        return self.versioned(Response(EnterpriseSerializer(fresh).data), fresh)
 
     # --- the import ------------------------------------------------------------------------
 
@@ -355,10 +369,11 @@ class TargetEntryFilter(FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="重点目标企业名单"),
-    retrieve=extend_schema(summary="重点目标企业"),
+    retrieve=extend_schema(summary="重点目标企业（ETag 为当前版本）", parameters=[ETAG]),
 )
 @extend_schema(tags=["enterprises"])
 class TargetEntryViewSet(
+    VersionedViewSetMixin,
     RestrictedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -388,8 +403,10 @@ class TargetEntryViewSet(
 
     @extend_schema(
         summary="更新状态与下一步（责任单位）或调整名单（市级）",
+        description="带 `If-Match`（详情返回的 ETag）时，名单条目已被他人修改则返回 412，不保存。",
         request=TargetEntryInputSerializer,
-        responses={200: TargetEntrySerializer, 400: E400, 403: E403},
+        parameters=[IF_MATCH],
+        responses={200: TargetEntrySerializer, 400: E400, 403: E403, 412: E412},
     )
     def partial_update(self, request, *args, **kwargs):
         entry = get_object_or_404(
@@ -398,8 +415,14 @@ class TargetEntryViewSet(
         serializer = TargetEntryInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            target_entry_update(actor=request.user, entry=entry, **serializer.validated_data)
-        return Response(TargetEntrySerializer(self.get_queryset().get(pk=entry.pk)).data)
+            target_entry_update(
+                actor=request.user,
+                entry=entry,
+                version=self.if_match(),
+                **serializer.validated_data,
+            )
+        fresh = self.get_queryset().get(pk=entry.pk)
+        return self.versioned(Response(TargetEntrySerializer(fresh).data), fresh)
 
     @extend_schema(
         summary="移出名单（市级；记入审计日志）",

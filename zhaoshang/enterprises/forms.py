@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from zhaoshang.core.forms import BootstrapFormMixin
+from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
 
 from .models import (
     Enterprise,
@@ -51,7 +51,7 @@ COUNTRIES = [
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EnterpriseForm(BootstrapFormMixin, forms.Form):
+class EnterpriseForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     name = forms.CharField(label="企业名称", max_length=200)
     uscc = forms.CharField(
         label="统一社会信用代码",
@@ -219,7 +219,7 @@ PROVINCE_PREFIXES = [
 ]
 
 
-class ContactForm(BootstrapFormMixin, forms.Form):
+class ContactForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     title = forms.CharField(label="职务", max_length=50, required=False)
     phone = forms.CharField(label="电话", max_length=30, required=False)
@@ -300,7 +300,7 @@ class PlacementForm(BootstrapFormMixin, forms.Form):
         self.fields["node"].label_from_instance = lambda n: f"{n.direction.name} · {n.name}"
 
 
-class TargetEntryForm(BootstrapFormMixin, forms.Form):
+class TargetEntryForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     """All fields for the curator; the owner unit's form shows only status and next step."""
 
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)

@@ -25,6 +25,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from zhaoshang.core import audit
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.permissions import require
 
 from .models import ChainEdge, ChainNode, Direction, Stream
@@ -188,10 +189,13 @@ def chain_node_create(
     return node
 
 
-def chain_node_update(*, actor: Any, node: ChainNode, **changes: Any) -> ChainNode:
+def chain_node_update(
+    *, actor: Any, node: ChainNode, version: str | None = None, **changes: Any
+) -> ChainNode:
     """Change a node's name, stream, keywords, codes, description or order; audited.
 
     A node never moves to another direction: its edges and placements belong to this chain.
+    `version` is the node's version the editor read (`core.concurrency`).
     """
     require(actor, "change", node)
     unknown = set(changes) - set(NODE_FIELDS)
@@ -205,6 +209,7 @@ def chain_node_update(*, actor: Any, node: ChainNode, **changes: Any) -> ChainNo
         changes["description"] = (changes["description"] or "").strip()
     with transaction.atomic():
         node = ChainNode.objects.select_for_update().get(pk=node.pk)
+        check_version(node, version, submitted=changes)
         before = audit.snapshot(node)
         for key, value in changes.items():
             setattr(node, key, value)

@@ -503,7 +503,7 @@ class RejectForm(BootstrapFormMixin, forms.Form):
 # --- plan, milestones, progress ------------------------------------------------------------
 
 
-class PlanForm(BootstrapFormMixin, forms.Form):
+class PlanForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     content = forms.CharField(
         label="推进方案",
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -517,7 +517,7 @@ class MilestoneForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
-class MilestoneCompleteForm(BootstrapFormMixin, forms.Form):
+class MilestoneCompleteForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     done_on = forms.DateField(label="实际完成日期", widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

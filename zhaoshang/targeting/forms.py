@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from zhaoshang.core.forms import VersionedFormMixin
 from zhaoshang.projects.models import Campaign
 
 from .models import ScoringProfile
@@ -53,7 +54,7 @@ class WeightsForm(forms.Form):
         return typed or None
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ScoringProfile
         fields = ["name", "campaign", "recent_contact_months", "is_default", "note"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core import audit
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.permissions import require
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import ChainNode
@@ -196,8 +197,12 @@ def profile_save(
     campaign: Any = None,
     is_default: bool = False,
     note: str = "",
+    version: str | None = None,
 ) -> ScoringProfile:
-    """Create or change a scoring profile (weights validated); only one default."""
+    """Create or change a scoring profile (weights validated); only one default.
+
+    `version` is the profile's version the editor read (`core.concurrency`).
+    """
     target = profile or ScoringProfile()
     require(actor, "change" if profile else "add", target)
     before = audit.snapshot(profile) if profile else None
@@ -209,6 +214,17 @@ def profile_save(
     target.note = note
     target.full_clean()
     with transaction.atomic():
+        if profile:
+            stored = ScoringProfile.objects.select_for_update().get(pk=profile.pk)
+            submitted = {
+                "name": target.name,
+                "weights": target.weights,
+                "recent_contact_months": recent_contact_months,
+                "campaign": campaign,
+                "is_default": is_default,
+                "note": note,
+            }
+            check_version(stored, version, submitted=submitted)
         if is_default:
             ScoringProfile.objects.filter(is_default=True).exclude(pk=target.pk).update(
                 is_default=False

@@ -19,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit, UnitKind
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.htmx import apply_service_errors, is_partial, require_model_permission
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.enterprises.models import Enterprise
@@ -311,7 +312,11 @@ def profile_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         profile = get_object_or_404(ScoringProfile.objects.restrict(user, "change"), pk=pk)
     else:
         require_model_permission(user, "add", ScoringProfile)
-    form = ProfileForm(request.POST or None, instance=profile or ScoringProfile())
+    form = ProfileForm(
+        request.POST or None,
+        instance=profile or ScoringProfile(),
+        version=version_of(profile) if profile else "",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.profile_save(
@@ -323,6 +328,7 @@ def profile_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 campaign=form.cleaned_data["campaign"],
                 is_default=form.cleaned_data["is_default"],
                 note=form.cleaned_data["note"],
+                version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc, aliases={"weights": "__all__"})

@@ -14,6 +14,7 @@ from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import ValidationError as StdnumError
 
 from zhaoshang.core import audit
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.permissions import require
 from zhaoshang.geo import divisions
 
@@ -219,9 +220,18 @@ def enterprise_create(
 
 
 def enterprise_update(
-    *, actor, enterprise: Enterprise, tags: Iterable[Tag] | None = None, **changes
+    *,
+    actor,
+    enterprise: Enterprise,
+    tags: Iterable[Tag] | None = None,
+    version: str | Iterable[str] | None = None,
+    **changes,
 ):
-    """Change an enterprise's fields (validated as on creation); audited before and after."""
+    """Change an enterprise's fields (validated as on creation); audited before and after.
+
+    `version` is the enterprise's version the editor read (`core.concurrency`): when another
+    save changed one of its fields since, nothing is written and the conflict names each field.
+    """
     require(actor, "change", enterprise)
     unknown = (
         set(changes) - {"name", "uscc", "division_code", "country", "address"} - set(DETAIL_FIELDS)
@@ -262,6 +272,10 @@ def enterprise_update(
     enterprise.division_code = fields["division_code"]
     _derive(enterprise)
     with transaction.atomic():
+        stored = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        check_version(
+            stored, version, submitted={**changes, **({"tags": tags} if tags is not None else {})}
+        )
         enterprise.save()
         if tags is not None:
             enterprise.tags.set(list(tags))

@@ -4,6 +4,7 @@ phone number and e-mail address), relations between enterprises, dated signals."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhaoshang.core import audit, masking
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
 
@@ -108,9 +110,12 @@ def contact_create(
     return contact
 
 
-def contact_update(*, actor: Any, contact: Contact, **changes: Any) -> Contact:
+def contact_update(
+    *, actor: Any, contact: Contact, version: str | Iterable[str] | None = None, **changes: Any
+) -> Contact:
     """Change a contact. A phone number or e-mail address equal to the masked form of the stored
-    one (what every form and the API show) leaves the stored value as it is."""
+    one (what every form and the API show) leaves the stored value as it is. `version` is the
+    contact's version the editor read (`core.concurrency`)."""
     require(actor, "change", contact)
     allowed = {"name", "title", "phone", "email", "note"}
     unknown = set(changes) - allowed
@@ -120,9 +125,12 @@ def contact_update(*, actor: Any, contact: Contact, **changes: Any) -> Contact:
         if name in changes and masking.is_masked(kind, changes[name], getattr(contact, name)):
             changes.pop(name)  # sent back as it was shown: unchanged, not the stars
     before = contact_snapshot(contact)
-    for key, value in _clean_contact(changes).items():
+    cleaned = _clean_contact(changes)
+    for key, value in cleaned.items():
         setattr(contact, key, value)
     with transaction.atomic():
+        stored = Contact.objects.select_for_update().get(pk=contact.pk)
+        check_version(stored, version, submitted=cleaned)
         contact.save()
         audit.record(
             actor=actor,

@@ -4,12 +4,14 @@ unit keeps its status and next step up to date. Every write is audited."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from zhaoshang.core import audit
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.permissions import has_model_permission, require
 
 from ..models import Enterprise, TargetEntry, TargetStatus
@@ -84,8 +86,17 @@ def target_entry_create(
     return entry
 
 
-def target_entry_update(*, actor: Any, entry: TargetEntry, **changes: Any) -> TargetEntry:
-    """The owner unit updates status and next step; the curator may change everything."""
+def target_entry_update(
+    *,
+    actor: Any,
+    entry: TargetEntry,
+    version: str | Iterable[str] | None = None,
+    **changes: Any,
+) -> TargetEntry:
+    """The owner unit updates status and next step; the curator may change everything.
+
+    `version` is the entry's version the editor read (`core.concurrency`).
+    """
     require(actor, "change", entry)
     unknown = set(changes) - set(UNIT_FIELDS) - set(CURATED_FIELDS)
     if unknown:
@@ -103,6 +114,8 @@ def target_entry_update(*, actor: Any, entry: TargetEntry, **changes: Any) -> Ta
     for key, value in merged.items():
         setattr(entry, key, value)
     with transaction.atomic():
+        stored = TargetEntry.objects.select_for_update().get(pk=entry.pk)
+        check_version(stored, version, submitted=changes)
         entry.save()
         audit.record_update(actor=actor, obj=entry, before=before)
     return entry

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.api_support import client_for, last_audit_id
 from zhaoshang.enterprises.models import (
@@ -118,7 +119,7 @@ def test_edit_page_saves_every_field_and_shows_service_errors_at_their_fields(cl
         "founded_on": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
         "industry_code": "A3216", "business_scope": "x", "revenue_band": "", "staff_band": "lt50",
         "annual_output_wan": "", "founder_native_code": "999999", "group_name": "",
-        "parent_uscc": firm.uscc,
+        "parent_uscc": firm.uscc, "version": version_of(firm),
     }  # fmt: skip
     response = client.post(url, data)
     assert response.status_code == 200

@@ -112,9 +112,15 @@ def test_a_unit_edits_its_own_entry_on_the_page(client, users, entries):
     client.force_login(users["linqing"])
     url = reverse("enterprises:target-edit", args=[entry.pk])
     form = client.get(url).context["form"]
-    assert set(form.fields) == {"status", "next_step", "next_step_due"}
+    assert set(form.fields) == {"status", "next_step", "next_step_due", "version"}
     response = client.post(
-        url, {"status": "negotiating", "next_step": "谈判用地", "next_step_due": ""}
+        url,
+        {
+            "status": "negotiating",
+            "next_step": "谈判用地",
+            "next_step_due": "",
+            "version": form["version"].value(),
+        },
     )
     assert response.status_code == 302
     entry.refresh_from_db()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from stdnum.cn import uscc as uscc_std
 
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.support import PASSWORD
 from zhaoshang.enterprises.models import Enterprise, Tag
@@ -231,6 +232,7 @@ def test_enterprise_edit_changes_tags_and_audits(client, users, registry, tags):
             "division_code": "371581",
             "country": "CN",
             "tags": [tags["specialized"].pk, tags["listed"].pk],
+            "version": version_of(enterprise),
         },
     )
     assert response.status_code == 302
@@ -245,7 +247,12 @@ def test_enterprise_edit_with_bad_code_changes_nothing(client, users, registry):
     login(client, users["linqing"])
     response = client.post(
         reverse("enterprises:edit", args=[enterprise.pk]),
-        {"name": "改名", "uscc": bad_check_digit(enterprise.uscc), "country": "CN"},
+        {
+            "name": "改名",
+            "uscc": bad_check_digit(enterprise.uscc),
+            "country": "CN",
+            "version": version_of(enterprise),
+        },
     )
     assert response.context["form"].errors == {"uscc": ["统一社会信用代码校验位错误"]}
     enterprise.refresh_from_db()

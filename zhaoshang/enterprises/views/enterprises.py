@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoshang.core import audit
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.core.views import changed_fields
@@ -238,10 +239,19 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request.user, "change")
     enterprise = enterprise_get(user=request.user, pk=pk, action="change")
-    form = EnterpriseForm(request.POST or None, initial=EnterpriseForm.initial_for(enterprise))
+    form = EnterpriseForm(
+        request.POST or None,
+        initial=EnterpriseForm.initial_for(enterprise),
+        version=version_of(enterprise),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            enterprise_update(actor=request.user, enterprise=enterprise, **_fields(form))
+            enterprise_update(
+                actor=request.user,
+                enterprise=enterprise,
+                version=form.cleaned_data["version"],
+                **_fields(form),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, _ALIASES)
         else:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.core import htmx
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.htmx import submitted
 from zhaoshang.core.masking import mask_email, mask_phone
 
@@ -82,7 +83,7 @@ def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "email": mask_email(contact.email),
         "note": contact.note,
     }
-    form = ContactForm(request.POST or None, initial=initial)
+    form = ContactForm(request.POST or None, initial=initial, version=version_of(contact))
     form.fields["phone"].help_text = "显示的是遮蔽后的号码；不修改即保留原号码，输入新号码则替换"
     form.fields["email"].help_text = "显示的是遮蔽后的邮箱；不修改即保留原邮箱"
 

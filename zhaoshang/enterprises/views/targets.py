@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.permissions import has_model_permission
 
 from ..forms import TargetEntryForm, TargetFilterForm
@@ -114,7 +115,9 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "next_step": entry.next_step,
         "next_step_due": entry.next_step_due,
     }
-    form = TargetEntryForm(request.POST or None, initial=initial, curator=curator)
+    form = TargetEntryForm(
+        request.POST or None, initial=initial, curator=curator, version=version_of(entry)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if curator:

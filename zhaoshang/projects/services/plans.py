@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhaoshang.core import audit
 from zhaoshang.core.closing import closed_message
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.permissions import require
 
 from ..models import Milestone, ProgressUpdate, Project, ProjectPlan
@@ -18,12 +19,19 @@ from .evidence import EvidenceFile, check_files, store
 from .files import discard_on_failure
 
 
-def plan_save(*, actor: Any, project: Project, content: str) -> ProjectPlan:
-    """Create or replace the project's written plan (一套方案)."""
+def plan_save(
+    *, actor: Any, project: Project, content: str, version: str | None = None
+) -> ProjectPlan:
+    """Create or replace the project's written plan (一套方案).
+
+    `version` is the plan's version the editor read (`core.concurrency.NEW` when there was
+    none): a plan written by someone else since is not overwritten.
+    """
     if not content.strip():
         raise ValidationError({"content": ["请填写推进方案"]})
-    plan = ProjectPlan.objects.filter(project=project).first()
     with transaction.atomic():
+        plan = ProjectPlan.objects.select_for_update().filter(project=project).first()
+        check_version(plan, version, submitted={"content": content.strip()})
         if plan is None:
             plan = ProjectPlan(project=project, content=content.strip())
             require(actor, "add", plan)
@@ -52,7 +60,9 @@ def milestone_create(
     return milestone
 
 
-def milestone_complete(*, actor: Any, milestone: Milestone, done_on: dt.date) -> Milestone:
+def milestone_complete(
+    *, actor: Any, milestone: Milestone, done_on: dt.date, version: str | None = None
+) -> Milestone:
     """Mark a milestone done on a date (not in the future, not in a closed period).
 
     A key project's milestones feed the ``key_on_schedule`` figure of the quarterly ranking
@@ -61,12 +71,14 @@ def milestone_complete(*, actor: Any, milestone: Milestone, done_on: dt.date) ->
     a closed period's figure: both are refused with ``closed_message`` on ``done_on`` and nothing
     is written. As for funds records and stage changes, nobody is exempt — a city user who may
     reopen periods reopens first (``period_reopen``, with a reason), then corrects.
+    `version` is the milestone's version the editor read (`core.concurrency`).
     """
     require(actor, "change", milestone)
     with transaction.atomic():
         # The completion date as stored (locked), not as the caller's instance remembers it.
-        stored = Milestone.objects.select_for_update().values_list("done_on", flat=True)
-        recorded = stored.get(pk=milestone.pk)
+        stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        check_version(stored, version, submitted={"done_on": done_on})
+        recorded = stored.done_on
         errors: list[str] = []
         if done_on > timezone.localdate():
             errors.append("日期不能晚于今天")
@@ -76,11 +88,11 @@ def milestone_complete(*, actor: Any, milestone: Milestone, done_on: dt.date) ->
             errors.append(f"该节点已于{recorded:%Y-%m-%d}完成，{closed}")
         if errors:
             raise ValidationError({"done_on": errors})
-        before = audit.snapshot(milestone)
-        milestone.done_on = done_on
-        milestone.save()
-        audit.record_update(actor=actor, obj=milestone, before=before)
-    return milestone
+        before = audit.snapshot(stored)
+        stored.done_on = milestone.done_on = done_on
+        stored.save()
+        audit.record_update(actor=actor, obj=stored, before=before)
+    return stored
 
 
 def progress_add(

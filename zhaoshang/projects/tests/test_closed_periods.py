@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from zhaoshang.core import audit
 from zhaoshang.core.closing import period_close, period_reopen
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.api_support import client_for
 from zhaoshang.projects.models import Milestone, Project, Stage, StageChange
@@ -95,7 +96,7 @@ def test_the_milestone_dialog_shows_the_closed_quarter_on_the_date_field(client,
     message = closed_q1(users)
     client.force_login(users["linqing"])
     url = reverse("projects:milestone-complete", args=[milestone.pk])
-    response = client.post(url, {"done_on": "2024-03-10"})
+    response = client.post(url, {"done_on": "2024-03-10", "version": version_of(milestone)})
     assert response.status_code == 200
     assert response.context["form"].errors["done_on"] == [message]
     milestone.refresh_from_db()

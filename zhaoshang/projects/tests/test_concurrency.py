@@ -56,3 +56,71 @@ def test_a_stage_move_meanwhile_does_not_make_the_edit_stale(client, users, edit
     assert version_of(edit.record) == version
     response = client.post(edit.url, {**edit.data, "version": version})
     assert response.status_code == 302
+
+
+@pytest.fixture
+def plan_edit(users, make_project) -> Edit:
+    from zhaoshang.projects.services import plan_save
+
+    project = make_project()
+    plan = plan_save(actor=users["linqing"], project=project, content="一、目标：年内签约")
+    return Edit(
+        record=plan,
+        user=users["linqing"],
+        url=reverse("projects:plan", args=[project.pk]),
+        data={"content": "一、目标：年内开工"},
+        label="推进方案",
+        mine="一、目标：年内开工",
+        theirs=lambda: plan_save(
+            actor=users["city"], project=project, content="一、目标：年内投产"
+        ),
+    )
+
+
+class TestPlanEdit(VersionedFormCases):
+    @pytest.fixture
+    def edit(self, plan_edit):
+        return plan_edit
+
+
+def test_a_plan_written_meanwhile_is_not_replaced_by_a_stale_new_one(client, users, make_project):
+    from zhaoshang.projects.models import ProjectPlan
+    from zhaoshang.projects.services import plan_save
+
+    project = make_project()
+    client.force_login(users["linqing"])
+    url = reverse("projects:plan", args=[project.pk])
+    version = client.get(url).context["form"]["version"].value()
+    plan_save(actor=users["city"], project=project, content="市级写的方案")
+    response = client.post(url, {"content": "县里写的方案", "version": version})
+    assert "推进方案：您填写“县里写的方案”，他人已改为“市级写的方案”" in response.content.decode()
+    assert ProjectPlan.objects.get(project=project).content == "市级写的方案"
+
+
+@pytest.fixture
+def milestone_edit(users, make_project, today) -> Edit:
+    import datetime as dt
+
+    from zhaoshang.projects.services import milestone_complete, milestone_create
+
+    project = make_project()
+    milestone = milestone_create(
+        actor=users["linqing"], project=project, title="取得施工许可证", due_on=today
+    )
+    return Edit(
+        record=milestone,
+        user=users["linqing"],
+        url=reverse("projects:milestone-complete", args=[milestone.pk]),
+        data={"done_on": today.isoformat()},
+        label="实际完成日期",
+        mine=today.isoformat(),
+        theirs=lambda: milestone_complete(
+            actor=users["city"], milestone=milestone, done_on=today - dt.timedelta(days=1)
+        ),
+    )
+
+
+class TestMilestoneCompletion(VersionedFormCases):
+    @pytest.fixture
+    def edit(self, milestone_edit):
+        return milestone_edit

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from zhaoshang.core.concurrency import NEW, version_of
 from zhaoshang.projects.models import Evidence, EvidenceKind, Milestone, ProgressUpdate, ProjectPlan
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,11 @@ def test_plan_is_written_then_replaced(client, users, make_project):
     project = make_project()
     url = reverse("projects:plan", args=[project.pk])
     client.force_login(users["linqing"])
-    assert client.post(url, {"content": "一、目标：年内开工"}).status_code == 302
-    client.post(url, {"content": "一、目标：年内开工\n二、要素保障：用地200亩"})
+    assert client.post(url, {"content": "一、目标：年内开工", "version": NEW}).status_code == 302
+    plan = ProjectPlan.objects.get(project=project)
+    client.post(
+        url, {"content": "一、目标：年内开工\n二、要素保障：用地200亩", "version": version_of(plan)}
+    )
     assert ProjectPlan.objects.get(project=project).content.endswith("用地200亩")
     html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert "二、要素保障：用地200亩" in html
@@ -29,7 +33,9 @@ def test_plan_is_written_then_replaced(client, users, make_project):
 def test_empty_plan_is_a_field_error(client, users, make_project):
     project = make_project()
     client.force_login(users["linqing"])
-    response = client.post(reverse("projects:plan", args=[project.pk]), {"content": " "})
+    response = client.post(
+        reverse("projects:plan", args=[project.pk]), {"content": " ", "version": NEW}
+    )
     assert response.context["form"].errors["content"]
     assert not ProjectPlan.objects.exists()
 
@@ -45,9 +51,12 @@ def test_milestone_created_and_completed(client, users, make_project, today):
     assert response.url.endswith("#milestones")
     milestone = Milestone.objects.get(project=project)
     url = reverse("projects:milestone-complete", args=[milestone.pk])
-    future = client.post(url, {"done_on": (today + dt.timedelta(days=1)).isoformat()})
+    version = version_of(milestone)
+    future = client.post(
+        url, {"done_on": (today + dt.timedelta(days=1)).isoformat(), "version": version}
+    )
     assert future.context["form"].errors["done_on"] == ["日期不能晚于今天"]
-    client.post(url, {"done_on": today.isoformat()})
+    client.post(url, {"done_on": today.isoformat(), "version": version})
     milestone.refresh_from_db()
     assert milestone.done_on == today
 

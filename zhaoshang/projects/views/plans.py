@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from zhaoshang.core import htmx
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.htmx import submitted
 
 from .. import selectors
@@ -30,10 +31,19 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     plan = ProjectPlan.objects.restrict(request.user, "view").filter(project=project).first()
     back = _detail_url(project, "plan")
-    form = PlanForm(request.POST or None, initial={"content": plan.content if plan else ""})
+    form = PlanForm(
+        request.POST or None,
+        initial={"content": plan.content if plan else ""},
+        version=version_of(plan),
+    )
 
     def write() -> str:
-        plan_save(actor=request.user, project=project, content=form.cleaned_data["content"])
+        plan_save(
+            actor=request.user,
+            project=project,
+            content=form.cleaned_data["content"],
+            version=form.cleaned_data["version"],
+        )
         return "推进方案已保存"
 
     if response := submitted(request, form, write, back_url=back):
@@ -82,11 +92,14 @@ def milestone_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
         Milestone.objects.restrict(request.user, "change").select_related("project"), pk=pk
     )
     back = _detail_url(milestone.project, "milestones")
-    form = MilestoneCompleteForm(request.POST or None)
+    form = MilestoneCompleteForm(request.POST or None, version=version_of(milestone))
 
     def write() -> str:
         milestone_complete(
-            actor=request.user, milestone=milestone, done_on=form.cleaned_data["done_on"]
+            actor=request.user,
+            milestone=milestone,
+            done_on=form.cleaned_data["done_on"],
+            version=form.cleaned_data["version"],
         )
         return f"节点“{milestone.title}”已完成"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from zhaoshang.core.forms import BootstrapFormMixin
+from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
 from zhaoshang.industries.models import ChainNode, Direction, Stream
 
 from ..models import GapThresholds
@@ -15,7 +15,7 @@ from .services import THRESHOLD_FIELDS
 TERMS_HELP = "可用逗号、顿号、空格或换行分隔"
 
 
-class ChainNodeForm(BootstrapFormMixin, forms.Form):
+class ChainNodeForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     name = forms.CharField(label="环节名称", max_length=60)
     stream = forms.ChoiceField(label="上中下游", choices=Stream.choices)
     keywords = forms.CharField(
@@ -62,7 +62,7 @@ class ChainEdgeForm(BootstrapFormMixin, forms.Form):
             field.label_from_instance = lambda n: f"{n.name}（{n.get_stream_display()}）"
 
 
-class GapThresholdsForm(BootstrapFormMixin, forms.ModelForm):
+class GapThresholdsForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = GapThresholds
         fields = list(THRESHOLD_FIELDS)

@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from zhaoshang.core import audit
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.permissions import require
 
 from ..models import GapThresholds
@@ -57,14 +58,21 @@ def _validate_thresholds(th: GapThresholds) -> None:
         raise ValidationError(errors)
 
 
-def gap_thresholds_update(*, actor: Any, **values: Any) -> GapThresholds:
-    """Change the gap-analysis thresholds (one row, created on first edit); audited."""
+def gap_thresholds_update(
+    *, actor: Any, version: str | None = None, **values: Any
+) -> GapThresholds:
+    """Change the gap-analysis thresholds (one row, created on first edit); audited.
+
+    `version` is the thresholds' version the editor read (`core.concurrency`; `NEW` before
+    the first edit).
+    """
     require(actor, "change", GapThresholds)
     unknown = set(values) - set(THRESHOLD_FIELDS)
     if unknown:
         raise ValidationError({NON_FIELD_ERRORS: f"不能修改：{'、'.join(sorted(unknown))}"})
     with transaction.atomic():
         th = GapThresholds.objects.select_for_update().order_by("pk").first()
+        check_version(th, version, submitted=values)
         created = th is None
         th = th or GapThresholds()
         before = None if created else audit.snapshot(th)

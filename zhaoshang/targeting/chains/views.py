@@ -24,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoshang.core import htmx
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.htmx import (
     apply_service_errors,
     done,
@@ -321,7 +322,9 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_model_permission(request.user, "change", ChainNode)
     node = selectors.node_get(user=request.user, pk=pk, action="change")
     back = _map_url(node.direction_id, node.pk)
-    form = ChainNodeForm(request.POST or None, initial=ChainNodeForm.initial_for(node))
+    form = ChainNodeForm(
+        request.POST or None, initial=ChainNodeForm.initial_for(node), version=version_of(node)
+    )
 
     def write() -> str:
         saved = chain_services.chain_node_update(actor=request.user, node=node, **form.cleaned_data)
@@ -429,11 +432,13 @@ def thresholds_edit(request: HttpRequest) -> HttpResponse:
     back = request.GET.get("next") or request.POST.get("next") or reverse("industries:list")
     if not back.startswith("/") or back.startswith("//"):
         back = reverse("industries:list")
-    form = GapThresholdsForm(request.POST or None, instance=current)
+    form = GapThresholdsForm(request.POST or None, instance=current, version=version_of(current))
 
     def write() -> str:
         values = {name: form.cleaned_data[name] for name in services.THRESHOLD_FIELDS}
-        services.gap_thresholds_update(actor=request.user, **values)
+        services.gap_thresholds_update(
+            actor=request.user, version=form.cleaned_data["version"], **values
+        )
         return "缺链分析阈值已保存，图谱已按新阈值重新计算"
 
     if response := submitted(request, form, write, back_url=back):

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from zhaoshang.core.concurrency import NEW, version_of
 from zhaoshang.core.tests.api_support import audit_actions, last_audit_id
 from zhaoshang.core.tests.harness import NOBODY, Page, PagePermissionCases
 from zhaoshang.enterprises.models import PlacementStatus, TargetEntry
@@ -225,6 +226,7 @@ def test_city_adds_edits_and_deletes_a_node_each_audited(client, users, objects)
             "keywords": "再生铝",
             "industry_codes": "4210 3216",
             "sort_order": 5,
+            "version": version_of(node),
         },
         **HX,
     )
@@ -318,13 +320,20 @@ def test_city_edits_thresholds_and_the_map_follows(client, users, objects):
         "build_chain_below_share": "0.20",
         "placement_min_confidence": "0.600",
         "next": map_url,
+        "version": NEW,
     }
     response = client.post(reverse("industries:thresholds"), data)
     assert response.status_code == 302 and response["Location"] == map_url
     assert gap("板") == "strong"
     assert audit_actions(since) == ["create"]
 
-    bad = {**data, "fill_below": 3, "strengthen_below": 2, "next": "https://evil.example/"}
+    bad = {
+        **data,
+        "fill_below": 3,
+        "strengthen_below": 2,
+        "next": "https://evil.example/",
+        "version": version_of(GapThresholds.objects.get()),
+    }
     response = client.post(reverse("industries:thresholds"), bad)
     assert response.status_code == 200
     assert "strengthen_below" in response.context["form"].errors
