@@ -30,7 +30,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 
-from . import audit, masking
+from . import masking
 
 DIGEST_CHARS = 6  # per field: 24 bits, enough to tell a change from none
 NEW = "new"  # the version of a record not written yet (a plan to be created)
@@ -57,12 +57,20 @@ def version_fields(model: type[models.Model] | models.Model) -> tuple[str, ...]:
 
 
 def _state(obj: models.Model) -> dict[str, Any]:
-    """The canonical value of each versioned field (as the audit log writes it)."""
-    data = audit.snapshot(obj) or {}
+    """The stored form of each versioned field: foreign keys by id, many-to-many as sorted ids,
+    decimals at their field's places (8000 and 8000.00 are one value). Read from the record
+    itself, never from a masked copy: a changed phone number changes the version."""
     state: dict[str, Any] = {}
     for name in version_fields(obj):
         field = obj._meta.get_field(name)
-        state[name] = data.get(getattr(field, "attname", name), data.get(name))
+        if field.many_to_many:
+            value: Any = sorted(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else []
+        else:
+            value = getattr(obj, field.attname)
+            if isinstance(field, models.DecimalField) and value is not None:
+                places = decimal.Decimal(1).scaleb(-field.decimal_places)
+                value = decimal.Decimal(str(value)).quantize(places)
+        state[name] = value
     return state
 
 
