@@ -124,3 +124,43 @@ class TestMilestoneCompletion(VersionedFormCases):
     @pytest.fixture
     def edit(self, milestone_edit):
         return milestone_edit
+
+
+@pytest.mark.postgresql  # two connections racing for the row lock
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_the_same_read_race_and_exactly_one_is_written(users, make_project):
+    import threading
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from zhaoshang.core.concurrency import VersionConflict
+    from zhaoshang.projects.models import Project
+
+    project = make_project(total_investment_wan=20000)
+    version = version_of(project)
+    start = threading.Barrier(2)
+    outcome: dict[int, str] = {}
+
+    def save(amount: int) -> None:
+        try:
+            mine = Project.objects.get(pk=project.pk)
+            start.wait(timeout=10)
+            project_update(
+                actor=users["city"], project=mine, total_investment_wan=amount, version=version
+            )
+            outcome[amount] = "saved"
+        except VersionConflict:
+            outcome[amount] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(amount,)) for amount in (30000, 45000)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcome.values()) == ["refused", "saved"]
+    (saved,) = [amount for amount, result in outcome.items() if result == "saved"]
+    project.refresh_from_db()
+    assert project.total_investment_wan == Decimal(saved)
