@@ -99,6 +99,7 @@ def users(org) -> dict[str, User]:
         "dept_land": _make("dept_land", Role.DEPT_STAFF, dept=land),
         "auditor": _make("auditor", Role.AUDITOR, org["city"]),
         "sysadmin": _make("sysadmin", Role.SYSADMIN),
+        "secadmin": _make("secadmin", Role.SECADMIN),
         "norole": _make("norole", ""),
     }
 

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from zhaoshang.core.api import RestrictedReadOnlyViewSet
 
 from .lockout import locked_until_for, lockout_body, retry_after_seconds
+from .middleware import PASSWORD_CHANGE_REQUIRED
 from .models import Unit
 from .services import token_obtain
 from .tokens import token_expires_at
@@ -31,6 +32,8 @@ class TokenResponseSerializer(serializers.Serializer):
         label="过期时间", help_text="过期后令牌被拒绝（401），请重新获取"
     )
 
+
+_ERROR = inline_serializer("TokenError", {"detail": serializers.CharField()})
 
 _LOCKED = inline_serializer(
     "TokenLockedOut",
@@ -65,6 +68,7 @@ class TokenView(APIView):
         responses={
             200: TokenResponseSerializer,
             400: OpenApiResponse(description="用户名或密码错误"),
+            403: OpenApiResponse(_ERROR, description="须先在网页上修改管理员设置的密码"),
             429: OpenApiResponse(_LOCKED, description="登录失败次数过多，暂时锁定（按账号和地址）"),
         },
         auth=[],
@@ -88,6 +92,8 @@ class TokenView(APIView):
                     lockout_body(until), status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers
                 )
             raise serializers.ValidationError({"non_field_errors": [WRONG_CREDENTIALS]})
+        if user.must_change_password:
+            return Response({"detail": PASSWORD_CHANGE_REQUIRED}, status=status.HTTP_403_FORBIDDEN)
         token = token_obtain(user=user)
         body = {"token": token.key, "expires_at": token_expires_at(token)}
         return Response(TokenResponseSerializer(body).data)

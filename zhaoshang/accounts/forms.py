@@ -19,6 +19,8 @@ from .models import Department, Unit, User
 from .roles import Role
 from .selectors import grantable_permissions, permission_label
 
+AWAITS_APPROVAL = "该账号正在等待安全管理员审核，审核通过后方可登录。"
+
 
 class LoginForm(AuthenticationForm):
     """Django's login form with Chinese messages and django-axes lockout reported at the top."""
@@ -46,7 +48,18 @@ class LoginForm(AuthenticationForm):
             if getattr(self.request, "axes_locked_out", False):
                 until = locked_until_for(self.request, self.cleaned_data.get("username"))
                 raise ValidationError(lockout_message(until), code="locked_out") from None
+            if self._awaits_approval():
+                raise ValidationError(AWAITS_APPROVAL, code="pending") from None
             raise
+
+    def _awaits_approval(self) -> bool:
+        """The right password of an account waiting for the security administrator."""
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return False
+        user = User.objects.filter(username=username, approval_pending=True).first()
+        return user is not None and user.check_password(password)
 
 
 ROLE_CHOICES = [("", "（未分配）"), *Role.choices]
@@ -196,3 +209,28 @@ class RolePermissionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = sorted(permission_label(p) for p in grantable_permissions())
         self.fields["permissions"].choices = [(label, label) for label in labels]
+
+
+class PasswordChangeForm(BootstrapFormMixin, forms.Form):
+    """A user changes their own password: the old one, then the new one twice."""
+
+    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
+    new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+        self.fields["old_password"].widget.attrs["autocomplete"] = "current-password"
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password2") != data.get("new_password1"):
+            self.add_error("new_password2", "两次输入的密码不一致")
+        return data
+
+
+class ApprovalRejectForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label="不予通过的原因", max_length=200)

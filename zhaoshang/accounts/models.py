@@ -76,8 +76,22 @@ class Department(models.Model):
         return self.name
 
 
+class ApprovalReason(models.TextChoices):
+    """Why an account waits for the security administrator (三员分立)."""
+
+    CREATED = "created", "新建账号"
+    RESET = "reset", "重置密码"
+    CHANGED = "changed", "变更角色或单位"
+    ENABLED = "enabled", "重新启用"
+
+
 class User(AbstractUser):
-    """A person using the platform, with one role and the unit or department it binds to."""
+    """A person using the platform, with one role and the unit or department it binds to.
+
+    An account the system administrator creates, re-binds, re-enables or whose password it
+    resets stays inactive (`approval_pending`) until the security administrator approves it;
+    a password set by someone else must be changed at the next login (`must_change_password`).
+    """
 
     role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
@@ -89,6 +103,11 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=30, blank=True)
     title = models.CharField("职务", max_length=50, blank=True)
     phone = models.CharField("电话", max_length=20, blank=True)
+    approval_pending = models.BooleanField("待安全管理员审核", default=False)
+    approval_reason = models.CharField(
+        "待审核原因", max_length=16, choices=ApprovalReason.choices, blank=True
+    )
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
 
     scope_paths: dict = {"unit": "unit", "department": "department", "assigned": "pk"}
     # An account's phone number is masked in lists and in the audit log's snapshots.
@@ -98,6 +117,7 @@ class User(AbstractUser):
         verbose_name = "用户"
         verbose_name_plural = "用户"
         ordering = ["username"]
+        permissions = [("approve_user", "审核账号")]
 
     def __str__(self) -> str:
         return self.display_name or self.username

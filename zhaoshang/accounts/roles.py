@@ -1,11 +1,20 @@
 """Roles: which group of model permissions a user holds and which records they reach.
 
 The permissions of each role live in its Group (data, seeded from ROLE_PERMISSIONS after every
-migration by `services.role_groups_sync`, and edited by the system administrator on the role
+migration by `services.role_groups_sync`, and edited by the security administrator on the role
 pages, `accounts:role-list`); the scope of each role is fixed here because it is what the role
 *means*. A default the administrator removed is not granted again on the next deploy; "恢复默认"
 on the role page resets a role to ROLE_PERMISSIONS.
+
+三员分立 (GB/T 22239-2019 level 3): three administrator roles kept apart, each with the
+permissions `ADMIN_DUTIES` allows it and nothing else — the system administrator manages
+accounts, the security administrator role permissions and account approval, the audit
+administrator reads the audit log. No administrator role holds a business-data permission
+(`BUSINESS_DATA_PERMISSIONS`), and no business role an administrator permission
+(`ADMIN_PERMISSIONS`); `services` enforces both on every write.
 """
+
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -18,8 +27,9 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导"
     COMMISSIONER = "commissioner", "服务专员"
     DEPT_STAFF = "dept_staff", "职能部门人员"
-    AUDITOR = "auditor", "审计/统计（只读）"
+    AUDITOR = "auditor", "审计管理员（审计/统计，只读）"
     SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
 
 
 # A leader bound to the city unit sees the whole city; a county leader sees their county.
@@ -31,6 +41,7 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.COMMISSIONER: Scope.ASSIGNED,
     Role.DEPT_STAFF: Scope.DEPARTMENT,
     Role.SYSADMIN: Scope.NONE,
+    Role.SECADMIN: Scope.NONE,
 }
 
 _BUSINESS = ["projects", "enterprises", "industries", "activities", "goals", "targeting"]
@@ -155,6 +166,84 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_unit",
         "accounts.view_department",
         "auth.view_group",
+    ],
+    Role.SECADMIN: [
+        "accounts.view_user",
+        "accounts.approve_user",
+        "accounts.view_unit",
+        "accounts.view_department",
+        "auth.view_group",
         "auth.change_group",
     ],
 }
+
+# --- 三员分立: what each administrator role may hold, and which roles it may edit -------------
+
+# Business data: every permission on the business apps' models, and the closed periods of
+# account (core). Patterns as in ROLE_PERMISSIONS.
+BUSINESS_DATA_PERMISSIONS: tuple[str, ...] = (
+    *(f"{app}.*" for app in _BUSINESS),
+    "core.*_periodclose",
+)
+
+# What makes an administrator: managing accounts, approving them, editing role permissions.
+# No business role may hold one of these (a business user would become an administrator).
+ADMIN_PERMISSIONS: tuple[str, ...] = (
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.delete_user",
+    "accounts.approve_user",
+    "accounts.*_roledefaultgrant",
+    "auth.add_group",
+    "auth.change_group",
+    "auth.delete_group",
+)
+
+
+@dataclass(frozen=True)
+class AdminDuty:
+    """The rules of one administrator role.
+
+    `may_hold`: the only permissions the role's group may hold (patterns). `edits`: the roles
+    whose permissions it may set on the role page (never its own). `fixed`: its permissions are
+    not editable in the app at all (they are ROLE_PERMISSIONS, restored on every deploy).
+    `reads_business`: holds read-only business permissions of its own defaults.
+    """
+
+    may_hold: tuple[str, ...]
+    edits: tuple[str, ...] = ()
+    fixed: bool = False
+    reads_business: bool = False
+
+
+BUSINESS_ROLES: tuple[str, ...] = (
+    Role.CITY_ADMIN,
+    Role.UNIT_STAFF,
+    Role.LEADER,
+    Role.COMMISSIONER,
+    Role.DEPT_STAFF,
+)
+
+ADMIN_DUTIES: dict[str, AdminDuty] = {
+    # Accounts and system settings: creates, edits, deactivates accounts and resets passwords;
+    # every account it creates, re-binds, re-enables or resets waits for the security
+    # administrator. Reads the roles, never edits them.
+    Role.SYSADMIN: AdminDuty(may_hold=tuple(ROLE_PERMISSIONS[Role.SYSADMIN])),
+    # Role permissions and account approval: edits the business roles and the system
+    # administrator's (within its duty), approves accounts; creates none.
+    Role.SECADMIN: AdminDuty(
+        may_hold=tuple(ROLE_PERMISSIONS[Role.SECADMIN]), edits=(*BUSINESS_ROLES, Role.SYSADMIN)
+    ),
+    # Reads the audit log. Auditors (审计/统计, MISSION.md) trace every change back to its
+    # record, so the role also reads the business records, never writes one and never sees a
+    # full phone number; that fixed set is not editable by anyone in the app.
+    Role.AUDITOR: AdminDuty(
+        may_hold=tuple(ROLE_PERMISSIONS[Role.AUDITOR]), fixed=True, reads_business=True
+    ),
+}
+
+ADMIN_ROLES: frozenset[str] = frozenset(ADMIN_DUTIES)
+
+# Changes to an account that the security administrator must approve before it can log in
+# again (when the system administrator makes them): its role and what it is bound to.
+APPROVAL_FIELDS: frozenset[str] = frozenset({"role", "unit", "department"})

@@ -16,7 +16,13 @@ from rest_framework.authtoken.models import Token
 from zhaoshang.core.permissions import ACTION_LABELS, ACTIONS, has_model_permission, restrict
 
 from .models import User
-from .roles import ROLE_PERMISSIONS, Role
+from .roles import (
+    ADMIN_DUTIES,
+    ADMIN_PERMISSIONS,
+    BUSINESS_DATA_PERMISSIONS,
+    ROLE_PERMISSIONS,
+    Role,
+)
 from .tokens import token_expires_at, token_is_expired
 
 
@@ -30,12 +36,12 @@ def users_for(
 ) -> QuerySet[User]:
     """The accounts `actor` may see, narrowed by the list filters.
 
-    Accounts are not business records: the system administrator, whose business scope is
-    empty, manages every account. Everyone else goes through `.restrict` (the city administrator
+    Accounts are not business records: the system and security administrators, whose business
+    scope is empty, manage (and approve) every account. Everyone else goes through `.restrict` (the city administrator
     and auditors read all accounts; roles without `accounts.view_user` see none).
     """
     base = User.objects.select_related("unit", "department")
-    if actor.role == Role.SYSADMIN and has_model_permission(actor, "view", User):
+    if actor.role in (Role.SYSADMIN, Role.SECADMIN) and has_model_permission(actor, "view", User):
         qs = base.all()
     else:
         qs = restrict(base.all(), actor, "view")
@@ -83,19 +89,79 @@ def permission_label(perm: Permission) -> str:
     return f"{perm.content_type.app_label}.{perm.codename}"
 
 
-def permissions_matching(patterns: Iterable[str], *, using: str = "default") -> list[Permission]:
-    """Permissions matching any pattern (`app.view_*`) and none of the `!`-prefixed ones."""
+def label_matches(label: str, patterns: Iterable[str]) -> bool:
+    """Whether `app_label.codename` matches any pattern (`app.view_*`) and no `!`-prefixed one."""
     patterns = list(patterns)
     include = [p for p in patterns if not p.startswith("!")]
     exclude = [p[1:] for p in patterns if p.startswith("!")]
-    chosen = []
-    for perm in Permission.objects.using(using).select_related("content_type"):
-        label = permission_label(perm)
-        if any(fnmatch.fnmatchcase(label, p) for p in include) and not any(
-            fnmatch.fnmatchcase(label, p) for p in exclude
-        ):
-            chosen.append(perm)
-    return chosen
+    return any(fnmatch.fnmatchcase(label, p) for p in include) and not any(
+        fnmatch.fnmatchcase(label, p) for p in exclude
+    )
+
+
+def permissions_matching(patterns: Iterable[str], *, using: str = "default") -> list[Permission]:
+    """Permissions matching any pattern (`app.view_*`) and none of the `!`-prefixed ones."""
+    patterns = list(patterns)
+    return [
+        perm
+        for perm in Permission.objects.using(using).select_related("content_type")
+        if label_matches(permission_label(perm), patterns)
+    ]
+
+
+def role_rule_violations(*, role: str, labels: Iterable[str]) -> list[str]:
+    """Why a role may not hold these permissions under 三员分立 (empty: it may).
+
+    An administrator role holds only what its duty allows (`ADMIN_DUTIES`), never business
+    data unless its duty reads it; a business role never holds an administrator permission.
+    """
+    labels = sorted(set(labels))
+    duty = ADMIN_DUTIES.get(role)
+    if duty is None:
+        admin = [label for label in labels if label_matches(label, ADMIN_PERMISSIONS)]
+        return [f"业务角色不能拥有管理员权限：{'、'.join(admin)}"] if admin else []
+    errors = []
+    business = [label for label in labels if label_matches(label, BUSINESS_DATA_PERMISSIONS)]
+    if business and not duty.reads_business:
+        errors.append(f"管理员角色不能拥有业务数据权限：{'、'.join(business)}")
+    outside = [
+        label
+        for label in labels
+        if not label_matches(label, duty.may_hold)
+        and (duty.reads_business or label not in business)
+    ]
+    if outside:
+        errors.append(f"{Role(role).label}的职责不包含这些权限：{'、'.join(outside)}")
+    return errors
+
+
+def role_edit_refusal(*, actor: Any, role: str) -> str:
+    """Why `actor` may not edit `role`'s permissions under 三员分立 ("" when they may).
+
+    A fixed role is edited by nobody, one's own role neither, and an administrator edits only
+    the roles its duty names (`ADMIN_DUTIES`); a superuser edits any role that is not fixed.
+    """
+    label = Role(role).label
+    duty = ADMIN_DUTIES.get(role)
+    if duty is not None and duty.fixed:
+        return f"{label}的权限由系统固定，不能在系统中修改"
+    if getattr(actor, "is_superuser", False):
+        return ""
+    if actor.role == role:
+        return "不能修改自己所属角色的权限"
+    own = ADMIN_DUTIES.get(actor.role)
+    if own is None or role not in own.edits:
+        return f"您的角色不能修改{label}的权限"
+    return ""
+
+
+def users_pending_approval() -> QuerySet[User]:
+    """Accounts waiting for the security administrator, oldest request first."""
+    return (
+        User.objects.filter(approval_pending=True)
+        .select_related("unit", "department")
+        .order_by("date_joined", "username")
+    )
 
 
 def role_default_labels(*, role: str) -> set[str]:

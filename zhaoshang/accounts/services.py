@@ -17,9 +17,16 @@ from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.permissions import require
 
-from .models import Department, RoleDefaultGrant, Unit, User
-from .roles import ROLE_PERMISSIONS, Role
-from .selectors import grantable_permissions, permission_label, permissions_matching
+from .models import ApprovalReason, Department, RoleDefaultGrant, Unit, User
+from .roles import ADMIN_DUTIES, APPROVAL_FIELDS, ROLE_PERMISSIONS, Role
+from .selectors import (
+    grantable_permissions,
+    label_matches,
+    permission_label,
+    permissions_matching,
+    role_edit_refusal,
+    role_rule_violations,
+)
 from .tokens import token_expires_at, token_is_expired
 
 
@@ -54,6 +61,38 @@ def role_groups_sync(*, using: str = "default") -> None:
         if new:
             group.permissions.add(*new)
             _remember_defaults(role=role.value, perms=new, using=using)
+        if role.value in ADMIN_DUTIES:
+            _admin_role_correct(role=role.value, group=group, using=using)
+
+
+def _admin_role_correct(*, role: str, group: Group, using: str = "default") -> None:
+    """Take from an administrator role what its duty does not allow (三员分立), on every deploy.
+
+    A fixed role (the audit administrator) is put back to exactly its defaults; any other
+    administrator role loses the permissions outside its duty, e.g. the role permissions or
+    the business data an earlier release let the system administrator give itself.
+    """
+    duty = ADMIN_DUTIES[role]
+    held = list(group.permissions.using(using).select_related("content_type"))
+    if duty.fixed:
+        wanted = permissions_matching(ROLE_PERMISSIONS[role], using=using)
+    else:
+        wanted = [p for p in held if label_matches(permission_label(p), duty.may_hold)]
+    before = sorted(permission_label(p) for p in held)
+    after = sorted(permission_label(p) for p in wanted)
+    if before == after:
+        return
+    group.permissions.set(wanted)
+    if using == "default":
+        audit.record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            obj=group,
+            object_repr=f"角色：{Role(role).label}",
+            before={"permissions": before},
+            after={"permissions": after},
+            note="按三员分立规则校正管理员角色的权限",
+        )
 
 
 def _remember_defaults(*, role: str, perms: Iterable[Permission], using: str = "default") -> None:
@@ -76,9 +115,15 @@ def user_create(
     phone: str = "",
     email: str = "",
 ) -> User:
-    """Create a user bound to a role (and unit or department); audited."""
+    """Create a user bound to a role (and unit or department); audited.
+
+    An account with a role created by an administrator (not by the installation itself, nor a
+    superuser) is inactive and waits for the security administrator's approval, and its
+    initial password must be changed at the first login.
+    """
     if actor is not None:
         require(actor, "add", User)
+    waits = bool(role) and _needs_approval(actor)
     user = User(
         username=username,
         role=role,
@@ -88,6 +133,10 @@ def user_create(
         title=title,
         phone=phone,
         email=email,
+        is_active=not waits,
+        approval_pending=waits,
+        approval_reason=ApprovalReason.CREATED if waits else "",
+        must_change_password=actor is not None,
     )
     user.set_password(password)
     user.full_clean()
@@ -106,6 +155,20 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
+def _needs_approval(actor: User | None) -> bool:
+    """Whether what `actor` does to an account waits for the security administrator.
+
+    The installation (no actor: commands, the demo's bootstrap) and superusers act alone.
+    """
+    return actor is not None and not actor.is_superuser
+
+
+def _hold_for_approval(user: User, reason: str) -> None:
+    user.is_active = False
+    user.approval_pending = True
+    user.approval_reason = reason
+
+
 def user_snapshot(user: User) -> dict[str, Any]:
     """The user's fields for the audit log, without the password hash."""
     data = audit.snapshot(user) or {}
@@ -122,7 +185,9 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
     """Change a user's role, binding, contact details or active flag; audited before and after.
 
     The administrator cannot deactivate their own account or take away their own role, so an
-    installation never loses its last way in by accident.
+    installation never loses its last way in by accident. A change of role or binding
+    (`APPROVAL_FIELDS`) of an account with a role, or enabling such an account again, leaves it
+    inactive until the security administrator approves it (a pending account stays pending).
     """
     _require_manage(actor, user)
     unknown = set(changes) - EDITABLE_FIELDS
@@ -139,8 +204,18 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         before = user_snapshot(user)
+        was_active = user.is_active
+        rebound = any(
+            key in APPROVAL_FIELDS and getattr(user, key) != value for key, value in changes.items()
+        )
         for key, value in changes.items():
             setattr(user, key, value)
+        # An account kept switched off is not put in the queue: approving it would switch it on.
+        if user.role and _needs_approval(actor) and (user.is_active or user.approval_pending):
+            if rebound:
+                _hold_for_approval(user, ApprovalReason.CHANGED)
+            elif user.approval_pending or not was_active:
+                _hold_for_approval(user, user.approval_reason or ApprovalReason.ENABLED)
         user.full_clean(exclude=["password"])
         user.save()
         after = user_snapshot(user)
@@ -154,19 +229,129 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
 def user_set_password(*, actor: User, user: User, password: str) -> User:
     """Reset a user's password (checked by the password rules) and lift any login lockout.
 
-    The audit entry says that the password was reset, never what it is.
+    The user must change the password at the next login, and an account with a role waits
+    for the security administrator's approval before it can log in again (the one who reset
+    the password knows it). Nobody resets their own password here: they change it, knowing
+    the old one. The audit entry says that the password was reset, never what it is.
     """
     _require_manage(actor, user)
+    if user.pk == actor.pk:
+        raise ValidationError({"password": ["不能在此重置自己的密码，请在“修改密码”页面修改"]})
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        before = user_snapshot(user)
         user.set_password(password)
-        user.save(update_fields=["password"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, note="重置密码")
+        user.must_change_password = True
+        if user.role and _needs_approval(actor):
+            _hold_for_approval(user, ApprovalReason.RESET)
+        user.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            before=before,
+            after=user_snapshot(user),
+            note="重置密码",
+        )
         _reset_lockout(user.username)
+    return user
+
+
+def _require_approver(actor: User) -> None:
+    if (
+        not actor.is_authenticated
+        or not actor.is_active
+        or not actor.has_perm("accounts.approve_user")
+    ):
+        raise PermissionDenied("只有安全管理员可以审核账号")
+
+
+def _locked_pending(*, actor: User, user: User) -> User:
+    if user.pk == actor.pk:
+        raise ValidationError({"user": ["不能审核自己的账号"]})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.approval_pending:
+        raise ValidationError({"user": [f"账号 {user.username} 没有待审核的事项"]})
+    return user
+
+
+def user_approve(*, actor: User, user: User) -> User:
+    """The security administrator approves a waiting account: it is active again; audited."""
+    _require_approver(actor)
+    with transaction.atomic():
+        user = _locked_pending(actor=actor, user=user)
+        before = user_snapshot(user)
+        reason = ApprovalReason(user.approval_reason).label if user.approval_reason else "审核"
+        user.is_active, user.approval_pending, user.approval_reason = True, False, ""
+        user.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.VERIFY,
+            obj=user,
+            before=before,
+            after=user_snapshot(user),
+            note=f"安全管理员审核通过：{reason}",
+        )
+    return user
+
+
+def user_reject(*, actor: User, user: User, reason: str) -> User:
+    """The security administrator refuses a waiting account: it stays inactive; audited."""
+    _require_approver(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写不予通过的原因"]})
+    with transaction.atomic():
+        user = _locked_pending(actor=actor, user=user)
+        before = user_snapshot(user)
+        user.is_active, user.approval_pending, user.approval_reason = False, False, ""
+        user.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.REJECT,
+            obj=user,
+            before=before,
+            after=user_snapshot(user),
+            note=f"安全管理员不予通过：{reason}",
+        )
+    return user
+
+
+def user_password_change(*, actor: User, old_password: str, new_password: str) -> User:
+    """A user changes their own password (the old one, then the password rules); audited.
+
+    This is also how a password set by someone else is replaced at the first login.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("请先登录")
+    if not actor.check_password(old_password):
+        raise ValidationError({"old_password": ["原密码不正确"]})
+    if old_password == new_password:
+        raise ValidationError({"new_password": ["新密码不能与原密码相同"]})
+    try:
+        validate_password(new_password, actor)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        before = user_snapshot(user)
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            before=before,
+            after=user_snapshot(user),
+            note="用户修改本人密码",
+        )
+    # The caller's instance carries the new hash, so its session can be kept.
+    actor.password, actor.must_change_password = user.password, False
     return user
 
 
@@ -291,9 +476,6 @@ def token_discard_expired(*, token: Token) -> None:
 
 # --- role permissions -----------------------------------------------------------------------
 
-# Without these a role's holders can no longer reach the role pages.
-ROLE_ADMIN_PERMISSIONS = ("auth.view_group", "auth.change_group")
-
 
 @dataclass(frozen=True)
 class RolePermissionChange:
@@ -311,7 +493,15 @@ class RolePermissionChange:
 
 def _require_role_admin(actor: User) -> None:
     if not actor.is_authenticated or not actor.is_active or not actor.has_perm("auth.change_group"):
-        raise PermissionDenied("只有系统管理员可以修改角色权限")
+        raise PermissionDenied("只有安全管理员可以修改角色权限")
+
+
+def _require_role_editable(*, actor: User, role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": ["未知角色"]})
+    refusal = role_edit_refusal(actor=actor, role=role)
+    if refusal:
+        raise ValidationError({"role": [refusal]})
 
 
 def _locked_group(role: str) -> Group:
@@ -326,12 +516,9 @@ def _write_role_permissions(
 ) -> RolePermissionChange:
     before = sorted(permission_label(p) for p in group.permissions.select_related("content_type"))
     after = sorted({permission_label(p) for p in perms})
-    if actor.role == role and not actor.is_superuser:
-        lost = [p for p in ROLE_ADMIN_PERMISSIONS if p in before and p not in after]
-        if lost:
-            raise ValidationError(
-                {"permissions": ["不能取消自己所属角色的角色权限管理权限（查看组、修改组）"]}
-            )
+    violations = role_rule_violations(role=role, labels=after)
+    if violations:
+        raise ValidationError({"permissions": violations})
     added = tuple(sorted(set(after) - set(before)))
     removed = tuple(sorted(set(before) - set(after)))
     if not added and not removed:
@@ -355,11 +542,14 @@ def role_permissions_set(
     """Give a role exactly the listed permissions (`app_label.codename`) of those on offer.
 
     Only permissions of the role page (`selectors.grantable_permissions`) may be listed; any
-    other permission the group holds (Django's own models) is kept as it is. The actor may not
-    take the role-management permissions away from their own role. One audit entry holds the
-    role's whole permission list before and after; nothing is written when nothing changes.
+    other permission the group holds (Django's own models) is kept as it is. 三员分立: the
+    actor edits only the roles its duty names, never its own, never a fixed role, and the
+    result must keep the role's rules (`selectors.role_rule_violations`). One audit entry
+    holds the role's whole permission list before and after; nothing is written when nothing
+    changes.
     """
     _require_role_admin(actor)
+    _require_role_editable(actor=actor, role=role)
     wanted = set(permissions)
     on_offer = {permission_label(p): p for p in grantable_permissions()}
     unknown = sorted(wanted - set(on_offer))
@@ -384,6 +574,7 @@ def role_permissions_set(
 def role_permissions_restore(*, actor: User, role: str) -> RolePermissionChange:
     """Reset a role to exactly its ROLE_PERMISSIONS defaults, dropping every edit; audited."""
     _require_role_admin(actor)
+    _require_role_editable(actor=actor, role=role)
     with transaction.atomic():
         group = _locked_group(role)
         defaults = permissions_matching(ROLE_PERMISSIONS[role])

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,9 @@ from zhaoshang.core.htmx import apply_service_errors
 from zhaoshang.core.permissions import ACTION_LABELS, ACTIONS, has_model_permission
 
 from .forms import (
+    ApprovalRejectForm,
     LoginForm,
+    PasswordChangeForm,
     PasswordResetForm,
     RolePermissionsForm,
     UserCreateForm,
@@ -35,14 +38,24 @@ from .forms import (
 )
 from .lockout import locked_until_for, lockout_body, lockout_message, retry_after_seconds
 from .models import User
-from .roles import Role
-from .selectors import role_permission_sections, roles_overview, token_status_for, users_for
+from .roles import ADMIN_DUTIES, Role
+from .selectors import (
+    role_edit_refusal,
+    role_permission_sections,
+    roles_overview,
+    token_status_for,
+    users_for,
+    users_pending_approval,
+)
 from .services import (
     role_permissions_restore,
     role_permissions_set,
     token_regenerate,
     token_revoke,
+    user_approve,
     user_create,
+    user_password_change,
+    user_reject,
     user_set_password,
     user_update,
 )
@@ -159,9 +172,13 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"已新建用户 {user.username}")
+            messages.success(request, f"已新建用户 {user.username}{_pending_note(user)}")
             return redirect("accounts:user-edit", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+def _pending_note(user: User) -> str:
+    return "，待安全管理员审核通过后方可登录" if user.approval_pending else ""
 
 
 def _user_page(
@@ -189,11 +206,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserEditForm(request.POST or None, initial=UserEditForm.initial_for(target))
     if request.method == "POST" and form.is_valid():
         try:
-            user_update(actor=request.user, user=target, **form.cleaned_data)
+            saved = user_update(actor=request.user, user=target, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"已保存用户 {target.username} 的修改")
+            messages.success(request, f"已保存用户 {target.username} 的修改{_pending_note(saved)}")
             return redirect("accounts:user-list")
     return _user_page(request, target, form=form, password_form=PasswordResetForm())
 
@@ -207,13 +224,17 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     password_form = PasswordResetForm(request.POST)
     if password_form.is_valid():
         try:
-            user_set_password(
+            saved = user_set_password(
                 actor=request.user, user=target, password=password_form.cleaned_data["password1"]
             )
         except ValidationError as exc:
             apply_service_errors(password_form, exc, {"password": "password1"})
         else:
-            messages.success(request, f"已重置用户 {target.username} 的密码，并解除登录锁定")
+            messages.success(
+                request,
+                f"已重置用户 {target.username} 的密码，并解除登录锁定；"
+                f"用户登录后须修改密码{_pending_note(saved)}",
+            )
             return redirect("accounts:user-edit", pk=target.pk)
     form = UserEditForm(initial=UserEditForm.initial_for(target))
     return _user_page(request, target, form=form, password_form=password_form)
@@ -277,17 +298,100 @@ def token_revoke_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:account")
 
 
-# --- role permissions (system administrator) ------------------------------------------------
+# --- the user's own password -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The user changes their own password (required first when someone else set it)."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"new_password": "new_password1"})
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改")
+            return redirect("portal:home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "required": request.user.must_change_password},
+    )
+
+
+# --- account approval (security administrator) ------------------------------------------------
+
+
+def _require_approver(user: Any) -> None:
+    if not user.is_active or not user.has_perm("accounts.approve_user"):
+        raise PermissionDenied("只有安全管理员可以审核账号")
+
+
+@login_required
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """The accounts waiting for approval: new, re-bound, re-enabled or reset by the sysadmin."""
+    _require_approver(request.user)
+    return render(
+        request,
+        "accounts/approval_queue.html",
+        {"pending": users_pending_approval(), "reject_form": ApprovalRejectForm()},
+    )
+
+
+def _pending_target(pk: int) -> User:
+    return get_object_or_404(users_pending_approval(), pk=pk)
+
+
+@login_required
+@require_POST
+def user_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_approver(request.user)
+    target = _pending_target(pk)
+    try:
+        user_approve(actor=request.user, user=target)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已审核通过账号 {target.username}")
+    return redirect("accounts:approval-queue")
+
+
+@login_required
+@require_POST
+def user_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_approver(request.user)
+    target = _pending_target(pk)
+    form = ApprovalRejectForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": ["请填写不予通过的原因"]})
+        user_reject(actor=request.user, user=target, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"账号 {target.username} 未通过审核，保持停用")
+    return redirect("accounts:approval-queue")
+
+
+# --- role permissions (security administrator) ------------------------------------------------
 
 
 def _require_view_roles(user: Any) -> None:
     if not user.is_active or not user.has_perm("auth.view_group"):
-        raise PermissionDenied("只有系统管理员可以查看角色权限")
+        raise PermissionDenied("只有系统管理员和安全管理员可以查看角色权限")
 
 
 def _require_change_roles(user: Any) -> None:
     if not user.is_active or not user.has_perm("auth.change_group"):
-        raise PermissionDenied("只有系统管理员可以修改角色权限")
+        raise PermissionDenied("只有安全管理员可以修改角色权限")
 
 
 @login_required
@@ -311,11 +415,14 @@ def _role_editor(
     checked: set[str] | None = None,
     notice: str = "",
 ) -> HttpResponse:
+    refusal = role_edit_refusal(actor=request.user, role=role.value)
     context = {
         "role": role,
         "form": form,
         "sections": role_permission_sections(role=role.value, checked=checked),
-        "can_edit": request.user.has_perm("auth.change_group"),
+        "can_edit": request.user.has_perm("auth.change_group") and not refusal,
+        "refusal": refusal if request.user.has_perm("auth.change_group") else "",
+        "duty": ADMIN_DUTIES.get(role.value),
         "action_labels": [ACTION_LABELS[action] for action in ACTIONS],
         "notice": notice,
     }

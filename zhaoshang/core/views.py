@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from . import audit, exports
+from .admin_actions import administrator_actions
 from .filters import AuditEntryFilter
 from .models import AuditAction, AuditEntry
 from .permissions import has_model_permission, restrict
@@ -42,13 +43,16 @@ def _url_or_empty(name: str, *args: Any) -> str:
 # --- audit log ------------------------------------------------------------------------------
 
 
-def _audit_queryset(request: HttpRequest) -> AuditEntryFilter:
-    """The filtered audit log, for users who may read it (403 for everyone else)."""
+def _audit_queryset(request: HttpRequest, *, administrators: bool = False) -> AuditEntryFilter:
+    """The filtered audit log, for users who may read it (403 for everyone else); with
+    `administrators`, only the administrators' actions (三员分立)."""
     if not has_model_permission(request.user, "view", AuditEntry):
         raise PermissionDenied("只有审计人员和市级管理员可以查阅审计日志")
     base = restrict(AuditEntry.objects.all(), request.user, "view").select_related(
         "user", "content_type"
     )
+    if administrators:
+        base = administrator_actions(base)
     return AuditEntryFilter(request.GET or None, queryset=base)
 
 
@@ -130,6 +134,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """Browse and filter the append-only audit log; each entry expands to its field changes."""
     filterset = _audit_queryset(request)
     return render(request, "core/audit_log.html", _audit_context(request, filterset))
+
+
+@login_required
+@require_GET
+def audit_admin_actions(request: HttpRequest) -> HttpResponse:
+    """The administrators' actions on their own page: what the system, security and audit
+    administrators did, and every change to an account or a role."""
+    filterset = _audit_queryset(request, administrators=True)
+    context = _audit_context(request, filterset)
+    return render(request, "core/audit_log.html", {**context, "administrators": True})
 
 
 def _audit_context(request: HttpRequest, filterset: AuditEntryFilter) -> dict[str, Any]:

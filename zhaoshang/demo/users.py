@@ -8,7 +8,7 @@ from django.conf import settings
 
 from zhaoshang.accounts.models import Department, Unit, User
 from zhaoshang.accounts.roles import Role
-from zhaoshang.accounts.services import user_create
+from zhaoshang.accounts.services import user_approve, user_create
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class DemoUser:
 
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("sysadmin", Role.SYSADMIN, display_name="系统管理员", title="信息中心"),
+    DemoUser("secadmin", Role.SECADMIN, display_name="安全管理员", title="信息中心安全岗"),
     DemoUser("city", Role.CITY_ADMIN, "371500", display_name="王敏", title="市投资促进局项目科"),
     DemoUser("city_verifier", Role.CITY_ADMIN, "371500", display_name="李静",
              title="市投资促进局统计核实岗"),
@@ -48,19 +49,25 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 DEMO_USERNAMES = tuple(u.username for u in DEMO_USERS)
 
 
+# Created by the installation (no actor), as `createsuperuser` would: the two administrators
+# who then create and approve everyone else.
+BOOTSTRAP_ROLES = (Role.SYSADMIN, Role.SECADMIN)
+
+
 def users_load(*, password: str) -> dict[str, User]:
     """Create the demo users through the accounts service (audited); returns them by username.
 
-    The system administrator is created first without an actor (bootstrap) and then creates the
-    others, as it would in production.
+    The system and security administrators are created first without an actor (bootstrap);
+    the system administrator then creates the others and the security administrator approves
+    each one (三员分立), as they would in production.
     """
     units = {u.code: u for u in Unit.objects.all()}
     departments = {d.code: d for d in Department.objects.all()}
     created: dict[str, User] = {}
-    actor: User | None = None
-    for spec in DEMO_USERS:
-        user = user_create(
-            actor=actor,
+    for spec in sorted(DEMO_USERS, key=lambda s: s.role not in BOOTSTRAP_ROLES):
+        bootstrap = spec.role in BOOTSTRAP_ROLES
+        created[spec.username] = user_create(
+            actor=None if bootstrap else created["sysadmin"],
             username=spec.username,
             password=password,
             role=spec.role,
@@ -69,10 +76,14 @@ def users_load(*, password: str) -> dict[str, User]:
             display_name=spec.display_name,
             title=spec.title,
         )
-        created[spec.username] = user
-        if spec.role == Role.SYSADMIN:
-            actor = user
-    return created
+    for user in created.values():
+        if user.approval_pending:
+            user_approve(actor=created["secadmin"], user=user)
+    # Demo logins share one published password on purpose, so nobody is sent to change it
+    # (a real account created by the sysadmin must change its initial password).
+    User.objects.filter(pk__in=[u.pk for u in created.values()]).update(must_change_password=False)
+    fresh = {u.username: u for u in User.objects.filter(pk__in=[u.pk for u in created.values()])}
+    return {spec.username: fresh[spec.username] for spec in DEMO_USERS}
 
 
 def logins_table(password: str | None = None) -> str:

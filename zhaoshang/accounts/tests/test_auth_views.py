@@ -130,6 +130,8 @@ def test_lockout_after_repeated_failures_shows_chinese_message(client, users, ax
 
 
 def test_password_reset_by_sysadmin_lifts_lockout(client, users, axes_on):
+    from zhaoshang.accounts.services import user_approve
+
     for _ in range(3):
         client.post(LOGIN, {"username": "linqing", "password": "wrong"})
     admin = client.__class__()
@@ -140,6 +142,8 @@ def test_password_reset_by_sysadmin_lifts_lockout(client, users, axes_on):
     )
     assert response.status_code == 302
     assert response.url == reverse("accounts:user-edit", args=[users["linqing"].pk])
+    # 三员分立: the reset account waits for the security administrator, then logs in.
+    user_approve(actor=users["secadmin"], user=users["linqing"])
     response = client.post(LOGIN, {"username": "linqing", "password": "Liaocheng-2024-new"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(users["linqing"].pk)

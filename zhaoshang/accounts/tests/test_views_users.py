@@ -227,7 +227,14 @@ def test_sysadmin_resets_password_and_it_is_audited_without_the_password(client,
     assert target.check_password(NEW_PASSWORD)
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE, object_id=str(target.pk))
     assert entry.note == "重置密码"
-    assert entry.before is None and entry.after is None
+    changed = {k: (entry.before[k], v) for k, v in entry.after.items() if entry.before[k] != v}
+    assert changed == {
+        "is_active": (True, False),
+        "approval_pending": (False, True),
+        "approval_reason": ("", "reset"),
+        "must_change_password": (False, True),
+    }
+    assert "password" not in entry.after
     assert NEW_PASSWORD not in str(AuditEntry.objects.values_list("note", "before", "after"))
 
 

@@ -227,12 +227,13 @@ def test_audit_entry_shows_choice_labels_with_stored_values(client, users):
     user_update(actor=users["sysadmin"], user=users["linqing"], role="auditor")
     login(client, users["auditor"])
     response = client.get(URL, {"action": "update", "user": "sysadmin"})
-    assert response.context["rows"][0]["changes"] == [
+    changes = response.context["rows"][0]["changes"]
+    assert [c for c in changes if c["field"] == "role"] == [
         {
             "field": "role",
             "label": "角色",
             "before": "县市区/功能区招商人员（unit_staff）",
-            "after": "审计/统计（只读）（auditor）",
+            "after": "审计管理员（审计/统计，只读）（auditor）",
         }
     ]
 

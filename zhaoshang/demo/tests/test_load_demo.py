@@ -231,7 +231,16 @@ def test_every_write_is_audited(demo):
     moves = StageChange.objects.exclude(to_stage=Stage.LEAD).count()
     assert AuditEntry.objects.filter(action=AuditAction.STAGE).count() == moves
     verified = FundsRecord.objects.filter(status=FundsStatus.VERIFIED).count()
-    assert AuditEntry.objects.filter(action=AuditAction.VERIFY).count() == verified
+    funds_type = ContentType.objects.get_for_model(FundsRecord)
+    verifies = AuditEntry.objects.filter(action=AuditAction.VERIFY)
+    assert verifies.filter(content_type=funds_type).count() == verified
+    # 三员分立: every account the sysadmin created was approved by the secadmin.
+    approvals = verifies.filter(content_type=ContentType.objects.get_for_model(User))
+    assert sorted(approvals.values_list("username", "object_repr")) == sorted(
+        ("secadmin", str(u)) for u in User.objects.exclude(role__in=["sysadmin", "secadmin"])
+    )
+    assert not User.objects.filter(approval_pending=True).exists()
+    assert not User.objects.filter(must_change_password=True).exists()
     # The history is dated when it happened, inside the demo's two years.
     first, last = (
         AuditEntry.objects.order_by("at").first(),

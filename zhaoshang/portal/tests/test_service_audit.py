@@ -24,7 +24,7 @@ from zhaoshang.accounts.lockout import lockout_release_address, lockout_release_
 from zhaoshang.accounts.roles import Role
 from zhaoshang.core import closing
 from zhaoshang.core.models import AuditEntry
-from zhaoshang.core.tests.support import pdf_file
+from zhaoshang.core.tests.support import PASSWORD, pdf_file
 from zhaoshang.enterprises import services as enterprises
 from zhaoshang.enterprises.importing import service as importing
 from zhaoshang.enterprises.models import PlacementStatus
@@ -72,6 +72,14 @@ class World:
     def __init__(self, users, org, make_project, today):
         self.users, self.org, self.make_project, self.today = users, org, make_project, today
         self.city, self.unit = users["city"], users["linqing"]
+
+    @cached_property
+    def waiting(self):
+        """An account the sysadmin created, waiting for the security administrator."""
+        return accounts.user_create(
+            actor=self.users["sysadmin"], username="waiting", password="Waiting-pass-2024",
+            role=Role.UNIT_STAFF, unit=self.org["linqing"],
+        )  # fmt: skip
 
     @cached_property
     def project(self):
@@ -261,7 +269,22 @@ CALLS: dict[
     S("accounts.services", "user_set_password"): (
         lambda w: lambda: accounts.user_set_password(
             actor=w.users["sysadmin"], user=w.unit, password="Another-pass-2024"
-        ), "update", NEITHER,  # a password is never written to the log
+        ), "update", UPDATE,  # the account's flags, never the password
+    ),
+    S("accounts.services", "user_approve"): (
+        lambda w: (w.waiting, lambda: accounts.user_approve(
+            actor=w.users["secadmin"], user=w.waiting
+        ))[1], "verify", UPDATE,
+    ),
+    S("accounts.services", "user_reject"): (
+        lambda w: (w.waiting, lambda: accounts.user_reject(
+            actor=w.users["secadmin"], user=w.waiting, reason="未经单位申请"
+        ))[1], "reject", UPDATE,
+    ),
+    S("accounts.services", "user_password_change"): (
+        lambda w: lambda: accounts.user_password_change(
+            actor=w.unit, old_password=PASSWORD, new_password="Own-new-pass-2024"
+        ), "update", UPDATE,
     ),
     S("accounts.services", "token_regenerate"): (
         lambda w: lambda: accounts.token_regenerate(actor=w.unit), "token", CREATE,
@@ -273,14 +296,14 @@ CALLS: dict[
     ),
     S("accounts.services", "role_permissions_set"): (
         lambda w: lambda: accounts.role_permissions_set(
-            actor=w.users["sysadmin"], role=Role.UNIT_STAFF, permissions=["projects.view_project"]
+            actor=w.users["secadmin"], role=Role.UNIT_STAFF, permissions=["projects.view_project"]
         ), "update", UPDATE,
     ),
     S("accounts.services", "role_permissions_restore"): (
         lambda w: (accounts.role_permissions_set(
-            actor=w.users["sysadmin"], role=Role.UNIT_STAFF, permissions=["projects.view_project"]
+            actor=w.users["secadmin"], role=Role.UNIT_STAFF, permissions=["projects.view_project"]
         ), lambda: accounts.role_permissions_restore(
-            actor=w.users["sysadmin"], role=Role.UNIT_STAFF
+            actor=w.users["secadmin"], role=Role.UNIT_STAFF
         ))[1], "update", UPDATE,
     ),
     S("accounts.lockout", "lockout_release_user"): (
@@ -528,6 +551,7 @@ EXEMPT = {
     **{S("core.audit", n): "writes the audit entry itself" for n in
        ("record", "record_create", "record_update", "record_delete")},
     S("accounts.selectors", "users_for"): "a read: the users an actor may see",
+    S("accounts.selectors", "role_edit_refusal"): "a read: why an actor may not edit a role",
     **{S(m, n): "a demo or reference loader, run by a command, not a user's write" for m, n in (
         ("demo.catalogue", "industries_load"), ("demo.catalogue", "campaigns_load"),
         ("demo.catalogue", "chains_load"), ("demo.chains", "chains_demo_setup"),

@@ -60,10 +60,12 @@ def url_names() -> set[str]:
 # name → GET status for (anonymous, city, linqing, sysadmin, auditor)
 MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "accounts:account": (302, 200, 200, 200, 200),
+    "accounts:approval-queue": (302, 403, 403, 403, 403),
     "accounts:login": (200, 302, 302, 302, 302),
     "accounts:lockout-release": (302, 405, 405, 405, 405),
     "accounts:lockouts": (302, 403, 403, 200, 403),
     "accounts:logout": (405, 405, 405, 405, 405),
+    "accounts:password-change": (302, 200, 200, 200, 200),
     "accounts:role-edit": (302, 403, 403, 200, 403),
     "accounts:role-list": (302, 403, 403, 200, 403),
     "accounts:role-restore": (302, 405, 405, 405, 405),
@@ -72,7 +74,9 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "accounts:user-create": (302, 403, 403, 200, 403),
     "accounts:user-edit": (302, 403, 403, 200, 403),
     "accounts:user-list": (302, 200, 403, 200, 200),
+    "accounts:user-approve": (302, 405, 405, 405, 405),
     "accounts:user-password": (302, 405, 405, 405, 405),
+    "accounts:user-reject": (302, 405, 405, 405, 405),
     "accounts:user-token-revoke": (302, 405, 405, 405, 405),
     "admin:*": (302, 302, 302, 302, 302),
     "api-docs": (302, 200, 200, 200, 200),
@@ -90,6 +94,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "chain-node-detail": (401, 200, 200, 403, 200),
     "chain-node-list": (401, 200, 200, 403, 200),
     "core:audit-export": (302, 200, 403, 403, 200),
+    "core:audit-admin": (302, 200, 403, 403, 200),
     "core:audit-log": (302, 200, 403, 403, 200),
     "core:csp-report": (405, 405, 405, 405, 405),
     "enterprise-contacts": (401, 200, 200, 403, 200),
@@ -206,7 +211,13 @@ def each(names: list[str], kwargs: dict[str, object]) -> dict[str, dict[str, obj
 # URL kwargs: "@key" is the pk of the fixture's record `key`, anything else is taken as it is.
 KWARGS: dict[str, dict[str, object]] = {
     **each(
-        ["accounts:user-edit", "accounts:user-password", "accounts:user-token-revoke"],
+        [
+            "accounts:user-edit",
+            "accounts:user-password",
+            "accounts:user-token-revoke",
+            "accounts:user-approve",
+            "accounts:user-reject",
+        ],
         {"pk": "@user"},
     ),
     **each(["accounts:role-edit", "accounts:role-restore"], {"role": "unit_staff"}),

@@ -232,3 +232,24 @@ def test_home_opens_on_the_latest_year_with_funds(client, users, make_project, t
     assert client.get(reverse("portal:home")).context["figures"]["year"] == today.year - 2
     login(client, users["dongchangfu"])
     assert client.get(reverse("portal:home")).context["figures"]["year"] == today.year
+
+
+def test_home_shows_each_administrator_its_own_duties_and_pages(client, users):
+    html = login(client, users["secadmin"]).get(reverse("portal:home")).content.decode()
+    assert "您的角色：安全管理员" in html
+    assert "审核系统管理员新建、变更、重新启用或重置密码的账号" in html
+    assert reverse("accounts:approval-queue") in html and reverse("accounts:role-list") in html
+    assert "万元" not in html and reverse("core:audit-log") not in html
+    client.logout()
+    html = login(client, users["sysadmin"]).get(reverse("portal:home")).content.decode()
+    assert "系统管理员不能修改角色权限" in html
+    assert reverse("accounts:approval-queue") not in html
+    client.logout()
+    response = login(client, users["auditor"]).get(reverse("portal:home"))
+    html = response.content.decode()
+    assert response.context["figures"]["visible"] is True
+    assert 'id="admin-duties"' in html and "在“管理员操作”页审查" in html
+    assert reverse("core:audit-admin") in html
+    client.logout()
+    html = login(client, users["city"]).get(reverse("portal:home")).content.decode()
+    assert 'id="admin-duties"' not in html
