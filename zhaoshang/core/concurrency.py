@@ -38,7 +38,7 @@ EMPTY = "（空）"
 
 STALE_PAGE = "页面已过期：请核对后重新提交（本次未保存任何内容）"
 CONFLICT = "保存失败：在您打开此页之后，他人已修改了此记录，本次未保存任何内容。"
-RESUBMIT = "请核对以下内容；如仍以您的填写为准，请再次提交。"
+RESUBMIT = "请核对上述内容；如仍以您的填写为准，再次提交即覆盖他人的修改。"
 
 
 def version_fields(model: type[models.Model] | models.Model) -> tuple[str, ...]:

@@ -39,8 +39,15 @@ def apply_service_errors(
     `version`, so submitting again, after reading what changed, is a deliberate overwrite.
     """
     aliases = aliases or {}
-    if isinstance(error, VersionConflict) and hasattr(form, "refresh_version"):
-        form.refresh_version(error.current)
+    if isinstance(error, VersionConflict):
+        if hasattr(form, "refresh_version"):
+            form.refresh_version(error.current)
+        for message in error.messages:
+            form.add_error(None, message)
+        for name, _label, _yours, theirs in error.changes:  # each changed field marked too
+            if name in form.fields:
+                form.add_error(name, f"他人已改为“{theirs}”")
+        return
     if hasattr(error, "error_dict"):
         for key, errors in error.error_dict.items():
             field = aliases.get(key, key)

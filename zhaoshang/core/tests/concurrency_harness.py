@@ -91,6 +91,7 @@ class VersionedFormCases:
         assert f"{edit.label}：您填写" in html
         if edit.mine:
             assert f"您填写“{edit.mine}”" in html
+        assert "他人已改为" in html
         assert (edit.stored(), _writes()) == (stored, writes)
         # The page now holds the version stored, so a second submit is a deliberate overwrite.
         current = _hidden_version(html)
