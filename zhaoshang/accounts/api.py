@@ -49,8 +49,9 @@ _LOCKED = inline_serializer(
 class TokenView(APIView):
     """Exchange a username and password for an API token (`Authorization: Token …`).
 
-    The token is valid until `expires_at` (`API_TOKEN_TTL_HOURS` after it was issued); asking
-    again returns the same token while it is valid, and a new one once it has expired.
+    The token is valid until `expires_at` (`API_TOKEN_TTL_HOURS` after it was issued). Only a
+    digest of it is stored, so it is shown this once: asking again issues a new token and the
+    previous one stops working (a user has one token).
     Failed attempts go to the audit log (`login_failed`) and count towards the django-axes
     lockout; issuing a token is audited as `token`.
     """
@@ -63,7 +64,8 @@ class TokenView(APIView):
         operation_id="auth_token_create",
         tags=["auth"],
         summary="签发API令牌",
-        description="返回用户的有效令牌及其过期时间；令牌过期后再次调用将签发新令牌。",
+        description="签发新令牌并返回其过期时间；令牌只显示这一次（服务器只保存其摘要），"
+        "再次调用将签发新令牌，原令牌随即作废。",
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
@@ -94,8 +96,8 @@ class TokenView(APIView):
             raise serializers.ValidationError({"non_field_errors": [WRONG_CREDENTIALS]})
         if user.must_change_password:
             return Response({"detail": PASSWORD_CHANGE_REQUIRED}, status=status.HTTP_403_FORBIDDEN)
-        token = token_obtain(user=user)
-        body = {"token": token.key, "expires_at": token_expires_at(token)}
+        token, key = token_obtain(user=user)
+        body = {"token": key, "expires_at": token_expires_at(token)}
         return Response(TokenResponseSerializer(body).data)
 
 

@@ -1,8 +1,12 @@
-"""Organisation units, departments and users with their role."""
+"""Organisation units, departments and users with their role; users' API tokens."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from zhaoshang.core import masking
 from zhaoshang.core.permissions import RestrictedQuerySet, Scope
@@ -161,3 +165,32 @@ class RoleDefaultGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.permission}"
+
+
+class ApiToken(models.Model):
+    """A user's API token, stored only as the digest of its key (`Authorization: Token …`).
+
+    The key has 256 random bits and is shown once, when it is issued (`tokens.token_issue`);
+    afterwards nobody — not the database's reader, a backup or the administrator — can read it
+    again. A plain digest suffices (no salt, no slow hash): the key is random, not a password.
+    A user has at most one token.
+    """
+
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token"
+    )
+    created = models.DateTimeField("签发时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"API令牌（{self.user_id}）"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        """The SHA-256 digest (hex) under which a token's key is stored and looked up."""
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -11,11 +11,10 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.db.models import Count, Q, QuerySet
-from rest_framework.authtoken.models import Token
 
 from zhaoshang.core.permissions import ACTION_LABELS, ACTIONS, has_model_permission, restrict
 
-from .models import User
+from .models import ApiToken, User
 from .roles import (
     ADMIN_DUTIES,
     ADMIN_PERMISSIONS,
@@ -73,7 +72,7 @@ class TokenStatus:
 
 def token_status_for(*, user: User) -> TokenStatus | None:
     """The user's API token (issued when, expiring when), or None when they have none."""
-    token = Token.objects.filter(user=user).first()
+    token = ApiToken.objects.filter(user=user).first()
     if token is None:
         return None
     return TokenStatus(

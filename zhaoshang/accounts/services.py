@@ -11,13 +11,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.permissions import require
 
-from .models import ApprovalReason, Department, RoleDefaultGrant, Unit, User
+from .models import ApiToken, ApprovalReason, Department, RoleDefaultGrant, Unit, User
 from .roles import ADMIN_DUTIES, APPROVAL_FIELDS, ROLE_PERMISSIONS, Role
 from .selectors import (
     grantable_permissions,
@@ -27,7 +26,7 @@ from .selectors import (
     role_edit_refusal,
     role_rule_violations,
 )
-from .tokens import token_expires_at, token_is_expired
+from .tokens import token_expires_at, token_is_expired, token_issue
 
 
 def role_groups_sync(*, using: str = "default") -> None:
@@ -367,7 +366,7 @@ def _reset_lockout(username: str) -> None:
 # The audit log records when a token was issued and when it expires, never its key.
 
 
-def _token_facts(token: Token) -> dict[str, str]:
+def _token_facts(token: ApiToken) -> dict[str, str]:
     return {
         "created": timezone.localtime(token.created).isoformat(),
         "expires_at": timezone.localtime(token_expires_at(token)).isoformat(),
@@ -379,24 +378,26 @@ def _lock_user(user: User) -> None:
     User.objects.select_for_update().filter(pk=user.pk).first()
 
 
-def token_obtain(*, user: User) -> Token:
-    """The token `POST /api/auth/token/` hands out: the user's valid token, or a new one.
+def token_obtain(*, user: User) -> tuple[ApiToken, str]:
+    """The token `POST /api/auth/token/` hands out: always a new one, with its key.
 
-    An expired token is replaced. Every call is audited as `token`, with the token's dates.
+    Only the key's digest is stored, so a token still valid cannot be handed out again: the new
+    token replaces it (a user has one token). Every call is audited as `token`, with the dates
+    of the token replaced and of the new one, never a key.
     """
     with transaction.atomic():
         _lock_user(user)
-        token = Token.objects.filter(user=user).first()
-        before = None
-        if token is not None and token_is_expired(token):
-            before = {"api_token": _token_facts(token)}
-            token.delete()
-            token = None
-        if token is None:
-            token = Token.objects.create(user=user)
-            note = "原API令牌已过期，签发新令牌" if before else "签发新API令牌"
+        old = ApiToken.objects.filter(user=user).first()
+        before = {"api_token": _token_facts(old)} if old else None
+        if old is None:
+            note = "签发新API令牌"
+        elif token_is_expired(old):
+            note = "原API令牌已过期，签发新令牌"
         else:
-            note = "返回仍有效的API令牌"
+            note = "签发新API令牌，原令牌作废"
+        if old is not None:
+            old.delete()
+        token, key = token_issue(user=user)
         audit.record(
             actor=user,
             action=AuditAction.TOKEN,
@@ -405,23 +406,23 @@ def token_obtain(*, user: User) -> Token:
             after={"api_token": _token_facts(token)},
             note=note,
         )
-    return token
+    return token, key
 
 
-def token_regenerate(*, actor: User) -> Token:
+def token_regenerate(*, actor: User) -> tuple[ApiToken, str]:
     """Give the actor a new token (their own only), replacing the one they had; audited.
 
-    The caller shows the key once; afterwards nobody can read it on a page again.
+    The caller shows the key once; only its digest is stored, so nobody can read it again.
     """
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied("请先登录")
     with transaction.atomic():
         _lock_user(actor)
-        old = Token.objects.filter(user=actor).first()
+        old = ApiToken.objects.filter(user=actor).first()
         before = {"api_token": _token_facts(old)} if old else None
         if old is not None:
             old.delete()
-        token = Token.objects.create(user=actor)
+        token, key = token_issue(user=actor)
         audit.record(
             actor=actor,
             action=AuditAction.TOKEN,
@@ -430,7 +431,7 @@ def token_regenerate(*, actor: User) -> Token:
             after={"api_token": _token_facts(token)},
             note="重新生成API令牌" if old else "生成API令牌",
         )
-    return token
+    return token, key
 
 
 def token_revoke(*, actor: User, user: User) -> bool:
@@ -443,7 +444,7 @@ def token_revoke(*, actor: User, user: User) -> bool:
         _require_manage(actor, user)
     with transaction.atomic():
         _lock_user(user)
-        token = Token.objects.filter(user=user).first()
+        token = ApiToken.objects.filter(user=user).first()
         if token is None:
             return False
         before = {"api_token": _token_facts(token)}
@@ -459,10 +460,10 @@ def token_revoke(*, actor: User, user: User) -> bool:
     return True
 
 
-def token_discard_expired(*, token: Token) -> None:
+def token_discard_expired(*, token: ApiToken) -> None:
     """Delete a token that was presented after it expired; audited without an actor."""
     with transaction.atomic():
-        deleted, _ = Token.objects.filter(pk=token.pk).delete()
+        deleted, _ = ApiToken.objects.filter(pk=token.pk).delete()
         if deleted:
             audit.record(
                 actor=None,

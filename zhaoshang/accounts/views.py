@@ -282,8 +282,8 @@ def account(request: HttpRequest) -> HttpResponse:
 @never_cache
 def token_regenerate_view(request: HttpRequest) -> HttpResponse:
     """Issue a new token for the user and show its key this once (never stored in a message)."""
-    token = token_regenerate(actor=request.user)
-    return _token_response(request, _token_context(request, new_key=token.key))
+    _, key = token_regenerate(actor=request.user)
+    return _token_response(request, _token_context(request, new_key=key))
 
 
 @login_required

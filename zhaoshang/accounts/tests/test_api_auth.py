@@ -1,9 +1,9 @@
 """Token issuing (`POST /api/auth/token/`) and the units endpoint."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from zhaoshang.accounts.models import ApiToken
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.api_support import client_for
 from zhaoshang.core.tests.support import PASSWORD
@@ -17,7 +17,8 @@ def test_token_is_issued_for_right_credentials_and_audited(users):
     response = APIClient().post(TOKEN, {"username": "linqing", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     assert set(response.json()) == {"token", "expires_at"}
-    assert response.json()["token"] == Token.objects.get(user=users["linqing"]).key
+    key = response.json()["token"]
+    assert ApiToken.objects.get(user=users["linqing"]).digest == ApiToken.digest_of(key)
     entry = AuditEntry.objects.get(action=AuditAction.TOKEN)
     assert entry.user == users["linqing"] and entry.object_id == str(users["linqing"].pk)
     assert entry.note == "签发新API令牌"
@@ -34,19 +35,23 @@ def test_token_then_authorization_header_reaches_the_api(users, make_project):
     assert response.json()["count"] == 1
 
 
-def test_asking_twice_returns_the_same_token(users):
+def test_asking_twice_issues_a_new_token_and_the_first_stops_working(users):
     client = APIClient()
     first = client.post(TOKEN, {"username": "city", "password": PASSWORD}).json()["token"]
     second = client.post(TOKEN, {"username": "city", "password": PASSWORD}).json()["token"]
-    assert first == second
+    assert first != second
     assert AuditEntry.objects.filter(action=AuditAction.TOKEN).count() == 2
+    client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert client.get("/api/units/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert client.get("/api/units/").status_code == 200
 
 
 def test_wrong_password_is_400_in_chinese_and_audited_as_login_failed(users):
     response = APIClient().post(TOKEN, {"username": "linqing", "password": "wrong"}, format="json")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["用户名或密码错误"]}
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
     entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
     assert entry.username == "linqing"
     assert not AuditEntry.objects.filter(action=AuditAction.TOKEN).exists()
@@ -59,7 +64,7 @@ def test_unknown_user_and_inactive_user_get_no_token(users):
     assert client.post(TOKEN, {"username": "linqing", "password": PASSWORD}).status_code == 400
     assert client.post(TOKEN, {"username": "nobody", "password": PASSWORD}).status_code == 400
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 2
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_missing_fields_are_field_errors(users):
@@ -77,7 +82,7 @@ def test_repeated_failures_lock_the_account_out(users, settings):
     response = client.post(TOKEN, {"username": "linqing", "password": PASSWORD}, format="json")
     assert response.status_code == 429
     assert "锁定" in response.json()["detail"]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_a_bad_token_is_401(users):
