@@ -1,4 +1,4 @@
-"""Logins, failed logins and logouts go to the audit log.
+"""Logins, failed logins and logouts go to the audit log; a login starts the session's clock.
 
 Django announces these through its auth signals; that is the only place they surface, so this
 module listens to them (business writes never use signals).
@@ -9,11 +9,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from zhaoshang.core import audit
+from zhaoshang.core.middleware import session_mark_login
 from zhaoshang.core.models import AuditAction
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_mark_login(request.session)  # the session's absolute lifetime starts now
     audit.record(actor=user, action=AuditAction.LOGIN, obj=user)
 
 

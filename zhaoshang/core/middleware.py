@@ -1,9 +1,16 @@
 """Binds a request id and the client address to each request, for the audit log; keeps a
-logged-in session alive without writing it on every request."""
+logged-in session alive without writing it on every request, and ends it at its absolute
+lifetime."""
 
 import re
 import time
 import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 
 from . import context
 from .client_address import client_ip
@@ -55,3 +62,48 @@ class SessionRefreshMiddleware:
             if now - session.get(_REFRESHED, 0) >= SESSION_REFRESH_SECONDS:
                 session[_REFRESHED] = now
         return response
+
+
+_LOGIN_AT = "_login_at"
+SESSION_ENDED = "登录已超过{hours}小时，为保障账号安全已自动退出，请重新登录"
+
+
+def session_mark_login(session) -> None:
+    """Remember when the session's user logged in (called on every login)."""
+    session[_LOGIN_AT] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """Logs a session out `SESSION_ABSOLUTE_AGE` seconds after its login, however active.
+
+    The idle expiry (`SESSION_COOKIE_AGE`, slid by SessionRefreshMiddleware) alone lets a
+    session that is used every few hours live forever — a stolen cookie with it. The user is
+    sent to the login page with a Chinese message (htmx: the whole page goes there); an API
+    call made with the session goes on as anonymous and is refused by the API. A session from
+    before this rule gets its clock started on its next request. Sits below the authentication
+    and message middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(_LOGIN_AT)
+            if started is None:
+                session_mark_login(request.session)
+            elif int(time.time()) - started >= settings.SESSION_ABSOLUTE_AGE:
+                return self._ended(request)
+        return self.get_response(request)
+
+    def _ended(self, request):
+        logout(request)
+        hours = settings.SESSION_ABSOLUTE_AGE / 3600
+        messages.warning(request, SESSION_ENDED.format(hours=f"{hours:g}"))
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        login_page = redirect_to_login(request.get_full_path())
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=204, headers={"HX-Redirect": login_page.url})
+        return login_page
