@@ -125,7 +125,8 @@ def lockout_message(until: dt.datetime | None) -> str:
 
 def lockout_body(until: dt.datetime | None) -> dict[str, str | None]:
     """The API's answer to a locked-out login (429): the message and when to try again."""
-    return {"detail": lockout_message(until), "retry_after": until.isoformat() if until else None}
+    retry_after = timezone.localtime(until).isoformat() if until else None
+    return {"detail": lockout_message(until), "retry_after": retry_after}
 
 
 def retry_after_seconds(until: dt.datetime) -> str:

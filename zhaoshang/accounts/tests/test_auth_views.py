@@ -161,6 +161,6 @@ def test_lockout_on_api_is_json_in_chinese_with_the_time_to_try_again(client, rf
     at = timezone.localtime(until).strftime("%H:%M")
     assert json.loads(response.content) == {
         "detail": f"登录失败次数过多，账号已暂时锁定，请于 {at}（约30分钟后）再试，或联系系统管理员解除锁定",
-        "retry_after": until.isoformat(),
+        "retry_after": timezone.localtime(until).isoformat(),
     }
     assert 1700 < int(response["Retry-After"]) <= 1801

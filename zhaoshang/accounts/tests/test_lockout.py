@@ -161,7 +161,7 @@ def test_the_api_answers_a_locked_login_429_with_the_time_to_try_again(users, ax
     assert response.status_code == 429
     until = AccessAttempt.objects.get(username="linqing").attempt_time + dt.timedelta(minutes=30)
     body = response.json()
-    assert body["retry_after"] == until.isoformat()
+    assert body["retry_after"] == timezone.localtime(until).isoformat()
     assert timezone.localtime(until).strftime("%H:%M") in body["detail"]
     assert 1700 < int(response["Retry-After"]) <= 1801
 
@@ -219,3 +219,13 @@ def test_lifting_an_address_that_is_not_one_is_refused_in_chinese(users, axes_on
     admin.force_login(users["sysadmin"])
     response = admin.post(reverse("accounts:lockout-release"), {"ip": "999.1.1.1"}, follow=True)
     assert "不是有效的IP地址" in response.content.decode()
+
+
+def test_the_lock_page_offers_to_clear_the_address_of_a_made_up_account(users, axes_on):
+    for _ in range(5):
+        via_proxy(Client(), ALICE, "ghost", "guess-123")
+    admin = Client()
+    admin.force_login(users["sysadmin"])
+    html = admin.get(reverse("accounts:lockouts")).content.decode()
+    assert "ghost" in html and "（不存在的账号）" in html
+    assert "清除该地址的失败记录" in html and "解除该账号锁定" not in html
