@@ -25,6 +25,9 @@ _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET if (DEBUG or TESTING) else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see .env.example).")
+# The audit log's hash chain is keyed with this (core.auditchain). Set it once and keep it with
+# the backups' secrets: a new key makes every older entry fail `verify_audit_chain`.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY") or SECRET_KEY
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from . import context, masking
+from . import auditchain, context, masking
 from .models import AuditAction, AuditEntry
 
 # Fields that change on every save and say nothing about the business change.
@@ -63,10 +63,10 @@ def record(
     note: str = "",
     object_repr: str = "",
 ) -> AuditEntry:
-    """Append one entry to the audit log for the current request."""
+    """Append one entry to the audit log for the current request, chained to the one before."""
     ctx = context.current()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         user=user,
         username=getattr(actor, "username", "") or "",
         action=action,
@@ -81,6 +81,7 @@ def record(
         request_id=ctx.request_id,
         ip=ctx.ip,
     )
+    return auditchain.append(entry)
 
 
 def record_create(*, actor: Any, obj: models.Model, note: str = "") -> AuditEntry:

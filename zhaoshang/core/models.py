@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .periods import Period, parse_period
 from .permissions import RestrictedQuerySet
@@ -44,10 +45,14 @@ class AuditEntry(models.Model):
 
     Written only by `core.audit.record`, inside the same transaction as the change it describes.
     Never updated or deleted: there is no page, API or service that does, and the database
-    refuses UPDATE (and DELETE on PostgreSQL) through triggers created by migration.
+    refuses UPDATE (and DELETE on PostgreSQL) through triggers created by migration. Each entry
+    is chained to the one before it (`core.auditchain`): `seq` numbers the chain without gaps
+    and `chain_hash` is an HMAC over the entry and the previous entry's hash, so a row changed,
+    removed or slipped in through SQL breaks the chain (`manage.py verify_audit_chain`).
     """
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set before saving (not auto_now_add) so the chain hash covers the stored time.
+    at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="用户",
@@ -75,6 +80,8 @@ class AuditEntry(models.Model):
     note = models.TextField("说明", blank=True)
     request_id = models.CharField("请求ID", max_length=64, blank=True, db_index=True)
     ip = models.CharField("地址", max_length=64, blank=True)
+    seq = models.BigIntegerField("链序号", null=True, unique=True, editable=False)
+    chain_hash = models.CharField("链哈希", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "审计日志"
@@ -91,6 +98,23 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AuditChainHead(models.Model):
+    """The audit chain's last link: one row (id 1) holding the newest entry's `seq` and hash.
+
+    Every audit write updates it first, which serialises writers on PostgreSQL (the row lock
+    is held until commit) and lets the check see entries removed from the end of the log.
+    """
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"audit chain head {self.seq}"
 
 
 def user_ref(verbose_name: str, **kwargs) -> models.ForeignKey:

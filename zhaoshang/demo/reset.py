@@ -19,7 +19,7 @@ from zhaoshang.accounts.models import User
 from .users import DEMO_USERNAMES
 
 WIPED_APPS = ("goals", "targeting", "projects", "enterprises", "industries", "activities")
-WIPED_MODELS = ("core.AuditEntry", "core.PeriodClose")
+WIPED_MODELS = ("core.AuditEntry", "core.AuditChainHead", "core.PeriodClose")
 
 
 def wiped_tables() -> list[str]:
