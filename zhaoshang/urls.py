@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from zhaoshang.core.csp import csp_override
+from zhaoshang.core.health import healthz
 
 # Redoc's styled-components add <style> elements without a nonce (the page fails without them) and
 # its search runs in a worker made from a blob; its scripts are still only the server's own and
@@ -15,6 +16,7 @@ redoc_policy = csp_override(
 )
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("zhaoshang.portal.urls")),
     path("", include("zhaoshang.core.urls")),
     path("accounts/", include("zhaoshang.accounts.urls")),

@@ -149,6 +149,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "goals:screen": (302, 200, 302, 403, 200),
     "goals:unit": (302, 200, 200, 403, 200),
     "goals:unit-table": (302, 200, 200, 403, 200),
+    "healthz": (200, 200, 200, 200, 200),
     "industries:edge-create": (302, 200, 403, 403, 403),
     "industries:edge-delete": (302, 200, 403, 403, 403),
     "industries:list": (302, 200, 200, 403, 200),
