@@ -58,9 +58,12 @@ def published(users, world):
     return snapshot_publish(actor=users["city"], scheme=scheme, quarter="2024Q1")
 
 
-def _empty_database(tmp_path: Path) -> str:
+@pytest.fixture
+def empty_database(tmp_path):
+    """The URL of an empty database beside the test database (dropped afterwards)."""
     if connection.vendor == "sqlite":
-        return f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
     import psycopg
 
     db = connection.settings_dict
@@ -69,7 +72,9 @@ def _empty_database(tmp_path: Path) -> str:
     with psycopg.connect(f"{url}/postgres", autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}"')
         c.execute(f'CREATE DATABASE "{name}"')
-    return f"{url.replace('postgresql://', 'postgres://')}/{name}"
+    yield f"{url.replace('postgresql://', 'postgres://')}/{name}"
+    with psycopg.connect(f"{url}/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -101,7 +106,7 @@ def _counts(env: dict[str, str] | None = None) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restored_into_an_empty_database_has_every_record_file_and_audit_entry(
-    published, tmp_path
+    published, tmp_path, empty_database
 ):
     before = _counts()
     assert len(before["evidence"]) >= 5 and len(before["funds"]) >= 7
@@ -120,7 +125,7 @@ def test_a_backup_restored_into_an_empty_database_has_every_record_file_and_audi
 
     env = {
         **os.environ,
-        "DATABASE_URL": _empty_database(tmp_path),
+        "DATABASE_URL": empty_database,
         "MEDIA_ROOT": str(tmp_path / "restored-media"),
         "ZHAOSHANG_VAR_DIR": str(tmp_path / "var"),
         "ZHAOSHANG_TESTING": "1",
