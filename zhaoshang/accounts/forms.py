@@ -12,7 +12,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 
-from zhaoshang.core.forms import BootstrapFormMixin
+from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
 
 from .lockout import locked_until_for, lockout_message
 from .models import Department, Unit, User
@@ -143,7 +143,7 @@ class UserCreateForm(UserFieldsForm):
         return data
 
 
-class UserEditForm(UserFieldsForm):
+class UserEditForm(VersionedFormMixin, UserFieldsForm):
     is_active = forms.BooleanField(
         label="账号启用", required=False, help_text="停用后该用户不能登录，历史记录保留。"
     )
@@ -196,7 +196,7 @@ class UserFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = "用户名、姓名或电话"
 
 
-class RolePermissionsForm(forms.Form):
+class RolePermissionsForm(VersionedFormMixin, forms.Form):
     """The checked permissions of one role (`app_label.codename`); rendered as a matrix."""
 
     permissions = forms.MultipleChoiceField(

@@ -116,6 +116,11 @@ class User(AbstractUser):
     scope_paths: dict = {"unit": "unit", "department": "department", "assigned": "pk"}
     # An account's phone number is masked in lists and in the audit log's snapshots.
     personal_fields = {"phone": masking.PHONE}
+    # What the account page edits (`user_update`), so what makes its form stale (core.concurrency):
+    # a login (last_login) or a password change does not.
+    version_fields = (
+        "role", "unit", "department", "display_name", "title", "phone", "email", "is_active",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "用户"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.core import audit
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.permissions import require
 
@@ -149,9 +150,7 @@ def user_create(
 _SECRET_FIELDS = {"password", "last_login"}
 
 # What the system administrator may change on an account (not superuser or staff flags).
-EDITABLE_FIELDS = frozenset(
-    {"role", "unit", "department", "display_name", "title", "phone", "email", "is_active"}
-)
+EDITABLE_FIELDS = frozenset(User.version_fields)
 
 
 def _needs_approval(actor: User | None) -> bool:
@@ -180,13 +179,16 @@ def _require_manage(actor: User, user: User) -> None:
         raise PermissionDenied("只有超级管理员可以修改超级管理员账号")
 
 
-def user_update(*, actor: User, user: User, **changes: Any) -> User:
+def user_update(
+    *, actor: User, user: User, version: str | Iterable[str] | None = None, **changes: Any
+) -> User:
     """Change a user's role, binding, contact details or active flag; audited before and after.
 
     The administrator cannot deactivate their own account or take away their own role, so an
     installation never loses its last way in by accident. A change of role or binding
     (`APPROVAL_FIELDS`) of an account with a role, or enabling such an account again, leaves it
     inactive until the security administrator approves it (a pending account stays pending).
+    `version` is the account's version the editor read (`core.concurrency`).
     """
     _require_manage(actor, user)
     unknown = set(changes) - EDITABLE_FIELDS
@@ -202,6 +204,7 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
             raise ValidationError(errors)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        check_version(user, version, submitted=changes)
         before = user_snapshot(user)
         was_active = user.is_active
         rebound = any(
@@ -538,7 +541,7 @@ def _write_role_permissions(
 
 
 def role_permissions_set(
-    *, actor: User, role: str, permissions: Iterable[str]
+    *, actor: User, role: str, permissions: Iterable[str], version: str | None = None
 ) -> RolePermissionChange:
     """Give a role exactly the listed permissions (`app_label.codename`) of those on offer.
 
@@ -547,7 +550,7 @@ def role_permissions_set(
     actor edits only the roles its duty names, never its own, never a fixed role, and the
     result must keep the role's rules (`selectors.role_rule_violations`). One audit entry
     holds the role's whole permission list before and after; nothing is written when nothing
-    changes.
+    changes. `version` is the role's version the editor read (`core.concurrency`).
     """
     _require_role_admin(actor)
     _require_role_editable(actor=actor, role=role)
@@ -558,6 +561,7 @@ def role_permissions_set(
         raise ValidationError({"permissions": [f"不能在此分配的权限：{'、'.join(unknown)}"]})
     with transaction.atomic():
         group = _locked_group(role)
+        check_version(group, version, submitted={"permissions": sorted(wanted)})
         kept = [
             p
             for p in group.permissions.select_related("content_type")

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -23,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.htmx import apply_service_errors
 from zhaoshang.core.permissions import ACTION_LABELS, ACTIONS, has_model_permission
 
@@ -203,7 +205,9 @@ def _target(request: HttpRequest, pk: int) -> User:
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage_users(request.user)
     target = _target(request, pk)
-    form = UserEditForm(request.POST or None, initial=UserEditForm.initial_for(target))
+    form = UserEditForm(
+        request.POST or None, initial=UserEditForm.initial_for(target), version=version_of(target)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = user_update(actor=request.user, user=target, **form.cleaned_data)
@@ -430,10 +434,16 @@ def _role_editor(
     return render(request, template, context)
 
 
+def _role_form(chosen: Role, data: Any = None) -> RolePermissionsForm:
+    """The role's permission form, carrying the version of its permissions (core.concurrency)."""
+    group = Group.objects.filter(name=chosen.value).first()
+    return RolePermissionsForm(data, version=version_of(group))
+
+
 def _role_saved(request: HttpRequest, chosen: Role, notice: str) -> HttpResponse:
     """After a save or a restore: the editor afresh with the notice (htmx), or back to it."""
     if request.htmx:
-        return _role_editor(request, chosen, RolePermissionsForm(), notice=notice)
+        return _role_editor(request, chosen, _role_form(chosen), notice=notice)
     messages.success(request, notice)
     return redirect("accounts:role-edit", role=chosen.value)
 
@@ -445,13 +455,16 @@ def role_edit(request: HttpRequest, role: str) -> HttpResponse:
     _require_view_roles(request.user)
     chosen = _role_or_404(role)
     if request.method != "POST":
-        return _role_editor(request, chosen, RolePermissionsForm())
+        return _role_editor(request, chosen, _role_form(chosen))
     _require_change_roles(request.user)
-    form = RolePermissionsForm(request.POST)
+    form = _role_form(chosen, request.POST)
     if form.is_valid():
         try:
             change = role_permissions_set(
-                actor=request.user, role=chosen.value, permissions=form.cleaned_data["permissions"]
+                actor=request.user,
+                role=chosen.value,
+                permissions=form.cleaned_data["permissions"],
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

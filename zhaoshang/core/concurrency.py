@@ -128,6 +128,8 @@ def _shown(field: models.Field, value: Any, kind: str | None) -> str:
     if isinstance(value, models.Manager):
         value = list(value.all())
     if isinstance(value, list | tuple | set | models.QuerySet):
+        if len(value) > 5:  # a role's permissions: the count says enough
+            return f"共 {len(value)} 项"
         return "、".join(_shown(field, v, kind) for v in value) or EMPTY
     if value is None or value == "":
         return EMPTY

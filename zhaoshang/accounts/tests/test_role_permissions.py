@@ -19,6 +19,7 @@ from zhaoshang.accounts.services import (
     role_permissions_restore,
     role_permissions_set,
 )
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.support import PASSWORD
 
@@ -27,6 +28,11 @@ pytestmark = pytest.mark.django_db
 ROLES = "/accounts/roles/"
 UNIT_STAFF = "/accounts/roles/unit_staff/"
 RESTORE = "/accounts/roles/unit_staff/restore/"
+
+
+def role_version(role: str = "unit_staff") -> str:
+    """The version of the role's permissions, as its page carries it."""
+    return version_of(Group.objects.get(name=role))
 
 
 def login(client, user):
@@ -144,7 +150,9 @@ def test_removing_a_permission_takes_the_page_away_from_the_role(client, users):
     linqing_client = login(client.__class__(), users["linqing"])
     assert linqing_client.get("/projects/").status_code == 200
     wanted = sorted(role_permission_labels(role=Role.UNIT_STAFF) - {"projects.view_project"})
-    response = login(client, users["secadmin"]).post(UNIT_STAFF, {"permissions": wanted})
+    response = login(client, users["secadmin"]).post(
+        UNIT_STAFF, {"permissions": wanted, "version": role_version()}
+    )
     assert response.status_code == 302 and response.url == UNIT_STAFF
     assert linqing_client.get("/projects/").status_code == 403
     assert not fresh(users["linqing"]).has_perm("projects.view_project")
@@ -155,7 +163,9 @@ def test_removing_a_permission_takes_the_page_away_from_the_role(client, users):
 def test_adding_a_permission_grants_it_to_every_user_of_the_role(client, users):
     assert not fresh(users["leader"]).has_perm("projects.change_project")
     wanted = sorted(role_permission_labels(role=Role.LEADER) | {"projects.change_project"})
-    login(client, users["secadmin"]).post("/accounts/roles/leader/", {"permissions": wanted})
+    login(client, users["secadmin"]).post(
+        "/accounts/roles/leader/", {"permissions": wanted, "version": role_version("leader")}
+    )
     assert fresh(users["leader"]).has_perm("projects.change_project")
     assert fresh(users["linqing_leader"]).has_perm("projects.change_project")
 
@@ -166,7 +176,9 @@ def test_a_save_writes_one_audit_entry_with_the_codenames_before_and_after(clien
         (set(before) - {"projects.view_project", "projects.add_project"})
         | {"projects.delete_project"}
     )
-    login(client, users["secadmin"]).post(UNIT_STAFF, {"permissions": after})
+    login(client, users["secadmin"]).post(
+        UNIT_STAFF, {"permissions": after, "version": role_version()}
+    )
     [entry] = role_audit()
     group = Group.objects.get(name="unit_staff")
     assert entry.action == AuditAction.UPDATE
@@ -180,7 +192,9 @@ def test_a_save_writes_one_audit_entry_with_the_codenames_before_and_after(clien
 
 def test_saving_unchanged_permissions_writes_nothing(client, users):
     current = sorted(role_permission_labels(role=Role.UNIT_STAFF))
-    response = login(client, users["secadmin"]).post(UNIT_STAFF, {"permissions": current})
+    response = login(client, users["secadmin"]).post(
+        UNIT_STAFF, {"permissions": current, "version": role_version()}
+    )
     assert response.status_code == 302
     assert role_audit() == []
 
@@ -188,7 +202,10 @@ def test_saving_unchanged_permissions_writes_nothing(client, users):
 def test_htmx_save_returns_the_editor_with_what_changed(client, users):
     wanted = sorted(role_permission_labels(role=Role.UNIT_STAFF) - {"projects.view_project"})
     response = login(client, users["secadmin"]).post(
-        UNIT_STAFF, {"permissions": wanted}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="role-editor"
+        UNIT_STAFF,
+        {"permissions": wanted, "version": role_version()},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="role-editor",
     )
     html = response.content.decode()
     assert response.status_code == 200

@@ -9,6 +9,7 @@ from django.urls import reverse
 from zhaoshang.accounts.models import Department, User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.accounts.services import user_set_password, user_update
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.tests.support import PASSWORD
 
@@ -37,6 +38,7 @@ def edit_data(user, **changes):
         "unit": user.unit_id or "",
         "department": user.department_id or "",
         "is_active": "on" if user.is_active else "",
+        "version": version_of(User.objects.get(pk=user.pk)),
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
