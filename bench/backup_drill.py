@@ -105,6 +105,7 @@ def drill(data: str, db: str, args: argparse.Namespace) -> dict:
         else:
             target["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'restored.sqlite3'}"
             target["ZHAOSHANG_VAR_DIR"] = str(Path(tmp) / "var")
+            (Path(tmp) / "var").mkdir()
         try:
             restore_s, out = manage(target, "restore", str(backup_dir))
         finally:

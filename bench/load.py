@@ -274,10 +274,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     before = _django(env, "counts")
     password = env.get("DEMO_PASSWORD", "zhaoshang-demo")
     log = ROOT / "var" / "bench" / "load.log"
-    with (
-        Server(env, page_cache=True, log=log) as server,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
+    server = Server(env, page_cache=True, log=log)
+    server.collectstatic()
+    with server, tempfile.TemporaryDirectory() as tmp:
         huey = subprocess.Popen(
             [sys.executable, "manage.py", "run_huey", "--quiet"],
             cwd=ROOT,
