@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhaoshang.core import audit
+from zhaoshang.core import audit, masking
 from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.core.permissions import require
@@ -210,6 +210,7 @@ def user_update(
         rebound = any(
             key in APPROVAL_FIELDS and getattr(user, key) != value for key, value in changes.items()
         )
+        old = {key: getattr(user, key) for key in changes}
         for key, value in changes.items():
             setattr(user, key, value)
         # An account kept switched off is not put in the queue: approving it would switch it on.
@@ -221,9 +222,16 @@ def user_update(
         user.full_clean(exclude=["password"])
         user.save()
         after = user_snapshot(user)
-        if after != before:
+        # The snapshots mask the phone number: a new number may look like the old one there.
+        hidden = masking.masked_changes(user, old, before, after)
+        if after != before or hidden:
             audit.record(
-                actor=actor, action=AuditAction.UPDATE, obj=user, before=before, after=after
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=user,
+                before=before,
+                after=after,
+                note=hidden,
             )
     return user
 

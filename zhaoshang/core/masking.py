@@ -64,3 +64,16 @@ def mask_fields(model: Any, data: dict[str, Any] | None) -> dict[str, Any] | Non
             if data.get(name):
                 data[name] = mask(kind, data[name])
     return data
+
+
+def masked_changes(obj: Any, old: Mapping[str, Any], before: Any, after: Any) -> str:
+    """An audit note for personal fields changed to a value that masks like the old one (the
+    before/after snapshots alone would show no change): "电话已修改（已遮蔽）", or ""."""
+    labels = [
+        str(type(obj)._meta.get_field(name).verbose_name)
+        for name in personal_fields(obj)
+        if name in old
+        and old[name] != getattr(obj, name)
+        and (before or {}).get(name) == (after or {}).get(name)
+    ]
+    return f"{'、'.join(labels)}已修改（已遮蔽）" if labels else ""

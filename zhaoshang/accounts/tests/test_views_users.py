@@ -286,5 +286,15 @@ def test_user_update_without_changes_writes_no_entry(users):
     assert not AuditEntry.objects.exists()
 
 
+def test_a_new_phone_number_that_masks_like_the_old_one_is_still_audited(users):
+    target = users["linqing"]
+    user_update(actor=users["sysadmin"], user=target, phone="13812345678")
+    user_update(actor=users["sysadmin"], user=target, phone="13899995678")
+    first, second = AuditEntry.objects.filter(action=AuditAction.UPDATE).order_by("id")
+    assert first.after["phone"] == second.after["phone"] == "138****5678"
+    assert second.before["phone"] == "138****5678" and second.note == "电话已修改（已遮蔽）"
+    assert "13899995678" not in str(second.before) + str(second.after) + second.note
+
+
 def test_missing_user_is_404(client, users):
     assert login(client, users["sysadmin"]).get("/accounts/users/999999/").status_code == 404

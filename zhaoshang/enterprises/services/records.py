@@ -125,6 +125,7 @@ def contact_update(
         if name in changes and masking.is_masked(kind, changes[name], getattr(contact, name)):
             changes.pop(name)  # sent back as it was shown: unchanged, not the stars
     before = contact_snapshot(contact)
+    old = {name: getattr(contact, name) for name in masking.personal_fields(Contact)}
     cleaned = _clean_contact(changes)
     for key, value in cleaned.items():
         setattr(contact, key, value)
@@ -132,12 +133,14 @@ def contact_update(
         stored = Contact.objects.select_for_update().get(pk=contact.pk)
         check_version(stored, version, submitted=cleaned)
         contact.save()
+        after = contact_snapshot(contact)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
             obj=contact,
             before=before,
-            after=contact_snapshot(contact),
+            after=after,
+            note=masking.masked_changes(contact, old, before, after),
         )
     return contact
 

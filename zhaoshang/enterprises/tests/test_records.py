@@ -324,6 +324,13 @@ def test_the_api_masks_contacts_for_everyone_and_reveals_with_one_audit_entry_ea
     ]
 
 
+def test_a_new_number_that_masks_like_the_old_one_is_noted_in_the_audit_entry(users, contact):
+    contact_update(actor=users["city"], contact=contact, phone="13800005678")
+    entry = AuditEntry.objects.filter(action=AuditAction.UPDATE).latest("id")
+    assert entry.before["phone"] == entry.after["phone"] == MASKED
+    assert entry.note == "电话已修改（已遮蔽）"
+
+
 def test_a_contact_saved_with_its_masked_values_keeps_its_stored_ones(users, contact):
     contact_update(actor=users["city"], contact=contact, phone=MASKED, email=MASKED_EMAIL)
     contact.refresh_from_db()
