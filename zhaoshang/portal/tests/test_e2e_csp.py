@@ -33,16 +33,21 @@ PAGES = (
     "enterprises:list",
     "enterprises:detail",
     "enterprises:targets",
+    "enterprises:contact-edit",
     "goals:cockpit",
     "goals:unit",
     "goals:rankings",
     "goals:screen",
     "goals:periods",
     "core:audit-log",
+    "core:audit-admin",
     "accounts:user-list",
     "accounts:user-edit",
     "accounts:role-list",
     "accounts:account",
+    "accounts:password-change",
+    "accounts:approval-queue",
+    "accounts:lockouts",
 )
 
 # Recorded in every document before its own scripts run; read back before leaving the page.
