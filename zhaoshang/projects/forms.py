@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit, User
 from zhaoshang.accounts.roles import Role
+from zhaoshang.core.converters import parse_id
 from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
 from zhaoshang.core.permissions import Scope
 from zhaoshang.enterprises.models import Enterprise
@@ -324,7 +325,7 @@ class ProjectForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     def selected_investors(self) -> list[Enterprise]:
         """The enterprises ticked so far (bound data first, else the project's)."""
         raw = self["investors"].value() or []
-        ids = [int(v) for v in raw if str(v).isdigit()]
+        ids = [pk for v in raw if (pk := parse_id(v)) is not None]
         if not ids:
             return []
         return list(Enterprise.objects.filter(pk__in=ids).order_by("name"))

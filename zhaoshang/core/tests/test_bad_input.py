@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from zhaoshang.core.converters import ID_PATTERN
+from zhaoshang.core.converters import ID_PATTERN, parse_id
 from zhaoshang.core.filtersets import FilterSet
 from zhaoshang.core.parsers import MAX_DEPTH, json_loads_bounded
 from zhaoshang.core.tests.api_support import client_for
@@ -191,3 +191,28 @@ def test_every_filter_set_of_the_project_derives_from_the_bounded_base():
 
     assert len(ours) >= 5
     assert sorted(c.__qualname__ for c in ours if not issubclass(c, FilterSet)) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/projects/investors/search/?investor_q=公司&investors=99999999999999999999",
+        "/projects/funds/?project=99999999999999999999",
+        "/enterprises/targets/new/?enterprise=99999999999999999999",
+    ],
+)
+def test_an_id_past_the_columns_range_in_a_page_query_is_ignored(users, client, url):
+    client.force_login(users["city"])
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("12", 12), ("9" * 18, int("9" * 18)), ("9" * 19, None), ("0", None), ("012", None),
+     ("1e3", None), ("-1", None), ("", None), (None, None), ("１２", None)],
+)  # fmt: skip
+def test_parse_id_reads_only_what_the_id_converter_matches(value, expected):
+    assert parse_id(value) == expected

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.concurrency import version_of
+from zhaoshang.core.converters import parse_id
 from zhaoshang.core.permissions import has_model_permission
 
 from ..forms import TargetEntryForm, TargetFilterForm
@@ -64,14 +65,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_create(request: HttpRequest) -> HttpResponse:
     require_model(request.user, "add", TargetEntry, "重点目标企业名单由市级确定")
     initial = {}
-    if request.GET.get("enterprise", "").isdigit():
+    if (enterprise_id := parse_id(request.GET.get("enterprise"))) is not None:
         from ..models import Enterprise
 
-        found = (
-            Enterprise.objects.restrict(request.user, "view")
-            .filter(pk=request.GET["enterprise"])
-            .first()
-        )
+        found = Enterprise.objects.restrict(request.user, "view").filter(pk=enterprise_id).first()
         if found and found.uscc:
             initial["enterprise_uscc"] = found.uscc
     form = TargetEntryForm(request.POST or None, initial=initial)

@@ -53,9 +53,10 @@ def _schema() -> schemathesis.BaseSchema:
 
 
 @pytest.fixture
-def in_process_requests(settings, caplog):
+def in_process_requests(settings, caplog, token):
     """Requests through the WSGI handler stay inside the test's transaction (as Django's test
-    client does, the connection is not closed at the end of each request)."""
+    client does, the connection is not closed at the end of each request). After `token`: the
+    test client reconnects the signal when its own request ends."""
     settings.ALLOWED_HOSTS = ["*"]
     caplog.set_level(logging.ERROR, logger="django.request")  # thousands of expected 4xx
     request_started.disconnect(close_old_connections)
@@ -100,7 +101,7 @@ def _describe(exc: BaseException) -> str:
     return str(exc)[:800]
 
 
-def test_no_api_operation_answers_a_server_error_or_breaks_its_schema(in_process_requests, token):
+def test_no_api_operation_answers_a_server_error_or_breaks_its_schema(token, in_process_requests):
     headers = {"Authorization": f"Token {token}"}
     failures = []
     operations = 0

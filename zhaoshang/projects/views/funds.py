@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core import htmx
+from zhaoshang.core.converters import parse_id
 from zhaoshang.core.permissions import Scope, require_perm
 
 from .. import selectors
@@ -102,10 +103,10 @@ def funds_list(request: HttpRequest) -> HttpResponse:
 
 def _only_project(request: HttpRequest) -> Project | None:
     """The project the list is narrowed to (from a project's page), if the user may see it."""
-    value = request.GET.get("project", "")
-    if not value.isdigit():
+    pk = parse_id(request.GET.get("project"))
+    if pk is None:
         return None
-    return Project.objects.restrict(request.user, "view").filter(pk=int(value)).first()
+    return Project.objects.restrict(request.user, "view").filter(pk=pk).first()
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core import audit
 from zhaoshang.core.concurrency import version_of
+from zhaoshang.core.converters import parse_id
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.enterprises.models import Enterprise
@@ -167,7 +168,7 @@ def investor_search(request: HttpRequest) -> HttpResponse:
     """Enterprises matching a name or 统一社会信用代码, as checkboxes for the project form."""
     require_model_permission(request.user, "view", Enterprise)
     query = request.GET.get("investor_q", "")
-    chosen = [v for v in request.GET.getlist("investors") if v.isdigit()]
+    chosen = [pk for v in request.GET.getlist("investors") if (pk := parse_id(v)) is not None]
     return render(
         request,
         "projects/partials/investor_options.html",
