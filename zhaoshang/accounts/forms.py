@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 
+from zhaoshang.core import masking
 from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
 
 from .lockout import locked_until_for, lockout_message
@@ -153,7 +154,7 @@ class UserEditForm(VersionedFormMixin, UserFieldsForm):
         return {
             "display_name": user.display_name,
             "title": user.title,
-            "phone": user.phone,
+            "phone": masking.mask_phone(user.phone),  # kept unless a new number is typed
             "email": user.email,
             "role": user.role,
             "unit": user.unit_id,

@@ -204,6 +204,9 @@ def user_update(
             raise ValidationError(errors)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        for name, kind in masking.personal_fields(User).items():
+            if name in changes and masking.is_masked(kind, changes[name], getattr(user, name)):
+                changes.pop(name)  # sent back as the form showed it: unchanged, not the stars
         check_version(user, version, submitted=changes)
         before = user_snapshot(user)
         was_active = user.is_active

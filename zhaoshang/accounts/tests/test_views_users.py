@@ -296,5 +296,22 @@ def test_a_new_phone_number_that_masks_like_the_old_one_is_still_audited(users):
     assert "13899995678" not in str(second.before) + str(second.after) + second.note
 
 
+def test_the_edit_form_shows_a_masked_phone_and_keeps_the_stored_one_unless_a_new_one_is_typed(
+    client, users
+):
+    target = users["linqing"]
+    user_update(actor=users["sysadmin"], user=target, phone="13812345678")
+    login(client, users["sysadmin"])
+    html = client.get(edit_url(target)).content.decode()
+    assert 'value="138****5678"' in html and "13812345678" not in html
+    target.refresh_from_db()
+    assert client.post(edit_url(target), edit_data(target, phone="138****5678")).status_code == 302
+    target.refresh_from_db()
+    assert target.phone == "13812345678"
+    client.post(edit_url(target), edit_data(target, phone="13900001111"))
+    target.refresh_from_db()
+    assert target.phone == "13900001111"
+
+
 def test_missing_user_is_404(client, users):
     assert login(client, users["sysadmin"]).get("/accounts/users/999999/").status_code == 404
