@@ -200,6 +200,10 @@ def user_update(
             errors["is_active"] = ["不能停用自己的账号"]
         if "role" in changes and changes["role"] != user.role:
             errors["role"] = ["不能修改自己的角色"]
+        # Re-binding oneself would wait for approval, locking the administrator out.
+        for key in ("unit", "department"):
+            if key in changes and changes[key] != getattr(user, key):
+                errors[key] = ["不能修改自己绑定的单位或部门"]
         if errors:
             raise ValidationError(errors)
     with transaction.atomic():

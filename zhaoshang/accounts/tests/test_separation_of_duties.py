@@ -357,6 +357,14 @@ def test_a_new_role_or_unit_from_the_sysadmin_waits_but_contact_details_do_not(u
     assert (off.is_active, off.approval_pending) == (False, False)
 
 
+def test_the_sysadmin_cannot_re_bind_itself_into_the_approval_queue(users, org):
+    with pytest.raises(ValidationError) as exc:
+        user_update(actor=users["sysadmin"], user=users["sysadmin"], unit=org["city"])
+    assert exc.value.message_dict == {"unit": ["不能修改自己绑定的单位或部门"]}
+    me = fresh(users["sysadmin"])
+    assert (me.is_active, me.approval_pending, me.unit) == (True, False, None)
+
+
 def test_a_reset_password_waits_for_approval_and_must_be_changed_at_first_login(client, users):
     linqing = users["linqing"]
     user_set_password(actor=users["sysadmin"], user=linqing, password=NEW)

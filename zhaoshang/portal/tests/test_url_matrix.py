@@ -435,9 +435,7 @@ SECADMIN_DIFFERS = {
 }
 
 
-def test_the_security_administrator_answers_like_the_system_administrator_elsewhere(
-    users, objects
-):
+def test_the_security_administrator_answers_like_the_system_administrator_elsewhere(users, objects):
     client = Client()
     client.force_login(users["secadmin"])
     sysadmin = ROLES.index("sysadmin")
