@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,14 @@ from django.utils.cache import patch_vary_headers
 
 from .concurrency import VersionConflict
 from .permissions import has_model_permission
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the row count the page already computed (saves a second COUNT)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
 
 
 def require_model_permission(

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 
 FUNCTION = "zs_search_terms"
@@ -84,11 +85,144 @@ def register_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 @dataclass(frozen=True)
+class LinkedNames:
+    """A table of derived text, one row per owner: the names of the rows a link table ties it
+    to (a project's investors' names), joined by line feeds, kept by triggers on the link table,
+    the named table and the owner table, in the writing transaction. A `SearchIndex` over it
+    finds the owners by a linked row's name in one lookup, where going through the link table
+    would look up each named row found (50,000 enterprises holding 轴承, for 5,000 projects).
+
+    The line feed between two names makes a pair no query without one can match (the search
+    index marks it), so a name is found in the joined text exactly when some name holds it."""
+
+    table: str  # (id = the owner's id, names)
+    owner_table: str
+    link_table: str
+    owner_column: str  # in the link table
+    target_column: str  # in the link table
+    named_table: str
+    name_column: str
+
+    def _aggregate(self, vendor: str) -> str:
+        if vendor == "sqlite":
+            return f"group_concat(n.{self.name_column}, char(10))"
+        return f"string_agg(n.{self.name_column}, E'\\n')"
+
+    def _names_sql(self, vendor: str, owner: str) -> str:
+        return (
+            f"SELECT {self._aggregate(vendor)} AS names FROM {self.link_table} AS l "
+            f"JOIN {self.named_table} AS n ON n.id = l.{self.target_column} "
+            f"WHERE l.{self.owner_column} = {owner}"
+        )
+
+    def _refresh(self, vendor: str, owner: str) -> str:
+        return (
+            f"DELETE FROM {self.table} WHERE id = {owner}; "
+            f"INSERT INTO {self.table}(id, names) SELECT {owner}, names "
+            f"FROM ({self._names_sql(vendor, owner)}) AS joined WHERE names IS NOT NULL;"
+        )
+
+    def _renamed(self, vendor: str) -> str:
+        return (
+            f"UPDATE {self.table} SET names = ({self._names_sql(vendor, self.table + '.id')}) "
+            f"WHERE id IN (SELECT {self.owner_column} FROM {self.link_table} "
+            f"WHERE {self.target_column} = new.id);"
+        )
+
+    def install_sql(self, vendor: str) -> list[str]:
+        """The triggers (idempotent); the table itself is a model's."""
+        name, link = self.table, self.link_table
+        if vendor == "sqlite":
+            owner_new, owner_old = f"new.{self.owner_column}", f"old.{self.owner_column}"
+            return [
+                f"CREATE TRIGGER IF NOT EXISTS {name}_link_insert AFTER INSERT ON {link} "
+                f"BEGIN {self._refresh(vendor, owner_new)} END",
+                f"CREATE TRIGGER IF NOT EXISTS {name}_link_delete AFTER DELETE ON {link} "
+                f"BEGIN {self._refresh(vendor, owner_old)} END",
+                f"CREATE TRIGGER IF NOT EXISTS {name}_link_update AFTER UPDATE ON {link} "
+                f"BEGIN {self._refresh(vendor, owner_old)} {self._refresh(vendor, owner_new)} END",
+                f"CREATE TRIGGER IF NOT EXISTS {name}_renamed "
+                f"AFTER UPDATE OF {self.name_column} ON {self.named_table} "
+                f"WHEN old.{self.name_column} IS NOT new.{self.name_column} "
+                f"BEGIN {self._renamed(vendor)} END",
+                f"CREATE TRIGGER IF NOT EXISTS {name}_owner_delete AFTER DELETE ON {self.owner_table} "
+                f"BEGIN DELETE FROM {name} WHERE id = old.id; END",
+            ]
+        if vendor != "postgresql":
+            return []
+        column = self.name_column
+        return [
+            f"""CREATE OR REPLACE FUNCTION {name}_link() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN {self._refresh(vendor, "OLD." + self.owner_column)} END IF;
+  IF TG_OP <> 'DELETE' THEN {self._refresh(vendor, "NEW." + self.owner_column)} END IF;
+  RETURN NULL;
+END $$""",
+            f"""CREATE OR REPLACE FUNCTION {name}_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {self._renamed(vendor)}
+  RETURN NULL;
+END $$""",
+            f"""CREATE OR REPLACE FUNCTION {name}_owner_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM {name} WHERE id = OLD.id;
+  RETURN NULL;
+END $$""",
+            f"DROP TRIGGER IF EXISTS {name}_link ON {link}",
+            f"CREATE TRIGGER {name}_link AFTER INSERT OR UPDATE OR DELETE ON {link} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}_link()",
+            f"DROP TRIGGER IF EXISTS {name}_renamed ON {self.named_table}",
+            f"CREATE TRIGGER {name}_renamed AFTER UPDATE OF {column} ON {self.named_table} "
+            f"FOR EACH ROW WHEN (OLD.{column} IS DISTINCT FROM NEW.{column}) "
+            f"EXECUTE FUNCTION {name}_renamed()",
+            f"DROP TRIGGER IF EXISTS {name}_owner_delete ON {self.owner_table}",
+            f"CREATE TRIGGER {name}_owner_delete AFTER DELETE ON {self.owner_table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}_owner_delete()",
+        ]
+
+    def drop_sql(self, vendor: str) -> list[str]:
+        name = self.table
+        if vendor == "sqlite":
+            return [
+                f"DROP TRIGGER IF EXISTS {name}_{event}"
+                for event in (
+                    "link_insert",
+                    "link_delete",
+                    "link_update",
+                    "renamed",
+                    "owner_delete",
+                )
+            ]
+        if vendor != "postgresql":
+            return []
+        return [
+            f"DROP TRIGGER IF EXISTS {name}_link ON {self.link_table}",
+            f"DROP TRIGGER IF EXISTS {name}_renamed ON {self.named_table}",
+            f"DROP TRIGGER IF EXISTS {name}_owner_delete ON {self.owner_table}",
+            *(f"DROP FUNCTION IF EXISTS {name}_{f}()" for f in ("link", "renamed", "owner_delete")),
+        ]
+
+    def fill_sql(self, vendor: str) -> list[str]:
+        """Statements refilling the table from the links (its search index follows)."""
+        if vendor not in ("sqlite", "postgresql"):
+            return []
+        return [
+            f"DELETE FROM {self.table}",
+            f"INSERT INTO {self.table}(id, names) "
+            f"SELECT l.{self.owner_column}, {self._aggregate(vendor)} "
+            f"FROM {self.link_table} AS l JOIN {self.named_table} AS n "
+            f"ON n.id = l.{self.target_column} GROUP BY l.{self.owner_column}",
+        ]
+
+
+@dataclass(frozen=True)
 class SearchIndex:
     """The keyword index over some text columns of one table (primary key `id`)."""
 
     table: str
     columns: tuple[str, ...]
+    source: LinkedNames | None = None  # the table's rows are derived: kept by its triggers
 
     @property
     def name(self) -> str:
@@ -126,7 +260,10 @@ class SearchIndex:
         two columns (it would hold an end mark), and a single character is the prefix of the
         pairs it begins — unless the text holds one of the private-use characters the terms
         use for marks. On PostgreSQL the pairs are a set, which is the substring only for a
-        text of two characters (a pair spanning two columns holds their line feed)."""
+        text of two characters (a pair spanning two columns holds their line feed). Over joined
+        names, a text holding a line feed may span two names: never exact."""
+        if self.source is not None and "\n" in text:
+            return False  # the line feed joining two names: the text may span them
         if connection.vendor == "postgresql":
             return len(text) == 2 and "\n" not in text
         return (
@@ -134,6 +271,50 @@ class SearchIndex:
             and bool(text)
             and not any("\ue000" <= char <= "\ue07f" for char in text)
         )
+
+    def count(self, text: str) -> int | None:
+        """The number of rows holding `text`, from the index alone, where the index finds
+        exactly those rows and counts them without reading the table (SQLite: FTS5 reads its
+        list of rows); None otherwise (PostgreSQL's GIN index yields row addresses, which only
+        a visit of each row turns into a count)."""
+        candidates = self.candidates(text)
+        if connection.vendor != "sqlite" or candidates is None or not self.exact(text):
+            return None
+        return count(candidates)
+
+    def union(self, other: SearchIndex, text: str) -> RawSQL | None:
+        """SQL selecting the ids either index finds for `text` (one list for an `__in`), when
+        both find exactly the matching rows; None otherwise."""
+        mine, theirs = self.candidates(text), other.candidates(text)
+        if mine is None or theirs is None or not (self.exact(text) and other.exact(text)):
+            return None
+        return RawSQL(f"{mine.sql} UNION {theirs.sql}", (*mine.params, *theirs.params))
+
+    def condition(self, text: str) -> Q | None:
+        """The condition, on this index's table, of the rows the index finds for `text`
+        (`candidates`): SQLite, their ids; PostgreSQL, the indexed expression itself (one
+        bitmap scan of the table, where `id IN (…)` joins the table to itself)."""
+        if connection.vendor == "postgresql" and len(text) >= 2:
+            return Q(PairsContain(*self.columns, text=text))
+        candidates = self.candidates(text)
+        return None if candidates is None else Q(pk__in=candidates)
+
+    def either(self, other: SearchIndex, text: str, *, other_rows: Any) -> Q | None:
+        """The condition, on this index's table, of the rows either index finds for `text`
+        (`other_rows`: the manager of the other index's table, whose ids are this table's),
+        where both find exactly the matching rows; None otherwise.
+
+        SQLite: the ids of both FTS tables, in one list. PostgreSQL: this table's indexed
+        expression itself, or its id among the other table's (an array computed first), so
+        that one bitmap over both indexes reads each row once; an `IN (…)` of either would
+        make PostgreSQL hash the ids and read the whole table."""
+        if connection.vendor != "postgresql":
+            both = self.union(other, text)
+            return None if both is None else Q(pk__in=both)
+        if not (len(text) >= 2 and self.exact(text) and other.exact(text)):
+            return None
+        found = other_rows.filter(PairsContain(*other.columns, text=text)).values("id")
+        return Q(PairsContain(*self.columns, text=text)) | Q(IdAmong(F("pk"), Subquery(found)))
 
     def install_sql(self, vendor: str) -> list[str]:
         """Statements creating the index (idempotent); SQLite's triggers included."""
@@ -189,6 +370,83 @@ class SearchIndex:
         ]
 
 
+class PairsContain(Func):
+    """PostgreSQL: whether the columns (joined as the index joins them) hold every pair of
+    `text`: the GIN index's own expression, so that the index serves it."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, *columns: str, text: str) -> None:
+        super().__init__(*(F(column) for column in columns), Value(text))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        *columns, text = self.get_source_expressions()
+        parts, params = [], []
+        for column in columns:
+            sql, column_params = compiler.compile(column)
+            parts.append(f"upper(coalesce({sql}, ''))")
+            params.extend(column_params)
+        text_sql, text_params = compiler.compile(text)
+        joined = " || E'\\n' || ".join(parts)
+        return f"{FUNCTION}({joined}) @> {FUNCTION}(upper({text_sql}))", [*params, *text_params]
+
+
+class IdAmong(Func):
+    """PostgreSQL: `id = ANY(ARRAY(subquery))`, the ids computed once before the scan, which
+    an index (and a bitmap OR) can serve, unlike `IN (subquery)` within an OR."""
+
+    output_field = BooleanField()
+    conditional = True
+    template = "%(expressions)s"
+    arg_joiner = " = ANY(ARRAY"
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return f"({sql}))", params
+
+
+def count(ids: RawSQL) -> int:
+    """The number of ids some index SQL selects."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({ids.sql}) AS ids", ids.params)
+        return cursor.fetchone()[0]
+
+
+def walks(found: int, rows: int, page_size: int) -> bool:
+    """Whether the first page of `found` matches among about `rows` rows is read faster by
+    walking the rows in the page's order (an index), checking the keyword on each, than by
+    looking up every match and sorting them. The walk reads about page_size × rows / found
+    rows (the matches being spread over the order), the lookups `found` rows: walk when
+    found² ≥ page_size × rows. A page of the 50,000 enterprises holding 轴承 of 10^6 then
+    reads about 600 names in order instead of 50,000 rows; a word held by 30 reads those 30."""
+    return found > 0 and found * found >= page_size * rows
+
+
+def page_number(data: Any) -> int:
+    """The page a query string asks for (`?page=3`): 1 when absent or not a number."""
+    value = str((data or {}).get("page") or "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 10**6 else 1
+
+
+def walked(restricted: Any) -> Any:
+    """`restricted` (a `.restrict()`ed queryset) for a page read in its order: on SQLite, its
+    scope is checked on each row walked rather than used to find the rows (the scope's own
+    indexes — a unit's 10,000 projects — would otherwise be read and sorted whole, SQLite
+    taking an indexed equality for a handful of rows). The scope's ids are listed once from
+    its indexes, and `id + 0`, which no index serves, looks each walked row up in the list."""
+    if connection.vendor != "sqlite" or not restricted.query.where or restricted.query.is_empty():
+        return restricted
+    model = restricted.model
+    scope = restricted.order_by().values("pk")
+    return model._default_manager.alias(_walked_id=F("pk") + 0).filter(_walked_id__in=scope)
+
+
+def rows(model: Any) -> int:
+    """About how many rows a table holds, without counting them: its highest id."""
+    return model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 # The indexes `rebuild_search_index` knows: each app registers its own (in its models module).
 INDEXES: dict[str, SearchIndex] = {}
 
@@ -210,17 +468,23 @@ def execute(statements: Sequence[str], schema_editor: Any = None) -> None:
 
 
 def install(index: SearchIndex, schema_editor: Any) -> None:
-    """Migration step: create the index and fill it from the rows already there."""
+    """Migration step: create the index and fill it from the rows already there (a derived
+    table first, before the index's triggers follow its writes)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(PG_FUNCTION, params=None)
+    if index.source is not None:
+        execute([*index.source.install_sql(vendor), *index.source.fill_sql(vendor)], schema_editor)
     execute(index.install_sql(vendor), schema_editor)
     if vendor == "sqlite":
         execute(index.fill_sql(vendor)[1:], schema_editor)
 
 
 def uninstall(index: SearchIndex, schema_editor: Any) -> None:
-    execute(index.drop_sql(schema_editor.connection.vendor), schema_editor)
+    vendor = schema_editor.connection.vendor
+    execute(index.drop_sql(vendor), schema_editor)
+    if index.source is not None:
+        execute(index.source.drop_sql(vendor), schema_editor)
 
 
 def rebuild(index: SearchIndex) -> None:
@@ -228,4 +492,12 @@ def rebuild(index: SearchIndex) -> None:
     vendor = connection.vendor
     # Deferred foreign-key checks pending in the transaction would refuse CREATE INDEX and REINDEX.
     statements = ["SET CONSTRAINTS ALL IMMEDIATE", PG_FUNCTION] if vendor == "postgresql" else []
-    execute([*statements, *index.install_sql(vendor), *index.fill_sql(vendor)])
+    statements += index.install_sql(vendor)
+    if index.source is not None:
+        # the derived rows refilled through the index's triggers, then the index refilled whole
+        statements = [
+            *index.source.install_sql(vendor),
+            *statements,
+            *index.source.fill_sql(vendor),
+        ]
+    execute([*statements, *index.fill_sql(vendor)])

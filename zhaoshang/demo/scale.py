@@ -38,6 +38,7 @@ from zhaoshang.projects.models import (
     FundsRecord,
     FundsStatus,
     Project,
+    ProjectInvestorNames,
     Stage,
     StageChange,
 )
@@ -603,7 +604,15 @@ def scale_load(options: ScaleOptions, *, stdout: TextIO | None = None) -> dict[s
         # it now makes the first queries representative of a database in use.
         generator.say("VACUUM ANALYZE …")
         with connection.cursor() as cursor:
-            for model in (Enterprise, Project, StageChange, FundsRecord, Evidence):
+            for model in (
+                Enterprise,
+                Project,
+                Project.investors.through,
+                ProjectInvestorNames,
+                StageChange,
+                FundsRecord,
+                Evidence,
+            ):
                 cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     generator.say("完成")
     return counts

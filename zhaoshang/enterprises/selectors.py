@@ -43,21 +43,40 @@ def enterprises_for(*, user: Any) -> QuerySet[Enterprise]:
     return Enterprise.objects.restrict(user, "view").prefetch_related("tags").order_by("name", "pk")
 
 
-def enterprises_matching(queryset: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
+def enterprises_matching(
+    queryset: QuerySet[Enterprise], q: str, *, walk: bool = False
+) -> QuerySet[Enterprise]:
     """The keyword filter of the enterprise pages and API: the name contains `q`, ignoring case,
     or the credit code starts with it. The keyword index narrows the rows and this condition
-    decides, so the result is the scan's (see zhaoshang.core.search)."""
+    decides, so the result is the scan's (see zhaoshang.core.search). `walk`: the condition
+    alone, for a page read in name order when most pages' rows hold `q` (`search.walks`)."""
     q = (q or "").strip()
     if not q:
         return queryset
-    candidates = ENTERPRISE_SEARCH.candidates(q)
-    if candidates is None:
-        return queryset.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    found = ENTERPRISE_SEARCH.condition(q)
+    if found is None or walk:
+        return queryset.filter(_scan(q))
     if _beyond_codes(q) and ENTERPRISE_SEARCH.exact(q):
-        return queryset.filter(pk__in=candidates)
-    return queryset.filter(pk__in=candidates).filter(
-        Q(name__icontains=q) | Q(uscc__startswith=q.upper())
+        return queryset.filter(found)
+    return queryset.filter(found).filter(_scan(q))
+
+
+def _scan(q: str) -> Q:
+    return (
+        Q(name__icontains=q)
+        if _beyond_codes(q)
+        else Q(name__icontains=q) | Q(uscc__startswith=q.upper())
     )
+
+
+def enterprises_counted(queryset: QuerySet[Enterprise], q: str) -> int | None:
+    """How many of `queryset` hold the keyword `q`, from the index alone (no row read) where it
+    can tell: `queryset` is the whole library (it is shared: whoever may view it sees all of
+    it) and the index finds exactly the names holding `q`. None otherwise."""
+    q = (q or "").strip()
+    if not q or not _beyond_codes(q) or queryset.query.is_empty() or queryset.query.where:
+        return None
+    return ENTERPRISE_SEARCH.count(q)
 
 
 def _beyond_codes(q: str) -> bool:
@@ -67,18 +86,14 @@ def _beyond_codes(q: str) -> bool:
     return not q.isascii()
 
 
-def enterprise_ids_named(q: str) -> Any:
-    """The ids (for an `__in` lookup) of the enterprises whose name contains `q` (ignoring
-    case) or whose credit code is `q`: the investors a project keyword finds. All of them,
-    whoever asks: the caller restricts the projects it finds through them."""
+def enterprise_ids_coded(q: str) -> QuerySet[Enterprise] | None:
+    """The ids (for an `__in` lookup) of the enterprises whose credit code is `q` (ignoring
+    case), the investors a project keyword finds by code; None when `q` holds a character no
+    code has. All of them, whoever asks: the caller restricts the projects it finds."""
     q = (q or "").strip()
-    candidates = ENTERPRISE_SEARCH.candidates(q)
-    if candidates is not None and _beyond_codes(q) and ENTERPRISE_SEARCH.exact(q):
-        return candidates  # the index's ids, without reading the enterprises
-    named = Enterprise.objects.filter(name__icontains=q)
-    if candidates is not None:
-        named = named.filter(pk__in=candidates)
-    return (named | Enterprise.objects.filter(uscc=q.upper())).order_by().values("pk")
+    if _beyond_codes(q):
+        return None
+    return Enterprise.objects.filter(uscc=q.upper()).values("pk")
 
 
 def enterprise_get(*, user: Any, pk: int, action: str = "view") -> Enterprise:

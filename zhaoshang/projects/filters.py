@@ -1,21 +1,25 @@
 """Filter sets shared by the project pages, the Excel export and the API."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.filtersets import FilterSet
-from zhaoshang.enterprises.selectors import enterprise_ids_named
+from zhaoshang.enterprises.selectors import enterprise_ids_coded
 from zhaoshang.industries.models import Direction, Industry
 from zhaoshang.projects.models import Campaign
 
 from .models import (
+    INVESTOR_SEARCH,
     PROJECT_SEARCH,
     AttractionMode,
     FundsRecord,
     FundsSource,
     FundsStatus,
     Project,
+    ProjectInvestorNames,
     Stage,
 )
 
@@ -67,30 +71,70 @@ class ProjectFilter(FilterSet):
         model = Project
         fields: list[str] = []
 
+    def __init__(self, *args, walk: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.walk = walk
+
     def filter_text(self, queryset, name, value):
-        return projects_matching(queryset, value)
+        return projects_matching(queryset, value, walk=self.walk)
 
 
-def projects_matching(queryset: QuerySet[Project], q: str) -> QuerySet[Project]:
+def projects_matching(
+    queryset: QuerySet[Project], q: str, *, walk: bool = False
+) -> QuerySet[Project]:
     """The keyword filter of the project pages, export and API: the name or description
     contains `q`, ignoring case, or an investor's name does, or an investor's credit code is
     `q`. The keyword indexes narrow the rows and this condition decides, so the result is the
-    scan's (see zhaoshang.core.search)."""
+    scan's (see zhaoshang.core.search): the project's own text and its investors' names
+    (`ProjectInvestorNames`) each in one index lookup. `walk`: the project's own text checked
+    on each row, for a page read in its order when most pages' rows hold `q`
+    (`search.walks`)."""
     q = (q or "").strip()
     if not q:
         return queryset
-    candidates = PROJECT_SEARCH.candidates(q)
-    if candidates is not None and PROJECT_SEARCH.exact(q):
-        own = candidates  # the index's ids, without reading the projects
+    found = (
+        None
+        if walk
+        else PROJECT_SEARCH.either(
+            INVESTOR_SEARCH, q, other_rows=ProjectInvestorNames.objects
+        )  # the indexes alone
+    )
+    if found is not None:
+        match = found
+    elif walk:
+        match = Q(name__icontains=q) | Q(description__icontains=q) | Q(pk__in=_named(q))
     else:
-        match = Q(name__icontains=q) | Q(description__icontains=q)
-        if candidates is not None:
-            match &= Q(pk__in=candidates)
-        own = Project.objects.filter(match).order_by().values("pk")
-    invested = Project.investors.through.objects.filter(
-        enterprise_id__in=enterprise_ids_named(q)
-    ).values("project_id")
-    return queryset.filter(Q(pk__in=own) | Q(pk__in=invested))
+        match = Q(pk__in=_own(q)) | Q(pk__in=_named(q))
+    coded = enterprise_ids_coded(q)
+    if coded is not None:
+        invested = Project.investors.through.objects.filter(enterprise_id__in=coded)
+        match |= Q(pk__in=invested.values("project_id"))
+    return queryset.filter(match)
+
+
+def _own(q: str) -> Any:
+    found = PROJECT_SEARCH.condition(q)
+    match = Q(name__icontains=q) | Q(description__icontains=q)
+    if found is not None and PROJECT_SEARCH.exact(q):
+        match = found
+    elif found is not None:
+        match &= found
+    return Project.objects.filter(match).order_by().values("pk")
+
+
+def _named(q: str) -> Any:
+    """The projects an investor's name containing `q` finds."""
+    candidates = INVESTOR_SEARCH.candidates(q)
+    if candidates is not None and INVESTOR_SEARCH.exact(q):
+        return candidates
+    if "\n" in q:  # it may span two joined names: ask the enterprises themselves
+        return Project.investors.through.objects.filter(enterprise__name__icontains=q).values(
+            "project_id"
+        )
+    names = ProjectInvestorNames.objects.filter(names__icontains=q)
+    if candidates is not None:
+        names = names.filter(pk__in=candidates)
+    return names.order_by().values("pk")
 
 
 class FundsFilter(FilterSet):

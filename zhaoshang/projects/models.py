@@ -9,7 +9,7 @@ from django.db.models import Case, Q, Value, When
 
 from zhaoshang.core.models import TimeStampedModel
 from zhaoshang.core.permissions import RestrictedQuerySet
-from zhaoshang.core.search import SearchIndex, register
+from zhaoshang.core.search import LinkedNames, SearchIndex, register
 
 OVER_100M_WAN = 10_000  # 过亿元: total investment ≥ 1亿元 = 10,000 万元
 
@@ -223,6 +223,40 @@ _CHILD_SCOPE: dict = {
 
 # The keyword filter on the project's own text: see `filters.ProjectFilter.filter_text`.
 PROJECT_SEARCH = register(SearchIndex(table="projects_project", columns=("name", "description")))
+
+
+class ProjectInvestorNames(models.Model):
+    """A project's investors' names, one per line: derived, written only by the database's
+    triggers (`INVESTOR_SEARCH.source`) when an investor is added, removed or renamed, so the
+    keyword filter finds a project by an investor's name in one index lookup."""
+
+    id = models.BigIntegerField("项目", primary_key=True)  # the project's id
+    names = models.TextField("投资方名称")
+
+    class Meta:
+        verbose_name = "项目投资方名称（检索用）"
+        verbose_name_plural = verbose_name
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.names
+
+
+INVESTOR_SEARCH = register(
+    SearchIndex(
+        table="projects_projectinvestornames",
+        columns=("names",),
+        source=LinkedNames(
+            table="projects_projectinvestornames",
+            owner_table="projects_project",
+            link_table="projects_project_investors",
+            owner_column="project_id",
+            target_column="enterprise_id",
+            named_table="enterprises_enterprise",
+            name_column="name",
+        ),
+    )
+)
 
 
 class StageChange(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from zhaoshang.core import search
 from zhaoshang.core.permissions import has_model_permission
 
 from . import figures
@@ -17,12 +18,41 @@ from .filters import FundsFilter, ProjectFilter
 from .models import FundsRecord, Project, Stage
 
 
-def projects_for(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Project]:
-    """The projects the user may see, narrowed by the list filters."""
-    base = Project.objects.restrict(user, "view").select_related(
-        "unit", "industry", "direction", "campaign"
-    )
-    return ProjectFilter(filters or {}, queryset=base).qs
+def projects_for(
+    *, user: Any, filters: Mapping[str, Any] | None = None, walk: bool = False
+) -> QuerySet[Project]:
+    """The projects the user may see, narrowed by the list filters (`walk`: see
+    `filters.projects_matching`)."""
+    base = Project.objects.restrict(user, "view")
+    if walk:
+        base = search.walked(base)
+    base = base.select_related("unit", "industry", "direction", "campaign")
+    return ProjectFilter(filters or {}, queryset=base, walk=walk).qs
+
+
+def project_list(
+    *, user: Any, filters: Mapping[str, Any], page_size: int
+) -> tuple[QuerySet[Project], dict[str, Any]]:
+    """The project list's rows in its order and its figures row (`figures.list_figures`).
+    The whole scope's figures come from the project totals, a narrowed list's from its rows.
+    When a keyword is held by many of them (`search.walks`, up to the page asked for), the
+    rows are read in the list's default order (its index), each checked, rather than every
+    match looked up and sorted (the same rows either way)."""
+    qs = projects_for(user=user, filters=filters)
+    keys = filters.lists() if hasattr(filters, "lists") else ((k, [v]) for k, v in filters.items())
+    narrowed = any(any(v) for k, v in keys if k not in ("page", "ordering"))
+    if not narrowed:
+        return qs, figures.scope_list_figures(user)
+    shown = figures.list_figures(qs)
+    reach = page_size * search.page_number(filters)
+    in_order = not filters.get("ordering")  # the default order has its index to walk
+    if (
+        filters.get("q")
+        and in_order
+        and search.walks(shown["projects_total"], search.rows(Project), reach)
+    ):
+        qs = projects_for(user=user, filters=filters, walk=True)
+    return qs, shown
 
 
 def project_get(*, user: Any, pk: int, action: str = "view") -> Project:

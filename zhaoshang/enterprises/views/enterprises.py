@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,12 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoshang.core import audit
 from zhaoshang.core.concurrency import version_of
+from zhaoshang.core.htmx import CountedPaginator
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.core.views import changed_fields
 
 from .. import exports
-from ..filters import EnterpriseFilter
+from ..filters import EnterpriseFilter, enterprise_page
 from ..forms import EnterpriseFilterForm, EnterpriseForm
 from ..importing.parsing import industry_label
 from ..models import (
@@ -80,9 +80,9 @@ def _filtered(request: HttpRequest) -> tuple[EnterpriseFilterForm, EnterpriseFil
 @require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "view")
-    form, filterset = _filtered(request)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    form = EnterpriseFilterForm(request.GET or None)
+    found, count = enterprise_page(request.GET or None, user=request.user, page_size=PAGE_SIZE)
+    page = CountedPaginator(found, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     rows = [{"enterprise": e, "division": division_label(e.division_code)} for e in page]
     query = request.GET.copy()
     query.pop("page", None)

@@ -14,15 +14,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from zhaoshang.accounts.models import User
 from zhaoshang.core import search
-from zhaoshang.enterprises.filters import EnterpriseFilter
-from zhaoshang.enterprises.models import ENTERPRISE_SEARCH, Enterprise
+from zhaoshang.enterprises.filters import EnterpriseFilter, enterprise_page
+from zhaoshang.enterprises.models import ENTERPRISE_SEARCH, Enterprise, Tag
 from zhaoshang.enterprises.selectors import enterprises_for, enterprises_matching
 from zhaoshang.enterprises.services import enterprise_create, enterprise_update
 from zhaoshang.projects.filters import projects_matching
-from zhaoshang.projects.models import PROJECT_SEARCH, Project
+from zhaoshang.projects.models import PROJECT_SEARCH, Project, ProjectInvestorNames
 from zhaoshang.projects.selectors import projects_for
 from zhaoshang.projects.services import project_create, project_update
 
@@ -150,6 +151,85 @@ class TestOnTheDemo:
         body = client.get("/api/enterprises/", {"q": "轴承", "page_size": 500}).json()
         assert {row["id"] for row in body["results"]} == scan_enterprises("轴承")
 
+    @pytest.mark.django_db
+    def test_a_page_walked_in_order_holds_the_rows_the_index_finds_in_the_same_order(self, demo):
+        city = User.objects.get(username="city")
+        county = User.objects.get(username="linqing")
+        for q in ["轴承", "光伏", "有限", "公司", "轴", "ABC", "9137", "承座", "没有这个词"]:
+            for user in (city, county):
+                filters = QueryDict(f"q={q}")
+                looked_up = list(projects_for(user=user, filters=filters).values_list("pk"))
+                walked = list(projects_for(user=user, filters=filters, walk=True).values_list("pk"))
+                assert walked == looked_up, (q, user.username)
+            rows = enterprises_for(user=city)
+            assert list(EnterpriseFilter({"q": q}, queryset=rows, walk=True).qs[:200]) == list(
+                EnterpriseFilter({"q": q}, queryset=rows).qs[:200]
+            ), q
+
+    @pytest.mark.django_db
+    def test_the_enterprise_page_counts_a_keyword_alone_from_the_index(self, demo):
+        city = User.objects.get(username="city")
+        listed = Tag.objects.filter(enterprises__isnull=False).first()
+        for q in ["轴承", "光伏", "有限", "9137", "abc"]:
+            rows, count = enterprise_page({"q": q}, user=city, page_size=30)
+            assert count == len(scan_enterprises(q)) == rows.count(), q
+            assert [e.pk for e in rows[:30]] == [
+                e.pk
+                for e in Enterprise.objects.filter(pk__in=scan_enterprises(q)).order_by(
+                    "name", "pk"
+                )[:30]
+            ], q
+            rows, count = enterprise_page(
+                QueryDict(f"q={q}&tag={listed.code}"), user=city, page_size=30
+            )
+            expected = scan_enterprises(q) & set(listed.enterprises.values_list("pk", flat=True))
+            assert count == len(expected), q
+        with CaptureQueriesContext(connection) as queries:
+            rows, count = enterprise_page({"q": "轴承"}, user=city, page_size=30)
+        counted = [query["sql"] for query in queries if "count(" in query["sql"].lower()]
+        if connection.vendor == "sqlite":  # from the FTS table, no enterprise row read
+            assert counted and all('"enterprises_enterprise"' not in sql for sql in counted)
+
+
+def test_the_investors_names_follow_links_renames_and_deletes(users, org):
+    """The names a project is found by are kept by the database itself, whoever writes."""
+    linqing = users["linqing"]
+    first = enterprise_create(actor=users["city"], name="聊城精工滚珠丝杠有限公司")
+    second = enterprise_create(actor=users["city"], name="临清华宇光伏支架有限公司")
+    project = project_create(
+        actor=linqing, name="新建项目", unit=org["linqing"], total_investment_wan=Decimal("100")
+    )
+    names = ProjectInvestorNames.objects.filter(pk=project.pk)
+    assert not names.exists() and found_projects("丝杠") == set()
+    project_update(actor=linqing, project=project, investors=[first, second])
+    assert sorted(names.get().names.split("\n")) == sorted([first.name, second.name])
+    assert found_projects("丝杠") == found_projects("光伏支架") == {project.pk}
+    assert found_projects("公司临") == found_projects("司\n临") == set()  # not across two names
+    enterprise_update(actor=users["city"], enterprise=first, name="聊城精工齿轮有限公司")
+    assert found_projects("丝杠") == set() and found_projects("齿轮") == {project.pk}
+    project.investors.remove(second)  # not through a service: the database keeps it all the same
+    assert names.get().names == "聊城精工齿轮有限公司"
+    assert found_projects("光伏支架") == set()
+    project.investors.clear()
+    assert not names.exists() and found_projects("齿轮") == set()
+    project.investors.add(second)
+    assert found_projects("光伏支架") == {project.pk}
+    project.investors.clear()
+    project.delete()
+    assert not ProjectInvestorNames.objects.exists()
+    for q in ["丝杠", "齿轮", "光伏", "有限"]:
+        assert found_projects(q) == scan_projects(q), q
+
+
+def test_a_page_walks_in_order_only_when_most_pages_rows_hold_the_word():
+    assert search.walks(50_000, 1_000_000, 30)  # 轴承 among the enterprises
+    assert search.walks(4_000, 100_000, 50)
+    assert not search.walks(2_000, 100_000, 50)  # lookups: 2,000 rows; a walk: 2,500
+    assert not search.walks(33, 100_000, 50)
+    assert not search.walks(0, 0, 50)
+    assert search.page_number({"page": "3"}) == 3
+    assert search.page_number({"page": "x"}) == search.page_number({}) == 1
+
 
 def test_the_index_follows_creates_renames_and_deletes(users, org):
     actor = users["city"]
@@ -191,6 +271,7 @@ def test_a_bulk_load_is_indexed_and_a_rebuild_gives_the_same_results(db):
     out = io.StringIO()
     call_command("rebuild_search_index", stdout=out)
     assert "projects_project: 已重建" in out.getvalue()
+    assert "projects_projectinvestornames: 已重建" in out.getvalue()
     assert {q: (found_projects(q), found_enterprises(q)) for q in words} == before
 
 

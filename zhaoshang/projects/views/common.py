@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
 
-from zhaoshang.core.htmx import apply_service_errors, done, is_partial, require_model_permission
+from zhaoshang.core.htmx import (
+    CountedPaginator,
+    apply_service_errors,
+    done,
+    is_partial,
+    require_model_permission,
+)
 
 __all__ = [
     "CountedPaginator",
@@ -20,14 +25,6 @@ __all__ = [
     "require_all",
     "require_model_permission",
 ]
-
-
-class CountedPaginator(Paginator):
-    """A paginator told the row count the page already computed (saves a second COUNT)."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count
 
 
 def require_all(user: Any, pairs: Iterable[tuple[str, type[models.Model]]]) -> None:

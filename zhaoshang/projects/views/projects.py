@@ -28,7 +28,7 @@ from zhaoshang.industries.models import Direction, Industry
 from zhaoshang.projects.models import Campaign
 
 from .. import exports, selectors
-from ..figures import is_pending, is_verified, list_figures, scope_list_figures
+from ..figures import is_pending, is_verified
 from ..filters import ProjectFilter
 from ..forms import ProjectForm
 from ..models import (
@@ -122,10 +122,9 @@ def _filter_context(request: HttpRequest) -> dict[str, Any]:
 def project_list(request: HttpRequest) -> HttpResponse:
     """招商项目列表：按单位、阶段、产业等筛选，排序、分页，统计数与总投资。"""
     require_model_permission(request.user, "view", Project)
-    qs = selectors.projects_for(user=request.user, filters=request.GET)
-    narrowed = any(any(v) for k, v in request.GET.lists() if k not in ("page", "ordering"))
-    # the whole scope's figures come from the project totals, a narrowed list's from its rows
-    figures = list_figures(qs) if narrowed else scope_list_figures(request.user)
+    qs, figures = selectors.project_list(
+        user=request.user, filters=request.GET, page_size=PAGE_SIZE
+    )
     page = CountedPaginator(qs, PAGE_SIZE, count=figures["projects_total"]).get_page(
         request.GET.get("page")
     )
