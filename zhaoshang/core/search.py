@@ -424,22 +424,26 @@ def walks(found: int, rows: int, page_size: int) -> bool:
 
 
 def page_number(data: Any) -> int:
-    """The page a query string asks for (`?page=3`): 1 when absent or not a number."""
+    """How far a query string's page (`?page=3`) reaches: 1 when absent or not a number, and
+    as far as can be for `?page=last` (the paginator's name for the last page)."""
     value = str((data or {}).get("page") or "1")
+    if value == "last":
+        return 10**6
     return int(value) if value.isdigit() and 0 < int(value) < 10**6 else 1
 
 
-def walked(restricted: Any) -> Any:
-    """`restricted` (a `.restrict()`ed queryset) for a page read in its order: on SQLite, its
-    scope is checked on each row walked rather than used to find the rows (the scope's own
-    indexes — a unit's 10,000 projects — would otherwise be read and sorted whole, SQLite
-    taking an indexed equality for a handful of rows). The scope's ids are listed once from
-    its indexes, and `id + 0`, which no index serves, looks each walked row up in the list."""
+def scope_checked(restricted: Any) -> Any:
+    """`restricted` (a `.restrict()`ed queryset) with its scope checked on each row walked
+    rather than used to find the rows, for a page read in its order (`walks`). On SQLite the
+    scope's own indexes would otherwise drive the query — a unit's 10,000 projects read and
+    sorted for a page of 50 — as SQLite takes an indexed equality for a handful of rows. The
+    scope's ids are listed once, and `id + 0`, which no index serves, looks each row walked
+    up in them."""
     if connection.vendor != "sqlite" or not restricted.query.where or restricted.query.is_empty():
         return restricted
     model = restricted.model
     scope = restricted.order_by().values("pk")
-    return model._default_manager.alias(_walked_id=F("pk") + 0).filter(_walked_id__in=scope)
+    return model._default_manager.alias(_scoped_id=F("pk") + 0).filter(_scoped_id__in=scope)
 
 
 def rows(model: Any) -> int:

@@ -25,7 +25,7 @@ def projects_for(
     `filters.projects_matching`)."""
     base = Project.objects.restrict(user, "view")
     if walk:
-        base = search.walked(base)
+        base = search.scope_checked(base)
     base = base.select_related("unit", "industry", "direction", "campaign")
     return ProjectFilter(filters or {}, queryset=base, walk=walk).qs
 

@@ -229,6 +229,7 @@ def test_a_page_walks_in_order_only_when_most_pages_rows_hold_the_word():
     assert not search.walks(0, 0, 50)
     assert search.page_number({"page": "3"}) == 3
     assert search.page_number({"page": "x"}) == search.page_number({}) == 1
+    assert not search.walks(50_000, 1_000_000, 30 * search.page_number({"page": "last"}))
 
 
 def test_the_index_follows_creates_renames_and_deletes(users, org):
