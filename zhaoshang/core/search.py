@@ -116,10 +116,14 @@ class LinkedNames:
         )
 
     def _refresh(self, vendor: str, owner: str) -> str:
+        # An upsert, not a delete and an insert: two transactions refreshing one owner at once
+        # would both insert its row, and the second would fail on the primary key.
         return (
-            f"DELETE FROM {self.table} WHERE id = {owner}; "
+            f"DELETE FROM {self.table} "
+            f"WHERE id = {owner} AND ({self._names_sql(vendor, owner)}) IS NULL; "
             f"INSERT INTO {self.table}(id, names) SELECT {owner}, names "
-            f"FROM ({self._names_sql(vendor, owner)}) AS joined WHERE names IS NOT NULL;"
+            f"FROM ({self._names_sql(vendor, owner)}) AS joined WHERE names IS NOT NULL "
+            "ON CONFLICT (id) DO UPDATE SET names = excluded.names;"
         )
 
     def _renamed(self, vendor: str) -> str:
@@ -498,8 +502,10 @@ def rebuild(index: SearchIndex) -> None:
     statements = ["SET CONSTRAINTS ALL IMMEDIATE", PG_FUNCTION] if vendor == "postgresql" else []
     statements += index.install_sql(vendor)
     if index.source is not None:
-        # the derived rows refilled through the index's triggers, then the index refilled whole
+        # the derived table's triggers as the code has them now, its rows refilled through
+        # the index's triggers, then the index refilled whole
         statements = [
+            *index.source.drop_sql(vendor),
             *index.source.install_sql(vendor),
             *statements,
             *index.source.fill_sql(vendor),
