@@ -27,7 +27,8 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导"
     COMMISSIONER = "commissioner", "服务专员"
     DEPT_STAFF = "dept_staff", "职能部门人员"
-    AUDITOR = "auditor", "审计管理员（审计/统计，只读）"
+    INSPECTOR = "inspector", "审计/统计人员（只读）"
+    AUDITOR = "auditor", "审计管理员"
     SYSADMIN = "sysadmin", "系统管理员"
     SECADMIN = "secadmin", "安全管理员"
 
@@ -35,6 +36,8 @@ class Role(models.TextChoices):
 # A leader bound to the city unit sees the whole city; a county leader sees their county.
 ROLE_SCOPE: dict[str, Scope] = {
     Role.CITY_ADMIN: Scope.ALL,
+    Role.INSPECTOR: Scope.ALL,
+    # The whole audit log (its entries have no unit); it holds no business permission.
     Role.AUDITOR: Scope.ALL,
     Role.LEADER: Scope.UNIT,
     Role.UNIT_STAFF: Scope.UNIT,
@@ -149,15 +152,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.add_progressupdate",
     ],
     Role.DEPT_STAFF: [*_REFERENCE_VIEW, *_RANKING_VIEW],
-    Role.AUDITOR: [
+    # 审计/统计 (MISSION.md): reads every business record, writes none.
+    Role.INSPECTOR: [
         *(f"{app}.view_*" for app in _BUSINESS),
-        # Auditors trace records, not people: contact phone numbers stay masked for them.
+        # Inspectors trace records, not people: contact phone numbers stay masked for them.
         "!enterprises.view_contact_phone",
+        "accounts.view_unit",
+        "accounts.view_department",
+        "core.view_periodclose",
+    ],
+    # The audit administrator: the audit log, and the accounts, units and departments its
+    # entries name (to filter by user); no business record.
+    Role.AUDITOR: [
         "accounts.view_unit",
         "accounts.view_department",
         "accounts.view_user",
         "core.view_auditentry",
-        "core.view_periodclose",
     ],
     Role.SYSADMIN: [
         "accounts.view_user",
@@ -207,13 +217,11 @@ class AdminDuty:
     `may_hold`: the only permissions the role's group may hold (patterns). `edits`: the roles
     whose permissions it may set on the role page (never its own). `fixed`: its permissions are
     not editable in the app at all (they are ROLE_PERMISSIONS, restored on every deploy).
-    `reads_business`: holds read-only business permissions of its own defaults.
     """
 
     may_hold: tuple[str, ...]
     edits: tuple[str, ...] = ()
     fixed: bool = False
-    reads_business: bool = False
 
 
 BUSINESS_ROLES: tuple[str, ...] = (
@@ -222,6 +230,7 @@ BUSINESS_ROLES: tuple[str, ...] = (
     Role.LEADER,
     Role.COMMISSIONER,
     Role.DEPT_STAFF,
+    Role.INSPECTOR,
 )
 
 ADMIN_DUTIES: dict[str, AdminDuty] = {
@@ -234,12 +243,9 @@ ADMIN_DUTIES: dict[str, AdminDuty] = {
     Role.SECADMIN: AdminDuty(
         may_hold=tuple(ROLE_PERMISSIONS[Role.SECADMIN]), edits=(*BUSINESS_ROLES, Role.SYSADMIN)
     ),
-    # Reads the audit log. Auditors (审计/统计, MISSION.md) trace every change back to its
-    # record, so the role also reads the business records, never writes one and never sees a
-    # full phone number; that fixed set is not editable by anyone in the app.
-    Role.AUDITOR: AdminDuty(
-        may_hold=tuple(ROLE_PERMISSIONS[Role.AUDITOR]), fixed=True, reads_business=True
-    ),
+    # Reads the audit log and the administrators' actions, no business record (those are the
+    # inspector's, a business role); its set is not editable by anyone in the app.
+    Role.AUDITOR: AdminDuty(may_hold=tuple(ROLE_PERMISSIONS[Role.AUDITOR]), fixed=True),
 }
 
 ADMIN_ROLES: frozenset[str] = frozenset(ADMIN_DUTIES)

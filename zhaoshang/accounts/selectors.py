@@ -37,7 +37,7 @@ def users_for(
 
     Accounts are not business records: the system and security administrators, whose business
     scope is empty, manage (and approve) every account. Everyone else goes through `.restrict` (the city administrator
-    and auditors read all accounts; roles without `accounts.view_user` see none).
+    and the audit administrator read all accounts; roles without `accounts.view_user` see none).
     """
     base = User.objects.select_related("unit", "department")
     if actor.role in (Role.SYSADMIN, Role.SECADMIN) and has_model_permission(actor, "view", User):
@@ -112,7 +112,7 @@ def role_rule_violations(*, role: str, labels: Iterable[str]) -> list[str]:
     """Why a role may not hold these permissions under 三员分立 (empty: it may).
 
     An administrator role holds only what its duty allows (`ADMIN_DUTIES`), never business
-    data unless its duty reads it; a business role never holds an administrator permission.
+    data; a business role never holds an administrator permission.
     """
     labels = sorted(set(labels))
     duty = ADMIN_DUTIES.get(role)
@@ -121,13 +121,12 @@ def role_rule_violations(*, role: str, labels: Iterable[str]) -> list[str]:
         return [f"业务角色不能拥有管理员权限：{'、'.join(admin)}"] if admin else []
     errors = []
     business = [label for label in labels if label_matches(label, BUSINESS_DATA_PERMISSIONS)]
-    if business and not duty.reads_business:
+    if business:
         errors.append(f"管理员角色不能拥有业务数据权限：{'、'.join(business)}")
     outside = [
         label
         for label in labels
-        if not label_matches(label, duty.may_hold)
-        and (duty.reads_business or label not in business)
+        if not label_matches(label, duty.may_hold) and label not in business
     ]
     if outside:
         errors.append(f"{Role(role).label}的职责不包含这些权限：{'、'.join(outside)}")

@@ -1,7 +1,7 @@
 """The audit log browser: the append-only log, filtered, expanded and exported.
 
-The log is readable by roles holding `core.view_auditentry` (auditors and the city
-administrator) and is never written to from here, except for the export's own entry.
+The log is readable by roles holding `core.view_auditentry` (the audit administrator and the
+city administrator) and is never written to from here, except for the export's own entry.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _audit_queryset(request: HttpRequest, *, administrators: bool = False) -> Au
     """The filtered audit log, for users who may read it (403 for everyone else); with
     `administrators`, only the administrators' actions (三员分立)."""
     if not has_model_permission(request.user, "view", AuditEntry):
-        raise PermissionDenied("只有审计人员和市级管理员可以查阅审计日志")
+        raise PermissionDenied("只有审计管理员和市级管理员可以查阅审计日志")
     base = restrict(AuditEntry.objects.all(), request.user, "view").select_related(
         "user", "content_type"
     )
@@ -107,18 +107,23 @@ def changed_fields(entry: AuditEntry) -> list[dict[str, str]]:
     return rows
 
 
-# Pages of the record types auditors most often follow from an entry (readable by them).
+# Pages of the record types readers of the log most often follow from an entry.
 _OBJECT_PAGES = {
     ("enterprises", "enterprise"): "enterprises:detail",
     ("projects", "project"): "projects:detail",
 }
 
 
-def _object_url(entry: AuditEntry) -> str:
+def _object_url(entry: AuditEntry, user: Any) -> str:
+    """The record's page, only for a user whose role may read such records (the audit
+    administrator reads no business record: no link that would answer 403)."""
     if not entry.content_type_id or not entry.object_id.isdigit():
         return ""
     name = _OBJECT_PAGES.get((entry.content_type.app_label, entry.content_type.model))
-    return _url_or_empty(name, int(entry.object_id)) if name else ""
+    model = entry.content_type.model_class()
+    if not name or model is None or not has_model_permission(user, "view", model):
+        return ""
+    return _url_or_empty(name, int(entry.object_id))
 
 
 def _model_label(entry: AuditEntry) -> str:
@@ -153,7 +158,7 @@ def _audit_context(request: HttpRequest, filterset: AuditEntryFilter) -> dict[st
         {
             "entry": entry,
             "model_label": _model_label(entry),
-            "object_url": _object_url(entry),
+            "object_url": _object_url(entry, request.user),
             "changes": changed_fields(entry),
         }
         for entry in page.object_list

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.accounts.roles import ADMIN_ROLES
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.figures import funds_totals_by_unit, key_projects
 from zhaoshang.projects.models import FundsRecord
@@ -63,8 +62,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "years": years,
         "duties": ROLE_DUTIES.get(user.role, []),
-        # 三员分立: an administrator is shown its duties even beside business figures.
-        "admin_role": user.role in ADMIN_ROLES,
         "scope_label": _scope_label(user),
     }
     if figures.get("visible"):

@@ -233,7 +233,7 @@ def test_audit_entry_shows_choice_labels_with_stored_values(client, users):
             "field": "role",
             "label": "角色",
             "before": "县市区/功能区招商人员（unit_staff）",
-            "after": "审计管理员（审计/统计，只读）（auditor）",
+            "after": "审计管理员（auditor）",
         }
     ]
 

@@ -79,9 +79,9 @@ def test_patch_edits_through_the_service_and_is_audited(users, tags):
     assert audit_actions(since) == [AuditAction.UPDATE]
 
 
-def test_leader_and_auditor_cannot_write_enterprises(users):
+def test_leader_and_inspector_cannot_write_enterprises(users):
     enterprise = enterprise_create(actor=users["city"], name="某公司")
-    for name in ("leader", "auditor"):
+    for name in ("leader", "inspector"):
         client = client_for(users[name])
         assert client.get(f"{LIST}{enterprise.pk}/").status_code == 200
         assert client.post(LIST, {"name": "新公司"}, format="json").status_code == 403

@@ -576,7 +576,7 @@ def test_confirming_turns_a_validated_preview_into_the_import(city):
 def test_only_roles_that_create_and_change_enterprises_may_import(users):
     from django.core.exceptions import PermissionDenied
 
-    for name in ("linqing", "leader", "auditor", "sysadmin", "dept_land"):
+    for name in ("linqing", "leader", "inspector", "sysadmin", "dept_land"):
         with pytest.raises(PermissionDenied, match="没有新增企业导入任务的权限"):
             import_job_create(actor=users[name], file=csv_file([HEADER]), dry_run=True)
     assert not ImportJob.objects.exists()

@@ -198,7 +198,7 @@ def test_api_import_requires_a_file_and_the_permission(users, all_tags):
         .status_code
         == 400
     )
-    for name in ("linqing", "auditor", "leader"):
+    for name in ("linqing", "inspector", "leader"):
         response = client_for(users[name]).post(
             "/api/enterprises/import/",
             {"file": csv_file([HEADER]), "dry_run": "true"},

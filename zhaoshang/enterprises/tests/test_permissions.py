@@ -1,6 +1,6 @@
 """The permission matrix of every enterprise-library page and API endpoint, one declaration
 each: anonymous → login (pages) / 401 (API); a role without the permission → 403; another
-unit's record → 404 where records are scoped; the auditor reads but never writes."""
+unit's record → 404 where records are scoped; the inspector reads but never writes."""
 
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ from .conftest import csv_file, make_uscc
 
 pytestmark = pytest.mark.django_db
 
-READERS_ONLY = ("leader", "commissioner", "dept_land", "auditor", *NOBODY)  # no writes here
-CITY_ONLY = ("linqing", "leader", "commissioner", "dept_land", "auditor", *NOBODY)
+READERS_ONLY = ("leader", "commissioner", "dept_land", "inspector", *NOBODY)  # no writes here
+CITY_ONLY = ("linqing", "leader", "commissioner", "dept_land", "inspector", *NOBODY)
 
 
 class TestEnterprisePages(PagePermissionCases):
@@ -63,7 +63,7 @@ class TestEnterprisePages(PagePermissionCases):
         Page("enterprises:targets", denied=NOBODY),
         Page("enterprises:target-create", write=True, denied=CITY_ONLY),
         Page("enterprises:target-edit", "target", write=True,
-             denied=("leader", "commissioner", "dept_land", "auditor", *NOBODY), scoped=True),
+             denied=("leader", "commissioner", "dept_land", "inspector", *NOBODY), scoped=True),
         Page("enterprises:target-delete", "target", write=True, denied=CITY_ONLY, post_only=True),
     ]  # fmt: skip
 
@@ -158,8 +158,8 @@ def test_api_roles_without_permission_get_403(users, objects):
             assert response.status_code == 403, (name, method, path, response.status_code)
 
 
-def test_api_auditor_reads_but_never_writes(users, objects):
-    client = client_for(users["auditor"])
+def test_api_inspector_reads_but_never_writes(users, objects):
+    client = client_for(users["inspector"])
     before = _footprint()
     for method, path, write in endpoints(objects):
         response = getattr(client, method)(path, {}, format="json")

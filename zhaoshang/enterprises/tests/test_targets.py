@@ -172,8 +172,8 @@ def test_the_city_adds_an_entry_on_the_page(client, users, org, chain, entries):
     ]
 
 
-def test_units_leaders_and_auditors_cannot_curate(client, users, entries):
-    for name in ("linqing", "leader", "auditor"):
+def test_units_leaders_and_inspectors_cannot_curate(client, users, entries):
+    for name in ("linqing", "leader", "inspector"):
         client.force_login(users[name])
         assert client.post(reverse("enterprises:target-create"), {}).status_code == 403, name
         delete = reverse("enterprises:target-delete", args=[entries["linqing"].pk])

@@ -260,7 +260,7 @@ def test_enterprise_edit_with_bad_code_changes_nothing(client, users, registry):
     assert not AuditEntry.objects.filter(action=AuditAction.UPDATE).exists()
 
 
-@pytest.mark.parametrize("who", ["leader", "commissioner", "auditor", "dept_land"])
+@pytest.mark.parametrize("who", ["leader", "commissioner", "inspector", "dept_land"])
 def test_read_only_roles_cannot_create_or_edit_enterprises(client, users, registry, who):
     login(client, users[who])
     assert client.get(LIST).status_code == 200

@@ -111,7 +111,7 @@ def test_ranking_is_404_until_published_then_everyone_permitted_sees_it(users, s
     response = client_for(users["city"]).get(RANK)
     assert response.status_code == 404 and response.json()["detail"] == "该季度尚未发布竞赛榜"
     snapshot = snapshot_publish(actor=users["city"], scheme=scheme, quarter="2024Q1")
-    for name in ("city", "linqing", "linqing_leader", "commissioner", "dept_land", "auditor"):
+    for name in ("city", "linqing", "linqing_leader", "commissioner", "dept_land", "inspector"):
         response = client_for(users[name]).get(RANK)
         assert response.status_code == 200, name
     body = response.json()

@@ -158,8 +158,8 @@ def test_city_publishes_from_the_page(users, scheme):
     assert AuditEntry.objects.filter(object_id=str(snapshot.pk), action=AuditAction.CREATE).exists()
     again = client(users["city"]).post(f"{PAGE}publish/", {"scheme": "test"}, follow=True)
     assert "不能重复发布" in again.content.decode()
-    # units, leaders and auditors cannot publish
-    for who in ["linqing", "leader", "auditor"]:
+    # units, leaders and inspectors cannot publish
+    for who in ["linqing", "leader", "inspector"]:
         assert (
             client(users[who])
             .post("/goals/rankings/2024Q2/publish/", {"scheme": "test"})

@@ -248,7 +248,7 @@ def test_a_whole_chain_is_only_for_an_empty_direction(users, d):
     assert list(ChainNode.objects.values_list("name", flat=True)) == ["A"]
 
 
-@pytest.mark.parametrize("name", ["auditor", "linqing", "leader", "sysadmin", "norole"])
+@pytest.mark.parametrize("name", ["inspector", "linqing", "leader", "sysadmin", "norole"])
 def test_only_the_city_edits_chains(users, d, name):
     nodes = chain(d, "A:up B:mid", "A>B")
     actor = users[name]

@@ -1,4 +1,4 @@
-"""The API permission matrix: anonymous → 401, no permission → 403, auditor reads but never writes."""
+"""The API permission matrix: anonymous → 401, no permission → 403, inspector reads but never writes."""
 
 from decimal import Decimal
 
@@ -103,15 +103,15 @@ def test_department_staff_and_sysadmin_get_403_on_projects_and_funds(users, obje
         assert response.status_code == 403, (method, url)
 
 
-def test_auditor_reads_every_endpoint(users, objects):
-    client = client_for(users["auditor"])
+def test_inspector_reads_every_endpoint(users, objects):
+    client = client_for(users["inspector"])
     for method, url in endpoints(objects):
         if method == "get":
             assert client.get(url).status_code == 200, url
 
 
-def test_auditor_cannot_write_anywhere_and_nothing_is_written(users, objects):
-    client = client_for(users["auditor"])
+def test_inspector_cannot_write_anywhere_and_nothing_is_written(users, objects):
+    client = client_for(users["inspector"])
     before = AuditEntry.objects.count()
     for method, url in endpoints(objects):
         if method != "get":

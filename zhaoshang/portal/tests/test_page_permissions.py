@@ -21,43 +21,51 @@ pytestmark = pytest.mark.django_db
 
 
 UNIT = ("dept_land", *NOBODY)
-CITY_ONLY = ("linqing", "dongchangfu", *UNIT)
+# 三员分立: the audit administrator opens no business page; the inspector reads, never writes.
+NO_BUSINESS = (*UNIT, "auditor")
+READ_ONLY = (*NO_BUSINESS, "inspector")
+CITY_ONLY = ("linqing", "dongchangfu", *READ_ONLY)
 
 
 class TestProjectPages(PagePermissionCases):
     pages = [
-        Page("projects:list", denied=UNIT),
-        Page("projects:export", denied=UNIT),
-        Page("projects:create", write=True, denied=UNIT),
-        Page("projects:detail", "project", denied=UNIT, scoped=True),
-        Page("projects:edit", "project", write=True, denied=UNIT, scoped=True),
-        Page("projects:stage", "project", write=True, denied=UNIT, scoped=True),
-        Page("projects:funds-create", "project", write=True, denied=UNIT, scoped=True),
-        Page("projects:plan", "project", write=True, denied=UNIT, scoped=True),
-        Page("projects:milestone-create", "project", write=True, denied=UNIT, scoped=True),
-        Page("projects:progress-create", "project", write=True, denied=UNIT, scoped=True),
-        Page("projects:milestone-complete", "milestone", write=True, denied=UNIT, scoped=True),
-        Page("projects:funds-list", denied=UNIT),
-        Page("projects:evidence", "evidence", denied=UNIT, scoped=True),
+        Page("projects:list", denied=NO_BUSINESS),
+        Page("projects:export", denied=NO_BUSINESS),
+        Page("projects:create", write=True, denied=READ_ONLY),
+        Page("projects:detail", "project", denied=NO_BUSINESS, scoped=True),
+        Page("projects:edit", "project", write=True, denied=READ_ONLY, scoped=True),
+        Page("projects:stage", "project", write=True, denied=READ_ONLY, scoped=True),
+        Page("projects:funds-create", "project", write=True, denied=READ_ONLY, scoped=True),
+        Page("projects:plan", "project", write=True, denied=READ_ONLY, scoped=True),
+        Page("projects:milestone-create", "project", write=True, denied=READ_ONLY, scoped=True),
+        Page("projects:progress-create", "project", write=True, denied=READ_ONLY, scoped=True),
+        Page("projects:milestone-complete", "milestone", write=True, denied=READ_ONLY, scoped=True),
+        Page("projects:funds-list", denied=NO_BUSINESS),
+        Page("projects:evidence", "evidence", denied=NO_BUSINESS, scoped=True),
         Page(
             "projects:funds-verify",
             "funds",
             write=True,
-            denied=(*CITY_ONLY, "auditor"),
+            denied=CITY_ONLY,
             post_only=True,
         ),
         Page(
             "projects:funds-reject",
             "funds",
             write=True,
-            denied=(*CITY_ONLY, "auditor"),
+            denied=CITY_ONLY,
             post_only=True,
         ),
-        Page("core:audit-log", denied=("linqing", *UNIT)),
-        Page("enterprises:list"),
-        Page("industries:list"),
-        Page("industries:thresholds", write=True, denied=("linqing", "leader", "auditor", *NOBODY)),
+        Page("core:audit-log", denied=("linqing", "inspector", *UNIT)),
+        Page("enterprises:list", denied=(*NOBODY, "auditor")),
+        Page("industries:list", denied=(*NOBODY, "auditor")),
+        Page(
+            "industries:thresholds",
+            write=True,
+            denied=("linqing", "leader", "auditor", "inspector", *NOBODY),
+        ),
     ]
+    readers = ("linqing", "inspector", "auditor")
 
     def footprint(self) -> tuple:
         return (*super().footprint(), Project.objects.count(), FundsRecord.objects.count())

@@ -247,9 +247,15 @@ def test_home_shows_each_administrator_its_own_duties_and_pages(client, users):
     client.logout()
     response = login(client, users["auditor"]).get(reverse("portal:home"))
     html = response.content.decode()
+    assert response.context["figures"]["visible"] is False
+    assert "您的角色：审计管理员" in html and "在“管理员操作”页审查" in html
+    assert "审计管理员不能查看招商业务数据" in html
+    assert reverse("core:audit-admin") in html and "万元" not in html
+    client.logout()
+    response = login(client, users["inspector"]).get(reverse("portal:home"))
+    html = response.content.decode()
     assert response.context["figures"]["visible"] is True
-    assert 'id="admin-duties"' in html and "在“管理员操作”页审查" in html
-    assert reverse("core:audit-admin") in html
+    assert "万元" in html and reverse("core:audit-log") not in html
     client.logout()
     html = login(client, users["city"]).get(reverse("portal:home")).content.decode()
     assert 'id="admin-duties"' not in html

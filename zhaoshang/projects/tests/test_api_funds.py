@@ -99,7 +99,7 @@ def test_self_verification_is_refused_with_400(users, signed, month):
 def test_verify_without_the_verify_permission_is_403(users, signed, month):
     project = signed()
     record_id = submit(users["linqing"], project, month).json()["id"]
-    for name in ("linqing", "auditor", "linqing_leader"):
+    for name in ("linqing", "inspector", "linqing_leader"):
         response = client_for(users[name]).post(f"{LIST}{record_id}/verify/")
         assert response.status_code == 403, name
         response = client_for(users[name]).post(f"{LIST}{record_id}/reject/", {"reason": "x"})

@@ -108,9 +108,9 @@ def test_linqing_posting_a_project_for_another_unit_is_403_and_writes_nothing(us
     assert not AuditEntry.objects.filter(action=AuditAction.CREATE).exists()
 
 
-def test_auditor_reads_but_cannot_post_or_patch(users, make_project):
+def test_inspector_reads_but_cannot_post_or_patch(users, make_project):
     project = make_project()
-    client = client_for(users["auditor"])
+    client = client_for(users["inspector"])
     assert ids(client.get(LIST)) == {project.pk}
     assert client.get(detail(project)).status_code == 200
     payload = {"name": "审计新建", "unit": "371581", "total_investment_wan": "100"}

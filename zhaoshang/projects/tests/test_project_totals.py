@@ -219,7 +219,7 @@ def spread(users, new, org):
     return {"a": a, "b": b, "c": c, "d": d}
 
 
-VIEWERS = ("city", "linqing", "dongchangfu", "leader", "commissioner", "auditor", "sysadmin")
+VIEWERS = ("city", "linqing", "dongchangfu", "leader", "commissioner", "inspector", "sysadmin")
 
 
 def test_project_sums_equal_the_group_by_over_visible_projects(users, spread):

@@ -20,9 +20,9 @@ def visible(user, model=Project, action="view"):
     return sorted(restrict(model.objects.all(), user, action).values_list("name", flat=True))
 
 
-def test_city_admin_and_auditor_see_every_unit(users, projects):
+def test_city_admin_and_inspector_see_every_unit(users, projects):
     assert visible(users["city"]) == ["东昌府项目", "临清项目"]
-    assert visible(users["auditor"]) == ["东昌府项目", "临清项目"]
+    assert visible(users["inspector"]) == ["东昌府项目", "临清项目"]
 
 
 def test_county_user_sees_only_own_unit(users, projects):
@@ -52,10 +52,10 @@ def test_roles_without_project_permission_see_nothing(users, projects):
         assert visible(users[name]) == [], name
 
 
-def test_auditor_has_no_write_scope(users, projects):
-    assert visible(users["auditor"], action="change") == []
+def test_inspector_has_no_write_scope(users, projects):
+    assert visible(users["inspector"], action="change") == []
     with pytest.raises(PermissionDenied, match="没有修改招商项目的权限"):
-        require(users["auditor"], "change", projects["linqing"])
+        require(users["inspector"], "change", projects["linqing"])
 
 
 def test_inactive_user_sees_nothing(users, projects):

@@ -141,11 +141,11 @@ def test_county_user_cannot_move_other_county_project(users, make_project, today
         )
 
 
-def test_auditor_cannot_move_a_project(users, make_project, today):
+def test_inspector_cannot_move_a_project(users, make_project, today):
     project = make_project()
     with pytest.raises(PermissionDenied, match="没有修改招商项目的权限"):
         project_advance_stage(
-            project=project, to=Stage.NEGOTIATING, on=today, actor=users["auditor"]
+            project=project, to=Stage.NEGOTIATING, on=today, actor=users["inspector"]
         )
 
 

@@ -112,8 +112,8 @@ def test_another_units_project_is_404_everywhere(client, users, signed):
         assert client.get(reverse(f"projects:{name}", args=[signed.pk])).status_code == 404, name
 
 
-def test_auditor_reads_detail_but_every_write_is_403(client, users, signed, today):
-    client.force_login(users["auditor"])
+def test_inspector_reads_detail_but_every_write_is_403(client, users, signed, today):
+    client.force_login(users["inspector"])
     assert client.get(reverse("projects:detail", args=[signed.pk])).status_code == 200
     html = client.get(reverse("projects:detail", args=[signed.pk])).content.decode()
     assert "变更阶段" not in html and "填报到位资金" not in html and "修改信息" not in html

@@ -1,7 +1,7 @@
 """Permissions of the targeting pages and API.
 
 Anonymous → login redirect (pages) / 401 (API); a role without the model permission → 403;
-unit staff pushing to another unit → 403; another unit's push → 404; the auditor reads but
+unit staff pushing to another unit → 403; another unit's push → 404; the inspector reads but
 cannot push, accept or decline.
 """
 
@@ -129,8 +129,8 @@ def test_another_units_push_is_not_found(chain, push, users, client):
     assert client_for(users["linqing"]).get("/api/targeting/pushes/").json()["count"] == 1
 
 
-def test_the_auditor_reads_but_cannot_push_or_decide(chain, push, users, client):
-    api = client_for(users["auditor"])
+def test_the_inspector_reads_but_cannot_push_or_decide(chain, push, users, client):
+    api = client_for(users["inspector"])
     assert (
         api.get(
             "/api/targeting/recommendations/", {"node": chain.foil.pk, "unit": "371503"}
@@ -149,7 +149,7 @@ def test_the_auditor_reads_but_cannot_push_or_decide(chain, push, users, client)
     assert (
         api.post(f"/api/targeting/pushes/{push.pk}/accept/", {}, format="json").status_code == 403
     )
-    client.force_login(users["auditor"])
+    client.force_login(users["inspector"])
     assert client.get(f"/targeting/?node={chain.foil.pk}&unit=371503").status_code == 200
     assert "推送</button>" not in client.get(f"/targeting/?node={chain.foil.pk}").content.decode()
     assert (

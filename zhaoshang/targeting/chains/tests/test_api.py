@@ -85,14 +85,14 @@ def test_filters_by_direction_industry_stream_and_gap(users, chains):
 
 def test_retrieve_one_node(users, chains):
     node = chains["nodes"]["箔"]
-    body = client_for(users["auditor"]).get(f"{URL}{node.pk}/").json()
+    body = client_for(users["inspector"]).get(f"{URL}{node.pk}/").json()
     assert (body["id"], body["name"], body["gap"], body["pipeline_projects"]) == (
         node.pk,
         "箔",
         "fill",
         1,
     )
-    assert client_for(users["auditor"]).get(f"{URL}99999/").status_code == 404
+    assert client_for(users["inspector"]).get(f"{URL}99999/").status_code == 404
 
 
 def test_pipeline_projects_count_only_what_the_caller_may_see(users, chains):
@@ -108,9 +108,9 @@ def test_permissions(users, chains):
     assert anonymous.get(f"{URL}{node.pk}/").status_code == 401
     for name in ("sysadmin", "norole"):
         assert client_for(users[name]).get(URL).status_code == 403, name
-    for name in ("city", "linqing", "leader", "commissioner", "dept_land", "auditor"):
+    for name in ("city", "linqing", "leader", "commissioner", "dept_land", "inspector"):
         assert client_for(users[name]).get(URL).status_code == 200, name
     # read-only, for everyone
     assert client_for(users["city"]).post(URL, {"name": "x"}).status_code == 405
-    assert client_for(users["auditor"]).post(URL, {"name": "x"}).status_code == 403
+    assert client_for(users["inspector"]).post(URL, {"name": "x"}).status_code == 403
     assert client_for(users["city"]).delete(f"{URL}{node.pk}/").status_code == 405

@@ -44,7 +44,7 @@ def test_bad_thresholds_are_refused_at_their_field(users, values, field):
     assert not GapThresholds.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["auditor", "linqing", "leader", "sysadmin", "norole"])
+@pytest.mark.parametrize("name", ["inspector", "linqing", "leader", "sysadmin", "norole"])
 def test_only_the_city_edits_the_thresholds(users, name):
     since = last_audit_id()
     with pytest.raises(PermissionDenied, match=r"^没有修改缺链分析阈值的权限$"):

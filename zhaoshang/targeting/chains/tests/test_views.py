@@ -1,7 +1,7 @@
 """Chain pages: list, map with its chart data and table, node panel, the city's edits.
 
 The page permission matrix (the shared harness): anonymous → login; a role without the model
-permission → 403; an unknown record → 404; the auditor and the counties read but never write.
+permission → 403; an unknown record → 404; the inspector and the counties read but never write.
 """
 
 import json
@@ -47,11 +47,11 @@ def objects(org, users, make_project):
     }
 
 
-WRITERS_ONLY = ("auditor", "linqing", "leader", "dept_land", *NOBODY)
+WRITERS_ONLY = ("inspector", "linqing", "leader", "dept_land", *NOBODY)
 
 
 class TestChainPages(PagePermissionCases):
-    readers = ("linqing", "leader", "dept_land", "auditor", "commissioner")
+    readers = ("linqing", "leader", "dept_land", "inspector", "commissioner")
     post_data = {"name": "审计写入", "stream": "upstream", "sort_order": 0, "fill_below": 3}
     pages = [
         Page("industries:list"),
