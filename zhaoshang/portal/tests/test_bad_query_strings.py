@@ -61,3 +61,15 @@ def test_no_page_answers_a_server_error_to_hostile_query_strings(users, make_pro
 
     assert len(routes) >= 40
     assert errors == []
+
+
+def test_a_nul_character_in_a_query_string_or_form_is_refused_in_chinese(users, client):
+    client.force_login(users["city"])
+    page = client.get("/goals/rankings/", {"scheme": "a\x00b"})
+    assert page.status_code == 400
+    assert "空字符" in page.content.decode()
+    api = client.get("/api/projects/", {"q": "\x00"})
+    assert api.status_code == 400
+    assert api.json() == {"detail": "输入有误：参数中含有不允许的空字符"}
+    # the same value without the NUL reaches the page (an unknown scheme: its own 404)
+    assert client.get("/goals/rankings/", {"scheme": "ab"}).status_code == 404
