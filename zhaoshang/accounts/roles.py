@@ -47,7 +47,7 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.SECADMIN: Scope.NONE,
 }
 
-_BUSINESS = ["projects", "enterprises", "industries", "activities", "goals", "targeting"]
+_BUSINESS = ["projects", "enterprises", "industries", "activities", "goals", "targeting", "service"]
 _REFERENCE_VIEW = [
     "accounts.view_unit",
     "accounts.view_department",
