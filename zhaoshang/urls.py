@@ -25,6 +25,8 @@ urlpatterns = [
     path("chains/", include("zhaoshang.targeting.chains.urls")),
     path("goals/", include("zhaoshang.goals.urls")),
     path("targeting/", include("zhaoshang.targeting.urls")),
+    path("service/", include("zhaoshang.service.urls")),
+    path("notices/", include("zhaoshang.notices.urls")),
     path("api/", include("zhaoshang.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The schema maps every endpoint and parameter: only for logged-in users

@@ -1,0 +1,1 @@
+"""API endpoints of the service system, one module per topic."""

@@ -1,0 +1,1 @@
+"""Reads of the service system, one module per topic."""

@@ -1,0 +1,1 @@
+"""Writes of the service system, one module per topic."""
