@@ -90,6 +90,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_periodclose",
         "core.add_periodclose",
         "core.change_periodclose",
+        # The working-day calendar's corrections (holidays and 调休 the package lacks).
+        "core.view_workdayoverride",
+        "core.add_workdayoverride",
+        "core.change_workdayoverride",
+        "core.delete_workdayoverride",
     ],
     Role.UNIT_STAFF: [
         *_REFERENCE_VIEW,
@@ -194,6 +199,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 BUSINESS_DATA_PERMISSIONS: tuple[str, ...] = (
     *(f"{app}.*" for app in _BUSINESS),
     "core.*_periodclose",
+    "core.*_workdayoverride",
 )
 
 # What makes an administrator: managing accounts, approving them, editing role permissions.

@@ -183,3 +183,29 @@ class PeriodClose(models.Model):
     @property
     def is_active(self) -> bool:
         return self.reopened_at is None
+
+
+class WorkdayOverride(models.Model):
+    """One day the city declares worked or not, over the holiday calendar (`core.workdays`).
+
+    For years the `chinese_calendar` package does not know yet, these rows are the only
+    holidays and 调休 the platform has; for known years they correct it. Seeded with nothing.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("名称", max_length=60, help_text="如：春节、国庆节调休上班")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "工作日调整"
+        verbose_name_plural = "工作日调整"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = "上班" if self.is_workday else "休息"
+        return f"{self.date:%Y-%m-%d} {self.name}（{kind}）"
