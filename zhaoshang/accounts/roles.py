@@ -79,6 +79,16 @@ _RANKING_VIEW = [
 # Units and leaders also follow their goals and live indicators, and see which periods are closed.
 _GOALS_VIEW = [*_RANKING_VIEW, "goals.view_goal", "core.view_periodclose"]
 
+# 服务记录 (service log) on the projects a user carries: the 服务专员, the unit's staff and the
+# 包帮 leader write it; each may see the contact's number (audited reveal).
+_SERVICE_LOG = [
+    "service.view_servicekind",
+    "service.view_servicelog",
+    "service.add_servicelog",
+    "service.change_servicelog",
+    "service.reveal_servicelog_contact",
+]
+
 # Model permissions granted to each role's group (app_label.codename). `*` = all of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -128,6 +138,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.change_milestone",
         "projects.view_progressupdate",
         "projects.add_progressupdate",
+        # 服务记录: a unit logs the service its staff give to its projects' investors.
+        *_SERVICE_LOG,
     ],
     Role.LEADER: [
         *_REFERENCE_VIEW,
@@ -141,6 +153,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.view_milestone",
         "projects.view_progressupdate",
         "projects.add_progressupdate",
+        *_SERVICE_LOG,
     ],
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,
@@ -155,6 +168,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.change_milestone",
         "projects.view_progressupdate",
         "projects.add_progressupdate",
+        *_SERVICE_LOG,
     ],
     Role.DEPT_STAFF: [*_REFERENCE_VIEW, *_RANKING_VIEW],
     # 审计/统计 (MISSION.md): reads every business record, writes none.
