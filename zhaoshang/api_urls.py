@@ -13,6 +13,7 @@ from zhaoshang.goals.api import (
     RankingView,
 )
 from zhaoshang.industries.api import IndustryViewSet
+from zhaoshang.notices.api import NotificationViewSet
 from zhaoshang.projects.api import FundsViewSet, ProjectViewSet
 from zhaoshang.targeting.api import (
     LeadPushViewSet,
@@ -32,6 +33,7 @@ router.register("industries", IndustryViewSet, basename="industry")
 router.register("chain-nodes", ChainNodeViewSet, basename="chain-node")
 router.register("targeting/pushes", LeadPushViewSet, basename="lead-push")
 router.register("targeting/profiles", ScoringProfileViewSet, basename="scoring-profile")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

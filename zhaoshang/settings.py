@@ -95,6 +95,9 @@ PAGE_CACHE_VIEWS = {
     "enterprises:list",
 }
 
+# What else a cached page varies by: the notification badge's count (not versioned by the audit log).
+PAGE_CACHE_KEY_PARTS = ["zhaoshang.notices.selectors.page_cache_part"]
+
 ROOT_URLCONF = "zhaoshang.urls"
 WSGI_APPLICATION = "zhaoshang.wsgi.application"
 
@@ -109,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhaoshang.portal.context_processors.navigation",
+                "zhaoshang.notices.context_processors.unread",
                 "zhaoshang.core.csp.nonce",
             ],
         },
@@ -299,6 +303,49 @@ if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+
+# Notifications (notices/): the in-app centre is always on; each outbound channel is off until
+# configured here. Links in e-mails and group messages are made absolute with SITE_URL.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Group robots (企业微信 / 钉钉 群机器人): a webhook URL switches each on. 钉钉's 加签 secret, when
+# the robot has one. NOTICE_WEBHOOK_KINDS (comma-separated kind codes) limits what the group
+# sees; empty: every kind.
+NOTICE_WECOM_WEBHOOK_URL = os.environ.get("NOTICE_WECOM_WEBHOOK_URL", "")
+NOTICE_DINGTALK_WEBHOOK_URL = os.environ.get("NOTICE_DINGTALK_WEBHOOK_URL", "")
+NOTICE_DINGTALK_SECRET = os.environ.get("NOTICE_DINGTALK_SECRET", "")
+NOTICE_WEBHOOK_KINDS = [
+    k.strip() for k in os.environ.get("NOTICE_WEBHOOK_KINDS", "").split(",") if k.strip()
+]
+NOTICE_HTTP_TIMEOUT = float(os.environ.get("NOTICE_HTTP_TIMEOUT", 10))
+# E-mail (Django's SMTP backend, EMAIL_* below) to users with an address: each notice as it is
+# sent, and/or one digest of the unread ones each morning at NOTICE_DIGEST_HOUR (local time).
+NOTICE_EMAIL_INSTANT = env_bool("NOTICE_EMAIL_INSTANT")
+NOTICE_EMAIL_DIGEST = env_bool("NOTICE_EMAIL_DIGEST")
+NOTICE_DIGEST_HOUR = int(os.environ.get("NOTICE_DIGEST_HOUR", 8))
+# A failed delivery is retried after NOTICE_DELIVERY_RETRY_SECONDS, doubling each time, until
+# NOTICE_DELIVERY_ATTEMPTS attempts have failed (then it is recorded as failed).
+NOTICE_DELIVERY_ATTEMPTS = int(os.environ.get("NOTICE_DELIVERY_ATTEMPTS", 5))
+NOTICE_DELIVERY_RETRY_SECONDS = int(os.environ.get("NOTICE_DELIVERY_RETRY_SECONDS", 60))
+# The reminder producers (notices/reminders.py) run each morning at REMINDER_HOUR (local time).
+# Their thresholds default to what each declares; override as "code.name=value,...", e.g.
+# REMINDER_THRESHOLDS="projects.milestone_due.days=5,projects.stale.days=45".
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", 7))
+REMINDER_THRESHOLDS = {
+    name.strip(): int(value)
+    for name, _, value in (
+        item.partition("=") for item in os.environ.get("REMINDER_THRESHOLDS", "").split(",")
+    )
+    if name.strip() and value.strip()
+}
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 15))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhaoshang@localhost")
 
 # /healthz (core/health.py) fails below this much free disk where the database and evidence live.
 HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", 1024))

@@ -43,6 +43,14 @@ def declare(*, actor_field: str, actor_values: Iterable[str], models: Iterable[s
     _declared.models = {tuple(label.lower().split(".", 1)) for label in models}
 
 
+def is_administrator(user: object) -> bool:
+    """Whether the user holds one of the declared administrator roles (三员): such a user holds
+    no business data, so the apps above send them no business notice either."""
+    if not _declared.actor_field or user is None:
+        return False
+    return getattr(user, _declared.actor_field, None) in _declared.actor_values
+
+
 def administrator_actions(queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
     """The entries done by an administrator, or done to an account or a role by anyone
     (other than one's own login, logout and token)."""

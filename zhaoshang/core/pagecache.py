@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import AuditEntry
 
@@ -44,6 +45,9 @@ def _key(request: HttpRequest) -> str | None:
         request.headers.get("HX-Target", ""),
         str(data_version()),
         timezone.localdate().isoformat(),
+        # What a page shows that no audit entry versions (the notification badge's count):
+        # callables named in settings.PAGE_CACHE_KEY_PARTS, each `(request) -> str`.
+        *(import_string(path)(request) for path in getattr(settings, "PAGE_CACHE_KEY_PARTS", ())),
     ]
     return "page2:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

@@ -1,12 +1,10 @@
 import pytest
+from django.core.exceptions import ValidationError
 
-from zhaoshang.notices import kinds
-from zhaoshang.notices.models import Notification
-from zhaoshang.notices.services import notify
+from zhaoshang.notices.models import Mute, Notification
+from zhaoshang.notices.services import mutes_set, notify
 
 pytestmark = pytest.mark.django_db
-
-kinds.register("test_kind", "测试通知")
 
 
 @pytest.fixture
@@ -41,3 +39,45 @@ def test_a_user_reads_only_their_own_notices(alice, django_user_model):
     assert list(Notification.objects.for_user(alice).values_list("recipient", flat=True)) == [
         alice.pk
     ]
+
+
+def test_administrator_roles_get_no_business_notice(users):
+    created = notify(
+        recipients=[users["sysadmin"], users["secadmin"], users["auditor"], users["city"]],
+        kind="test_kind",
+        title="x",
+    )
+    assert [n.recipient.username for n in created] == ["city"]
+
+
+def test_a_muted_kind_reaches_nobody_who_muted_it(users):
+    mutes_set(user=users["commissioner"], muted=["test_kind"])
+    created = notify(
+        recipients=[users["commissioner"], users["leader"]], kind="test_kind", title="x"
+    )
+    assert [n.recipient.username for n in created] == ["leader"]
+
+
+def test_a_kind_declared_not_mutable_cannot_be_muted(users):
+    with pytest.raises(ValidationError) as caught:
+        mutes_set(user=users["commissioner"], muted=["test_fixed"])
+    assert caught.value.message_dict == {"muted": ["“测试不可关闭通知”不可关闭"]}
+    assert not Mute.objects.exists()
+
+
+def test_a_mute_row_of_a_kind_not_mutable_does_not_silence_it(users):
+    Mute.objects.create(user=users["leader"], kind="test_fixed")
+    assert len(notify(recipients=[users["leader"]], kind="test_fixed", title="x")) == 1
+
+
+def test_setting_mutes_replaces_the_previous_set(users):
+    user = users["commissioner"]
+    mutes_set(user=user, muted=["test_kind", "digest"])
+    mutes_set(user=user, muted=["digest"])
+    assert list(Mute.objects.filter(user=user).values_list("kind", flat=True)) == ["digest"]
+
+
+@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_a_link_outside_the_site_is_refused(alice, url):
+    with pytest.raises(ValueError):
+        notify(recipients=[alice], kind="test_kind", title="x", url=url)
