@@ -89,6 +89,14 @@ _SERVICE_LOG = [
     "service.reveal_servicelog_contact",
 ]
 
+# 联评联审: everyone following projects reads the reviews in their scope and the city's rules.
+_REVIEW_VIEW = [
+    "service.view_jointreview",
+    "service.view_reviewopinion",
+    "service.view_reviewpolicy",
+    "service.view_reviewerrule",
+]
+
 # Model permissions granted to each role's group (app_label.codename). `*` = all of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -140,6 +148,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.add_progressupdate",
         # 服务记录: a unit logs the service its staff give to its projects' investors.
         *_SERVICE_LOG,
+        # 联评联审: a unit sends its own proposed projects for review.
+        *_REVIEW_VIEW,
+        "service.add_jointreview",
     ],
     Role.LEADER: [
         *_REFERENCE_VIEW,
@@ -154,6 +165,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.view_progressupdate",
         "projects.add_progressupdate",
         *_SERVICE_LOG,
+        *_REVIEW_VIEW,
     ],
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,
@@ -169,8 +181,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.view_progressupdate",
         "projects.add_progressupdate",
         *_SERVICE_LOG,
+        *_REVIEW_VIEW,
     ],
-    Role.DEPT_STAFF: [*_REFERENCE_VIEW, *_RANKING_VIEW],
+    Role.DEPT_STAFF: [
+        *_REFERENCE_VIEW,
+        *_RANKING_VIEW,
+        # 联评联审: a department gives its own opinion on the reviews sent to it.
+        *_REVIEW_VIEW,
+        "service.change_reviewopinion",
+    ],
     # 审计/统计 (MISSION.md): reads every business record, writes none.
     Role.INSPECTOR: [
         *(f"{app}.view_*" for app in _BUSINESS),

@@ -5,3 +5,8 @@ class ServiceConfig(AppConfig):
     name = "zhaoshang.service"
     label = "service"
     verbose_name = "项目服务"
+
+    def ready(self) -> None:
+        # 联评联审: its notice kinds, the signing guard, the agenda source and timeline events.
+        from .selectors import reviews as _review_selectors  # noqa: F401
+        from .services import reviews as _review_services  # noqa: F401

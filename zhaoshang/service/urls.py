@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import servicelog
+from .views import reviews, servicelog
 
 app_name = "service"
 
@@ -12,4 +12,21 @@ urlpatterns: list = [
     path("projects/<int:pk>/log/add/", servicelog.log_create, name="servicelog-create"),
     path("log/<int:pk>/edit/", servicelog.log_edit, name="servicelog-edit"),
     path("log/<int:pk>/reveal/", servicelog.log_reveal, name="servicelog-reveal"),
+    # 联评联审
+    path("reviews/", reviews.review_list, name="review-list"),
+    path("reviews/rules/", reviews.review_rules, name="review-rules"),
+    path("reviews/rules/policy/", reviews.policy_edit, name="review-policy"),
+    path(
+        "reviews/rules/departments/<int:department_pk>/",
+        reviews.reviewer_rule_edit,
+        name="reviewer-rule",
+    ),
+    path("reviews/send/<int:project_pk>/", reviews.review_send, name="review-send"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review-detail"),
+    path(
+        "reviews/<int:pk>/opinions/<int:opinion_pk>/",
+        reviews.opinion_answer,
+        name="review-opinion",
+    ),
+    path("reviews/<int:pk>/close/", reviews.review_close, name="review-close"),
 ]

@@ -15,6 +15,7 @@ from zhaoshang.core.closing import closed_message
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
 
+from .. import stage_guards
 from ..models import Project, Stage, StageChange
 from ..stage_rules import STAGE_RULES, evidence_label, is_backward, later_stages, skipped_stages
 from .evidence import EvidenceFile, check_files, store
@@ -68,6 +69,9 @@ def _check(
             if value in (None, ""):
                 label = Project._meta.get_field(name).verbose_name
                 errors.setdefault(name, []).append(f"{Stage(to).label}须填写{label}")
+        # Rules of the apps above (a joint review before signing …), through the hook.
+        for name, messages in stage_guards.errors_for(project=project, to=to, on=on).items():
+            errors.setdefault(name, []).extend(messages)
     if contracted_investment_wan is not None and contracted_investment_wan < 0:
         errors.setdefault("contracted_investment_wan", []).append("金额不能为负数")
     if errors:

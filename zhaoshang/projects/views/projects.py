@@ -27,7 +27,7 @@ from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Direction, Industry
 from zhaoshang.projects.models import Campaign
 
-from .. import exports, selectors
+from .. import exports, selectors, timeline
 from ..figures import is_pending, is_verified
 from ..filters import ProjectFilter
 from ..forms import ProjectForm
@@ -299,10 +299,17 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("photos", queryset=evidence))
     )
     perms = _actions(user, project)
+    # The stage log and the events other apps contribute (joint reviews …), in date order.
+    timeline_rows = [{"on": c.on, "change": c} for c in stage_changes]
+    timeline_rows += [
+        {"on": e.on, "event": e} for e in timeline.events_for(project=project, user=user)
+    ]
+    timeline_rows.sort(key=lambda row: row["on"])
     context = {
         "project": project,
         "investors": project.investors.prefetch_related("tags").order_by("name"),
         "stage_changes": stage_changes,
+        "timeline_rows": timeline_rows,
         "stage_path": _stage_path(project),
         "funds": funds,
         "verified_by_month": list(verified_by_month.items()),

@@ -1,6 +1,27 @@
 """The service system's records, one module per topic (see each module's docstring)."""
 
+from .reviews import (
+    JointReview,
+    ReviewerRule,
+    ReviewOpinion,
+    ReviewOutcome,
+    ReviewPolicy,
+    Verdict,
+)
 from .servicelog import ServiceKind, ServiceLog, WorkQueueRule
 from .tasks import Task, TaskSource, TaskStatus
 
-__all__ = ["ServiceKind", "ServiceLog", "Task", "TaskSource", "TaskStatus", "WorkQueueRule"]
+__all__ = [
+    "JointReview",
+    "ReviewOpinion",
+    "ReviewOutcome",
+    "ReviewPolicy",
+    "ReviewerRule",
+    "ServiceKind",
+    "ServiceLog",
+    "Task",
+    "TaskSource",
+    "TaskStatus",
+    "Verdict",
+    "WorkQueueRule",
+]

@@ -69,6 +69,14 @@ class Task(TimeStampedModel):
     done_on = models.DateField("办结日期", null=True, blank=True)
     result = models.TextField("办理结果", blank=True)
     created_by = user_ref("交办人")
+    review_opinion = models.ForeignKey(
+        "service.ReviewOpinion",
+        verbose_name="联审意见",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
 
     # A unit sees its projects' tasks and those it owns; a department what it owns; a leader or
     # commissioner the tasks of the projects they carry and those assigned to them.
