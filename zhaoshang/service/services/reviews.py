@@ -26,7 +26,7 @@ from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require
 from zhaoshang.core.workdays import add_workdays
-from zhaoshang.notices import kinds
+from zhaoshang.notices import kinds, reminders
 from zhaoshang.notices.services import notify
 from zhaoshang.projects import stage_guards
 from zhaoshang.projects.models import STAGE_ORDER, Project, Stage
@@ -581,3 +581,6 @@ def reviews_remind_overdue(*, today: dt.date) -> int:
             )
         )
     return sent
+
+
+reminders.register("service.review_overdue", "联评联审意见逾期", reviews_remind_overdue)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhaoshang.conftest import pdf_file
 from zhaoshang.core.concurrency import VersionConflict, version_of
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.notices import reminders
 from zhaoshang.notices.models import Notification
 from zhaoshang.projects.models import EvidenceKind, Stage
 from zhaoshang.projects.services import EvidenceFile, project_advance_stage
@@ -366,6 +367,7 @@ def test_overdue_opinions_are_reminded_once_per_deadline(users, major, reviewers
     assert svc.reviews_remind_overdue(today=dt.date(2024, 3, 11)) == 0  # due that day
     assert svc.reviews_remind_overdue(today=dt.date(2024, 3, 12)) == 1
     assert svc.reviews_remind_overdue(today=dt.date(2024, 3, 13)) == 0
+    assert reminders.get("service.review_overdue").produce is svc.reviews_remind_overdue
     notice = Notification.objects.get(kind=svc.KIND_OVERDUE)
     assert notice.recipient == users["dept_land"]
     assert notice.title == "“新能源电池材料项目”的联评联审意见已逾期（应于2024-03-11前提出）"
