@@ -151,6 +151,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # 联评联审: a unit sends its own proposed projects for review.
         *_REVIEW_VIEW,
         "service.add_jointreview",
+        # 项目服务: the unit's projects' tasks (closes those it owns) and leaders' instructions.
+        "service.view_task",
+        "service.change_task",
+        "service.view_instruction",
     ],
     Role.LEADER: [
         *_REFERENCE_VIEW,
@@ -166,6 +170,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.add_progressupdate",
         *_SERVICE_LOG,
         *_REVIEW_VIEW,
+        # 领导批示: a leader instructs on the projects in reach; its tasks are followed to closure.
+        "service.view_instruction",
+        "service.add_instruction",
+        "service.view_task",
+        "service.add_task",
+        "service.change_task",
     ],
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,
@@ -182,6 +192,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.add_progressupdate",
         *_SERVICE_LOG,
         *_REVIEW_VIEW,
+        "service.view_instruction",
+        "service.view_task",
+        "service.change_task",
     ],
     Role.DEPT_STAFF: [
         *_REFERENCE_VIEW,
@@ -189,6 +202,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # 联评联审: a department gives its own opinion on the reviews sent to it.
         *_REVIEW_VIEW,
         "service.change_reviewopinion",
+        # The tasks its department owns (closes them with a result).
+        "service.view_task",
+        "service.change_task",
     ],
     # 审计/统计 (MISSION.md): reads every business record, writes none.
     Role.INSPECTOR: [

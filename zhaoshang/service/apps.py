@@ -10,3 +10,6 @@ class ServiceConfig(AppConfig):
         # 联评联审: its notice kinds, the signing guard, the agenda source and timeline events.
         from .selectors import reviews as _review_selectors  # noqa: F401
         from .services import reviews as _review_services  # noqa: F401
+
+        # 督办事项: its notice kinds.
+        from .services import tasks as _task_services  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import reviews, servicelog
+from .views import reviews, servicelog, tasks
 
 app_name = "service"
 
@@ -29,4 +29,10 @@ urlpatterns: list = [
         name="review-opinion",
     ),
     path("reviews/<int:pk>/close/", reviews.review_close, name="review-close"),
+    # 督办事项
+    path("tasks/", tasks.task_list, name="task-list"),
+    path("tasks/<id:pk>/", tasks.task_detail, name="task-detail"),
+    path("tasks/<id:pk>/close/", tasks.task_close, name="task-close"),
+    path("tasks/<id:pk>/cancel/", tasks.task_cancel, name="task-cancel"),
+    path("tasks/<id:pk>/extend/", tasks.task_extend, name="task-extend"),
 ]

@@ -215,6 +215,18 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "targeting:recommend": (302, 200, 200, 403, 403, 200),
     "unit-detail": (401, 200, 200, 200, 200, 200),
     "unit-list": (401, 200, 200, 200, 200, 200),
+    # 督办事项 (service): a task that does not exist, so who is refused (403) and who is told
+    # it does not exist (404); only roles that may change tasks reach the write pages.
+    "service:task-list": (302, 200, 200, 403, 403, 200),
+    "service:task-detail": (302, 404, 404, 403, 403, 404),
+    "service:task-close": (302, 404, 404, 403, 403, 403),
+    "service:task-cancel": (302, 404, 404, 403, 403, 403),
+    "service:task-extend": (302, 404, 404, 403, 403, 403),
+    "task-list": (401, 200, 200, 403, 403, 200),
+    "task-detail": (401, 404, 404, 403, 403, 404),
+    "task-close": (401, 405, 405, 403, 403, 405),
+    "task-cancel": (401, 405, 405, 403, 403, 405),
+    "task-extend": (401, 405, 405, 403, 403, 405),
 }  # fmt: skip
 
 
@@ -339,6 +351,19 @@ KWARGS: dict[str, dict[str, object]] = {
             "scoring-profile-detail",
             "service:servicelog-edit",
             "service:servicelog-reveal",
+        ],
+        {"pk": UNKNOWN},
+    ),
+    **each(
+        [
+            "service:task-detail",
+            "service:task-close",
+            "service:task-cancel",
+            "service:task-extend",
+            "task-detail",
+            "task-close",
+            "task-cancel",
+            "task-extend",
         ],
         {"pk": UNKNOWN},
     ),

@@ -1,5 +1,6 @@
 """The service system's records, one module per topic (see each module's docstring)."""
 
+from .instructions import Instruction
 from .reviews import (
     JointReview,
     ReviewerRule,
@@ -12,6 +13,7 @@ from .servicelog import ServiceKind, ServiceLog, WorkQueueRule
 from .tasks import Task, TaskSource, TaskStatus
 
 __all__ = [
+    "Instruction",
     "JointReview",
     "ReviewOpinion",
     "ReviewOutcome",

@@ -77,6 +77,18 @@ class Task(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="tasks",
     )
+    # The deadline first set: an extension (with its reason, audited) moves `due_on` only.
+    original_due_on = models.DateField("原定时限", null=True, blank=True, editable=False)
+    closed_by = user_ref("办结/撤销人")
+    cancel_reason = models.CharField("撤销理由", max_length=300, blank=True)
+    instruction = models.ForeignKey(
+        "service.Instruction",
+        verbose_name="领导批示",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
 
     # A unit sees its projects' tasks and those it owns; a department what it owns; a leader or
     # commissioner the tasks of the projects they carry and those assigned to them.
@@ -86,7 +98,7 @@ class Task(TimeStampedModel):
         "assigned": ["owner_user", "project__commissioner", "project__lead_leader"],
     }
     version_fields = ("title", "detail", "owner_department", "owner_unit", "owner_user", "due_on",
-                      "status", "done_on", "result")  # fmt: skip
+                      "status", "done_on", "result", "cancel_reason")  # fmt: skip
 
     class Meta:
         verbose_name = "督办事项"
@@ -108,3 +120,11 @@ class Task(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def owner(self):
+        """Whoever owns it, for display: the person, else the department, else the unit."""
+        return self.owner_user or self.owner_department or self.owner_unit
+
+    def is_overdue_on(self, day) -> bool:
+        return self.status == TaskStatus.OPEN and self.due_on < day
