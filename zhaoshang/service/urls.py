@@ -8,27 +8,27 @@ app_name = "service"
 
 urlpatterns: list = [
     # 服务记录 (service log)
-    path("projects/<int:pk>/log/", servicelog.project_log, name="servicelog-project"),
-    path("projects/<int:pk>/log/add/", servicelog.log_create, name="servicelog-create"),
-    path("log/<int:pk>/edit/", servicelog.log_edit, name="servicelog-edit"),
-    path("log/<int:pk>/reveal/", servicelog.log_reveal, name="servicelog-reveal"),
+    path("projects/<id:pk>/log/", servicelog.project_log, name="servicelog-project"),
+    path("projects/<id:pk>/log/add/", servicelog.log_create, name="servicelog-create"),
+    path("log/<id:pk>/edit/", servicelog.log_edit, name="servicelog-edit"),
+    path("log/<id:pk>/reveal/", servicelog.log_reveal, name="servicelog-reveal"),
     # 联评联审
     path("reviews/", reviews.review_list, name="review-list"),
     path("reviews/rules/", reviews.review_rules, name="review-rules"),
     path("reviews/rules/policy/", reviews.policy_edit, name="review-policy"),
     path(
-        "reviews/rules/departments/<int:department_pk>/",
+        "reviews/rules/departments/<id:department_pk>/",
         reviews.reviewer_rule_edit,
         name="reviewer-rule",
     ),
-    path("reviews/send/<int:project_pk>/", reviews.review_send, name="review-send"),
-    path("reviews/<int:pk>/", reviews.review_detail, name="review-detail"),
+    path("reviews/send/<id:project_pk>/", reviews.review_send, name="review-send"),
+    path("reviews/<id:pk>/", reviews.review_detail, name="review-detail"),
     path(
-        "reviews/<int:pk>/opinions/<int:opinion_pk>/",
+        "reviews/<id:pk>/opinions/<id:opinion_pk>/",
         reviews.opinion_answer,
         name="review-opinion",
     ),
-    path("reviews/<int:pk>/close/", reviews.review_close, name="review-close"),
+    path("reviews/<id:pk>/close/", reviews.review_close, name="review-close"),
     # 督办事项
     path("tasks/", tasks.task_list, name="task-list"),
     path("tasks/<id:pk>/", tasks.task_detail, name="task-detail"),
