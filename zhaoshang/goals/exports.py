@@ -5,8 +5,8 @@
   the period and the SHA-256 of the snapshot, so a printed copy can be checked.
 * ``ranking_pdf``: the same ranking laid out like an official notice (红头文件: the issuing
   office in red, document number, title, tables per track, signature and date, and a footnote
-  with the scheme version and the hash), rendered by WeasyPrint with the WenQuanYi Micro Hei
-  font from the machine (Debian ``fonts-wqy-microhei``, installed by ``make system``).
+  with the scheme version and the hash), rendered through ``core.pdf`` (WeasyPrint with the
+  CJK font from the machine).
 
 The views write an ``export`` entry to the audit log for every download.
 """
@@ -17,11 +17,8 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.core import pdf as pdf_output
 from zhaoshang.core.exports import put
 from zhaoshang.projects.exports import XLSX_TYPE
 
@@ -40,9 +38,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 TITLE_FONT = Font(bold=True, size=13)
-# WenQuanYi Micro Hei renders a page in ~1.5 s (Noto CJK takes 6 s per face); override with
-# settings.PDF_CJK_FONT (a file path). Without the file, fontconfig is asked for the family.
-DEFAULT_CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 ISSUER = "聊城市投资促进局"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -241,13 +236,6 @@ def document_number(ranking: dict[str, Any]) -> str:
     return f"聊投促榜〔{quarter[:4]}〕{quarter[-1]}号"
 
 
-def _font_css() -> str:
-    path = Path(getattr(settings, "PDF_CJK_FONT", "") or DEFAULT_CJK_FONT)
-    if path.exists():
-        return f'@font-face {{ font-family: "ZS CJK"; src: url("{path.resolve().as_uri()}"); }}'
-    return ""
-
-
 def ranking_notice_html(ranking: dict[str, Any]) -> str:
     """The HTML the PDF is rendered from (also useful to check the text without a PDF reader)."""
     published_at = ranking.get("published_at")
@@ -264,7 +252,7 @@ def ranking_notice_html(ranking: dict[str, Any]) -> str:
             "quarter_title": quarter_title(ranking["quarter"]),
             "document_number": document_number(ranking),
             "issued": issued,
-            "font_css": _font_css(),
+            "font_css": pdf_output.font_css(),
             "columns": ranking["columns"],
             "indicator_columns": [c for c in ranking["columns"] if c["kind"] == "indicator"],
             "methods": methods,
@@ -286,23 +274,13 @@ def ranking_notice_html(ranking: dict[str, Any]) -> str:
 
 def ranking_pdf(ranking: dict[str, Any]) -> bytes:
     """The ranking as a printable PDF laid out like an official notice."""
-    from weasyprint import HTML
-
-    html = ranking_notice_html(ranking)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf_output.render_pdf(ranking_notice_html(ranking))
 
 
 # --- responses ----------------------------------------------------------------------------------
 
 
-def download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    """A download with a UTF-8 file name (an ASCII fallback for old clients)."""
-    ascii_name = "export" + Path(filename).suffix
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+download = pdf_output.download
 
 
 def xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -310,4 +288,4 @@ def xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def pdf(content: bytes, filename: str) -> HttpResponse:
-    return download(content, filename=filename, content_type="application/pdf")
+    return pdf_output.pdf_response(content, filename)
