@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "PlacementDecisionEnum": "zhaoshang.enterprises.serializers.PLACEMENT_DECISIONS",
         "TargetStatusEnum": "zhaoshang.enterprises.models.TargetStatus",
         "ImportStatusEnum": "zhaoshang.enterprises.models.ImportStatus",
+        "MeetingStatusEnum": "zhaoshang.service.models.MeetingStatus",
+        "TaskStatusEnum": "zhaoshang.service.models.TaskStatus",
     },
 }
 

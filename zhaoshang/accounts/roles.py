@@ -76,6 +76,10 @@ _RANKING_VIEW = [
     "goals.view_rankingscheme",
     "goals.view_schemeversion",
 ]
+# 联席会议: who may read meetings (each sees what its scope reaches: an attending department or
+# unit the whole agenda, others the items about their projects and the decisions they own).
+_MEETINGS_VIEW = ["service.view_jointmeeting", "service.view_agendaitem", "service.view_decision"]
+
 # Units and leaders also follow their goals and live indicators, and see which periods are closed.
 _GOALS_VIEW = [*_RANKING_VIEW, "goals.view_goal", "core.view_periodclose"]
 
@@ -117,6 +121,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.UNIT_STAFF: [
         *_REFERENCE_VIEW,
         *_GOALS_VIEW,
+        *_MEETINGS_VIEW,
         "enterprises.add_enterprise",
         "enterprises.change_enterprise",
         "enterprises.add_contact",
@@ -159,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.LEADER: [
         *_REFERENCE_VIEW,
         *_GOALS_VIEW,
+        *_MEETINGS_VIEW,
         "targeting.view_leadpush",
         "projects.view_project",
         "projects.view_stagechange",
@@ -180,6 +186,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,
         *_RANKING_VIEW,
+        *_MEETINGS_VIEW,
         "projects.view_project",
         "projects.view_stagechange",
         "projects.view_fundsrecord",
@@ -205,6 +212,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # The tasks its department owns (closes them with a result).
         "service.view_task",
         "service.change_task",
+        *_MEETINGS_VIEW,
     ],
     # 审计/统计 (MISSION.md): reads every business record, writes none.
     Role.INSPECTOR: [

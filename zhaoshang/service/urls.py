@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import reviews, servicelog, tasks
+from .views import meetings, reviews, servicelog, tasks
 
 app_name = "service"
 
@@ -35,4 +35,21 @@ urlpatterns: list = [
     path("tasks/<id:pk>/close/", tasks.task_close, name="task-close"),
     path("tasks/<id:pk>/cancel/", tasks.task_cancel, name="task-cancel"),
     path("tasks/<id:pk>/extend/", tasks.task_extend, name="task-extend"),
+    # 联席会议
+    path("meetings/", meetings.meeting_list, name="meeting-list"),
+    path("meetings/new/", meetings.meeting_create, name="meeting-create"),
+    path("meetings/<id:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("meetings/<id:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("meetings/<id:pk>/proposals/", meetings.agenda_proposals, name="meeting-proposals"),
+    path("meetings/<id:pk>/agenda/add/", meetings.agenda_add, name="meeting-agenda-add"),
+    path("meetings/<id:pk>/agenda/free/", meetings.agenda_add_free, name="meeting-agenda-free"),
+    path("meetings/<id:pk>/confirm/", meetings.agenda_confirm, name="meeting-confirm"),
+    path("meetings/<id:pk>/hold/", meetings.meeting_hold, name="meeting-hold"),
+    path("meetings/<id:pk>/issue/", meetings.minutes_issue, name="meeting-issue"),
+    path("meetings/<id:pk>/minutes.pdf", meetings.minutes_pdf, name="meeting-minutes-pdf"),
+    path("agenda-items/<id:pk>/move/", meetings.agenda_move, name="agenda-item-move"),
+    path("agenda-items/<id:pk>/remove/", meetings.agenda_remove, name="agenda-item-remove"),
+    path("agenda-items/<id:pk>/decide/", meetings.decision_create, name="agenda-item-decide"),
+    path("decisions/<id:pk>/edit/", meetings.decision_edit, name="decision-edit"),
+    path("decisions/<id:pk>/delete/", meetings.decision_delete, name="decision-delete"),
 ]

@@ -543,6 +543,138 @@ CALLS: dict[
     ),
 }  # fmt: skip
 
+
+# --- 联席会议 (service.services.meetings) --------------------------------------------------------
+
+
+def _meeting(w: World, day: dt.date | None = None):
+    from zhaoshang.accounts.models import Department
+    from zhaoshang.service.services import meetings
+
+    return meetings.meeting_create(
+        actor=w.city, held_on=day or w.today, place="市政府第一会议室", chair=w.users["leader"],
+        departments=[Department.objects.get(code="zrzy")],
+    )  # fmt: skip
+
+
+def _free_item(w: World, meeting=None):
+    from zhaoshang.service.services import meetings
+
+    meeting = meeting or _meeting(w)
+    return meetings.agenda_add_free(actor=w.city, meeting=meeting, title="园区供电规划")
+
+
+def _task(w: World):
+    from zhaoshang.accounts.models import Department
+    from zhaoshang.service.services.meetings import TaskSpec
+
+    return TaskSpec(
+        due_on=w.today + dt.timedelta(days=30), owner_department=Department.objects.get(code="gdgs")
+    )
+
+
+def _held_item(w: World):
+    from zhaoshang.service.services import meetings
+
+    item = _free_item(w)
+    meetings.meeting_hold(actor=w.city, meeting=item.meeting)
+    item.meeting.refresh_from_db()
+    return item
+
+
+def _decision(w: World):
+    from zhaoshang.service.services import meetings
+
+    item = _held_item(w)
+    return meetings.decision_record(actor=w.city, item=item, text="编制规划", tasks=[_task(w)])
+
+
+def _carried_candidate(w: World):
+    """A meeting called before an earlier one's decision was taken: the decision is proposed."""
+    from zhaoshang.service.services import meetings
+
+    item = _held_item(w)
+    later = _meeting(w, w.today + dt.timedelta(days=7))
+    decision = meetings.decision_record(actor=w.city, item=item, text="编制", tasks=[_task(w)])
+    return later, decision
+
+
+def _meetings():
+    from zhaoshang.service.services import meetings
+
+    return meetings
+
+
+MEETING_CALLS = {
+    S("service.services.meetings", "meeting_create"): (
+        lambda w: lambda: _meeting(w), "create", CREATE,
+    ),
+    S("service.services.meetings", "meeting_update"): (
+        lambda w: (lambda m: lambda: _meetings().meeting_update(
+            actor=w.city, meeting=m, place="市政府第二会议室"
+        ))(_meeting(w)), "update", UPDATE,
+    ),
+    S("service.services.meetings", "agenda_add"): (
+        lambda w: (lambda later, d: lambda: _meetings().agenda_add(
+            actor=w.city, meeting=later, kind="carried", object_id=d.pk
+        ))(*_carried_candidate(w)), "create", CREATE,
+    ),
+    S("service.services.meetings", "agenda_add_free"): (
+        lambda w: (lambda m: lambda: _free_item(w, m))(_meeting(w)), "create", CREATE,
+    ),
+    S("service.services.meetings", "agenda_update"): (
+        lambda w: (lambda i: lambda: _meetings().agenda_update(
+            actor=w.city, item=i, presenter_unit=w.org["linqing"], presenter_department=None
+        ))(_free_item(w)), "update", UPDATE,
+    ),
+    S("service.services.meetings", "agenda_remove"): (
+        lambda w: (lambda i: lambda: _meetings().agenda_remove(actor=w.city, item=i))(
+            _free_item(w)
+        ), "delete", DELETE,
+    ),
+    S("service.services.meetings", "agenda_move"): (
+        lambda w: (lambda i: lambda: _meetings().agenda_move(actor=w.city, item=i, to=1))(
+            _free_item(w)
+        ), "update", UPDATE,
+    ),
+    S("service.services.meetings", "agenda_confirm"): (
+        lambda w: (lambda i: lambda: _meetings().agenda_confirm(actor=w.city, meeting=i.meeting))(
+            _free_item(w)
+        ), "update", UPDATE,
+    ),
+    S("service.services.meetings", "meeting_hold"): (
+        lambda w: (lambda i: lambda: _meetings().meeting_hold(actor=w.city, meeting=i.meeting))(
+            _free_item(w)
+        ), "update", UPDATE,
+    ),
+    S("service.services.meetings", "decision_record"): (
+        lambda w: (lambda i: lambda: _meetings().decision_record(
+            actor=w.city, item=i, text="编制规划", tasks=[_task(w)]
+        ))(_held_item(w)), ("create", "create"), CREATE,  # the decision, then its task
+    ),
+    S("service.services.meetings", "decision_update"): (
+        lambda w: (lambda d: lambda: _meetings().decision_update(
+            actor=w.city, decision=d, text="四月底前编制规划"
+        ))(_decision(w)), "update", UPDATE,
+    ),
+    S("service.services.meetings", "decision_task_add"): (
+        lambda w: (lambda d: lambda: _meetings().decision_task_add(
+            actor=w.city, decision=d, spec=_task(w)
+        ))(_decision(w)), "create", CREATE,
+    ),
+    S("service.services.meetings", "decision_delete"): (
+        lambda w: (lambda d: lambda: _meetings().decision_delete(actor=w.city, decision=d))(
+            _decision(w)
+        ), ("delete", "delete"), DELETE,  # its task, then the decision
+    ),
+    S("service.services.meetings", "minutes_issue"): (
+        lambda w: (lambda d: lambda: _meetings().minutes_issue(
+            actor=w.city, meeting=d.meeting, issued_on=w.today
+        ))(_decision(w)), ("update", "update"), UPDATE,  # the decision's number, the meeting
+    ),
+}  # fmt: skip
+CALLS.update(MEETING_CALLS)
+
 # Services that write no audit entry of their own, and why.
 EXEMPT = {
     S("projects.services.evidence", "store"): "stores the files of a service's own audited write",

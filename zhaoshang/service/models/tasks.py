@@ -89,6 +89,14 @@ class Task(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="tasks",
     )
+    decision = models.ForeignKey(
+        "service.Decision",
+        verbose_name="议定事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
 
     # A unit sees its projects' tasks and those it owns; a department what it owns; a leader or
     # commissioner the tasks of the projects they carry and those assigned to them.
