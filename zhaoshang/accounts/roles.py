@@ -70,6 +70,16 @@ _REFERENCE_VIEW = [
     "targeting.view_recommendationrun",
 ]
 
+# 问题诉求: who raises them (units, commissioners, leaders) reads and adds; the categories and
+# each problem's timeline and photos go with the problem.
+_PROBLEMS_RAISE = [
+    "service.view_problem",
+    "service.add_problem",
+    "service.view_problemevent",
+    "service.view_problemphoto",
+    "service.view_problemcategory",
+]
+
 # Everyone in the business sees the published ranking (竞赛榜) and the rules it used.
 _RANKING_VIEW = [
     "goals.view_rankingsnapshot",
@@ -160,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.view_task",
         "service.change_task",
         "service.view_instruction",
+        *_PROBLEMS_RAISE,
     ],
     Role.LEADER: [
         *_REFERENCE_VIEW,
@@ -182,6 +193,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.view_task",
         "service.add_task",
         "service.change_task",
+        *_PROBLEMS_RAISE,
     ],
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,
@@ -202,6 +214,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.view_instruction",
         "service.view_task",
         "service.change_task",
+        *_PROBLEMS_RAISE,
     ],
     Role.DEPT_STAFF: [
         *_REFERENCE_VIEW,
@@ -213,6 +226,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.view_task",
         "service.change_task",
         *_MEETINGS_VIEW,
+        # 问题诉求: it handles the problems routed to it (签收、答复、办结), nothing else's.
+        "service.view_problem",
+        "service.change_problem",
+        "service.view_problemevent",
+        "service.view_problemphoto",
+        "service.view_problemcategory",
     ],
     # 审计/统计 (MISSION.md): reads every business record, writes none.
     Role.INSPECTOR: [

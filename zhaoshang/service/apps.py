@@ -9,9 +9,25 @@ class ServiceConfig(AppConfig):
     def ready(self) -> None:
         # 联评联审: its notice kinds, the signing guard, the agenda source and timeline events;
         # 联席会议: its notice kinds and reminder.
+        # 问题诉求: notice kinds, the agenda source, the project page's panel, the daily job.
+        from django.db.models.signals import post_migrate
+
+        from .selectors import problems as _problem_selectors  # noqa: F401
         from .selectors import reviews as _review_selectors  # noqa: F401
         from .services import meetings as _meeting_services  # noqa: F401
+        from .services import problems as _problem_services  # noqa: F401
         from .services import reviews as _review_services  # noqa: F401
 
         # 督办事项: its notice kinds.
         from .services import tasks as _task_services  # noqa: F401
+        from .views import problems as _problem_views  # noqa: F401
+
+        post_migrate.connect(
+            _load_problem_categories, sender=self, dispatch_uid="service.problem_categories"
+        )
+
+
+def _load_problem_categories(**kwargs) -> None:
+    from .services.problems import problem_categories_load
+
+    problem_categories_load()

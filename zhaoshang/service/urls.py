@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import meetings, reviews, servicelog, tasks
+from .views import meetings, problems, reviews, servicelog, tasks
 
 app_name = "service"
 
@@ -52,4 +52,13 @@ urlpatterns: list = [
     path("agenda-items/<id:pk>/decide/", meetings.decision_create, name="agenda-item-decide"),
     path("decisions/<id:pk>/edit/", meetings.decision_edit, name="decision-edit"),
     path("decisions/<id:pk>/delete/", meetings.decision_delete, name="decision-delete"),
+    # 问题诉求
+    path("problems/", problems.problem_list, name="problem-list"),
+    path("problems/new/", problems.problem_create, name="problem-create"),
+    path("problems/department/", problems.department_home, name="problem-department-home"),
+    path("problems/<id:pk>/", problems.problem_detail, name="problem-detail"),
+    path("problems/<id:pk>/<slug:step>/", problems.problem_step, name="problem-step"),
+    path("problems/photos/<id:pk>/", problems.problem_photo, name="problem-photo"),
+    path("calendar/", problems.workday_calendar, name="workday-calendar"),
+    path("calendar/<id:pk>/delete/", problems.workday_delete, name="workday-delete"),
 ]

@@ -228,6 +228,14 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "targeting:profile-edit": (302, 404, 403, 403, 403, 403),
     "targeting:profiles": (302, 200, 200, 403, 403, 200),
     "targeting:push": (302, 405, 405, 405, 405, 405),
+    "service:problem-create": (302, 200, 200, 403, 403, 403),
+    "service:problem-department-home": (302, 200, 200, 403, 403, 200),
+    "service:problem-detail": (302, 404, 404, 403, 403, 404),
+    "service:problem-list": (302, 200, 200, 403, 403, 200),
+    "service:problem-photo": (302, 404, 404, 403, 403, 404),
+    "service:problem-step": (302, 404, 404, 403, 403, 404),
+    "service:workday-calendar": (302, 200, 403, 403, 403, 403),
+    "service:workday-delete": (302, 405, 405, 405, 405, 405),
     "targeting:push-accept": (302, 405, 405, 405, 405, 405),
     "targeting:push-decline": (302, 405, 405, 405, 405, 405),
     "targeting:recommend": (302, 200, 200, 403, 403, 200),
@@ -390,6 +398,9 @@ KWARGS: dict[str, dict[str, object]] = {
             "scoring-profile-detail",
             "service:servicelog-edit",
             "service:servicelog-reveal",
+            "service:problem-detail",
+            "service:problem-photo",
+            "service:workday-delete",
         ],
         {"pk": UNKNOWN},
     ),
@@ -406,6 +417,7 @@ KWARGS: dict[str, dict[str, object]] = {
         ],
         {"pk": UNKNOWN},
     ),
+    "service:problem-step": {"pk": UNKNOWN, "step": "acknowledge"},
 }
 
 

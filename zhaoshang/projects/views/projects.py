@@ -27,7 +27,7 @@ from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Direction, Industry
 from zhaoshang.projects.models import Campaign
 
-from .. import exports, selectors, timeline
+from .. import exports, page_panels, selectors, timeline
 from ..figures import is_pending, is_verified
 from ..filters import ProjectFilter
 from ..forms import ProjectForm
@@ -330,6 +330,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "history": history_rows(project, limit=50),
         "over_100m_wan": OVER_100M_WAN,
+        "page_panels": page_panels.panels_for(request, project),
         **perms,
     }
     return render(request, "projects/project_detail.html", context)

@@ -2,6 +2,17 @@
 
 from .instructions import Instruction
 from .meetings import AgendaItem, Decision, JointMeeting, MeetingStatus
+from .problems import (
+    EscalationLevel,
+    Problem,
+    ProblemCategory,
+    ProblemChannel,
+    ProblemEvent,
+    ProblemEventKind,
+    ProblemPhoto,
+    ProblemStatus,
+    SupervisingLeader,
+)
 from .reviews import (
     JointReview,
     ReviewerRule,
@@ -16,16 +27,25 @@ from .tasks import Task, TaskSource, TaskStatus
 __all__ = [
     "AgendaItem",
     "Decision",
+    "EscalationLevel",
     "Instruction",
     "JointMeeting",
     "JointReview",
     "MeetingStatus",
+    "Problem",
+    "ProblemCategory",
+    "ProblemChannel",
+    "ProblemEvent",
+    "ProblemEventKind",
+    "ProblemPhoto",
+    "ProblemStatus",
     "ReviewOpinion",
     "ReviewOutcome",
     "ReviewPolicy",
     "ReviewerRule",
     "ServiceKind",
     "ServiceLog",
+    "SupervisingLeader",
     "Task",
     "TaskSource",
     "TaskStatus",
