@@ -111,6 +111,15 @@ _REVIEW_VIEW = [
     "service.view_reviewerrule",
 ]
 
+# 五个一 and 要素保障: everyone in the service system reads a project's team and elements.
+_TEAM_VIEW = [
+    "service.view_serviceteam",
+    "service.view_teammember",
+    "service.view_elementkind",
+    "service.view_elementneed",
+    "service.view_elementallocation",
+]
+
 # Model permissions granted to each role's group (app_label.codename). `*` = all of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -171,6 +180,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.change_task",
         "service.view_instruction",
         *_PROBLEMS_RAISE,
+        # 五个一 of its own (county-level) key projects; 要素 its projects need; its quotas.
+        *_TEAM_VIEW,
+        "service.add_serviceteam",
+        "service.change_serviceteam",
+        "service.add_teammember",
+        "service.change_teammember",
+        "service.add_elementneed",
+        "service.change_elementneed",
+        "service.view_elementquota",
     ],
     Role.LEADER: [
         *_REFERENCE_VIEW,
@@ -194,6 +212,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.add_task",
         "service.change_task",
         *_PROBLEMS_RAISE,
+        *_TEAM_VIEW,
+        "service.view_elementquota",
     ],
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,
@@ -215,6 +235,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.view_task",
         "service.change_task",
         *_PROBLEMS_RAISE,
+        *_TEAM_VIEW,
     ],
     Role.DEPT_STAFF: [
         *_REFERENCE_VIEW,
@@ -232,6 +253,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.view_problemevent",
         "service.view_problemphoto",
         "service.view_problemcategory",
+        # The teams it leads; the elements of its kind, which it allocates.
+        *_TEAM_VIEW,
+        "service.add_elementallocation",
     ],
     # 审计/统计 (MISSION.md): reads every business record, writes none.
     Role.INSPECTOR: [

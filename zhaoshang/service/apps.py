@@ -12,13 +12,13 @@ class ServiceConfig(AppConfig):
         # 问题诉求: notice kinds, the agenda source, the project page's panel, the daily job.
         from django.db.models.signals import post_migrate
 
+        # 督办事项: notice kinds and reminders; 要素保障: its agenda source (element).
+        from .selectors import elements as _element_selectors  # noqa: F401
         from .selectors import problems as _problem_selectors  # noqa: F401
         from .selectors import reviews as _review_selectors  # noqa: F401
         from .services import meetings as _meeting_services  # noqa: F401
         from .services import problems as _problem_services  # noqa: F401
         from .services import reviews as _review_services  # noqa: F401
-
-        # 督办事项: its notice kinds.
         from .services import tasks as _task_services  # noqa: F401
         from .views import problems as _problem_views  # noqa: F401
 

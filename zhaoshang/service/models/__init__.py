@@ -1,5 +1,6 @@
 """The service system's records, one module per topic (see each module's docstring)."""
 
+from .elements import ElementAllocation, ElementKind, ElementNeed, ElementQuota
 from .instructions import Instruction
 from .meetings import AgendaItem, Decision, JointMeeting, MeetingStatus
 from .problems import (
@@ -23,10 +24,15 @@ from .reviews import (
 )
 from .servicelog import ServiceKind, ServiceLog, WorkQueueRule
 from .tasks import Task, TaskSource, TaskStatus
+from .teams import ServiceTeam, TeamLevel, TeamMember
 
 __all__ = [
     "AgendaItem",
     "Decision",
+    "ElementAllocation",
+    "ElementKind",
+    "ElementNeed",
+    "ElementQuota",
     "EscalationLevel",
     "Instruction",
     "JointMeeting",
@@ -45,10 +51,13 @@ __all__ = [
     "ReviewerRule",
     "ServiceKind",
     "ServiceLog",
+    "ServiceTeam",
     "SupervisingLeader",
     "Task",
     "TaskSource",
     "TaskStatus",
+    "TeamLevel",
+    "TeamMember",
     "Verdict",
     "WorkQueueRule",
 ]

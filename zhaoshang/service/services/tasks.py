@@ -22,7 +22,7 @@ from zhaoshang.accounts.roles import Role
 from zhaoshang.core import audit
 from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.permissions import Scope, require
-from zhaoshang.notices import kinds
+from zhaoshang.notices import kinds, reminders
 from zhaoshang.notices.services import notify
 
 from ..models import Task, TaskSource, TaskStatus
@@ -318,3 +318,57 @@ def _notify_setter(task_id: int, what: str) -> None:
         url=task_url(task),
         key=f"task-{what}:{task.pk}",
     )
+
+
+# --- reminders (the notices app's registry runs them daily) ---------------------------------
+
+REMIND_DUE = "service.task_due"
+REMIND_OVERDUE = "service.task_overdue"
+KIND_DUE = "task_due"
+KIND_OVERDUE = "task_overdue"
+kinds.register(KIND_DUE, "督办事项即将到期")
+kinds.register(KIND_OVERDUE, "督办事项已逾期", mutable=False)
+
+
+def tasks_remind_due(*, today: dt.date) -> int:
+    """Owners of open tasks due within the threshold (3 days by default), once per deadline."""
+    days = reminders.threshold(REMIND_DUE, "days")
+    due = Task.objects.filter(
+        status=TaskStatus.OPEN, due_on__gte=today, due_on__lte=today + dt.timedelta(days=days)
+    ).select_related("project")
+    sent = 0
+    for task in due:
+        sent += len(
+            notify(
+                recipients=owner_recipients(task),
+                kind=KIND_DUE,
+                title=f"督办事项将于{task.due_on:%Y-%m-%d}到期：{task.title}"[:200],
+                url=task_url(task),
+                key=f"task-due:{task.pk}:{task.due_on:%Y%m%d}",
+            )
+        )
+    return sent
+
+
+def tasks_remind_overdue(*, today: dt.date) -> int:
+    """Owners and setters of open tasks past their deadline, once per deadline."""
+    late = Task.objects.filter(status=TaskStatus.OPEN, due_on__lt=today).select_related(
+        "project", "created_by"
+    )
+    sent = 0
+    for task in late:
+        people = [*owner_recipients(task), *([task.created_by] if task.created_by_id else [])]
+        sent += len(
+            notify(
+                recipients=people,
+                kind=KIND_OVERDUE,
+                title=f"督办事项已逾期（时限{task.due_on:%Y-%m-%d}）：{task.title}"[:200],
+                url=task_url(task),
+                key=f"task-overdue:{task.pk}:{task.due_on:%Y%m%d}",
+            )
+        )
+    return sent
+
+
+reminders.register(REMIND_DUE, "督办事项即将到期", tasks_remind_due, thresholds={"days": 3})
+reminders.register(REMIND_OVERDUE, "督办事项已逾期", tasks_remind_overdue)
