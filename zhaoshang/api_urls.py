@@ -16,6 +16,7 @@ from zhaoshang.industries.api import IndustryViewSet
 from zhaoshang.notices.api import NotificationViewSet
 from zhaoshang.projects.api import FundsViewSet, ProjectViewSet
 from zhaoshang.service.api.meetings import MeetingViewSet
+from zhaoshang.service.api.reviews import ReviewViewSet
 from zhaoshang.service.api.tasks import TaskViewSet
 from zhaoshang.targeting.api import (
     LeadPushViewSet,
@@ -36,6 +37,7 @@ router.register("chain-nodes", ChainNodeViewSet, basename="chain-node")
 router.register("targeting/pushes", LeadPushViewSet, basename="lead-push")
 router.register("targeting/profiles", ScoringProfileViewSet, basename="scoring-profile")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reviews", ReviewViewSet, basename="review")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("meetings", MeetingViewSet, basename="meeting")
 

@@ -36,6 +36,7 @@ from .clock import simulated_time
 from .planner import Planner
 from .reference import DEFAULT_SEED, HISTORY_START, REFERENCE_DATE
 from .replay import Replayer
+from .service_reviews import schedule_joint_reviews
 from .users import users_load
 
 
@@ -136,6 +137,7 @@ def demo_load(options: DemoOptions, *, stdout: TextIO | None = None) -> DemoSumm
                     directions=directions,
                     campaigns=campaigns,
                 )
+            schedule_joint_reviews(replayer, project_scripts)
             say(f"按时间顺序回放 {len(project_scripts)} 个项目的 {len(replayer.events)} 个事件 …")
             replayer.run()
             say("设定2024年目标，发布各季度竞赛榜 …")
