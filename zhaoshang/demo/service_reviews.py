@@ -22,8 +22,9 @@ from collections.abc import Callable
 
 from zhaoshang.accounts.models import Department, User
 from zhaoshang.projects.models import Stage
-from zhaoshang.service.models import JointReview, ReviewPolicy
+from zhaoshang.service.models import JointReview, ReviewPolicy, Task
 from zhaoshang.service.services import reviews as svc
+from zhaoshang.service.services.tasks import task_close
 
 from .planner import STAFF_OF_UNIT, ProjectScript
 from .reference import HISTORY_START, REFERENCE_DATE
@@ -59,8 +60,14 @@ AGREE_NOTES = ("符合本部门审查要求", "同意", "原则同意，按程�
 DISAGREE = ("fgw", "项目能耗强度高于全省同行业先进值，本年度能耗指标无法保障，暂不同意")
 OVERRIDE_REASON = "市双招双引领导小组专题会议研究：能耗指标由市级统筹解决，同意有条件推进"
 
-# The share of signed major projects whose review carries conditions.
+# The share of signed major projects whose review carries conditions, and of conditions met.
 CONDITIONAL_SHARE = 0.35
+MET_SHARE = 0.85
+MET_RESULTS = (
+    "已落实，相关批复文件已报审查部门备案",
+    "已按要求完成，经审查部门确认",
+    "已办结，材料已归档",
+)
 
 
 def _weekday_on_or_before(day: dt.date, floor: dt.date) -> dt.date:
@@ -133,8 +140,23 @@ class _Reviews:
                 conditions_due_on=conditions_due_on,
                 on=day,
             )
+            for task in opinion.tasks.order_by("id"):
+                self.schedule_done(script, task, day)
 
         self.at(day, answer)
+
+    def schedule_done(self, script: ProjectScript, task: Task, given_on: dt.date) -> None:
+        """Most conditions are met by the unit within weeks; a few are still open."""
+        done_on = given_on + dt.timedelta(days=self.rng.randint(10, 75))
+        if self.rng.random() >= MET_SHARE or done_on > min(task.due_on, REFERENCE_DATE):
+            return
+        staff = self.users[STAFF_OF_UNIT[script.unit_code]]
+        result = self.rng.choice(MET_RESULTS)
+
+        def done() -> None:
+            task_close(actor=staff, task=task, result=result, done_on=done_on)
+
+        self.replayer.add(done_on, 15, 30, done)
 
     def close(self, script: ProjectScript, day: dt.date, decision: str, reason: str) -> None:
         def close() -> None:

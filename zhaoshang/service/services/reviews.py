@@ -42,6 +42,7 @@ from ..models import (
     Verdict,
 )
 from ..models.reviews import SIGNABLE_OUTCOMES
+from .tasks import Owner, task_create
 
 # --- notices ---------------------------------------------------------------------------------
 
@@ -318,8 +319,8 @@ def opinion_give(
                 errors.setdefault("conditions", []).append("有条件同意须列明条件（每行一条）")
             if conditions_due_on is None:
                 errors.setdefault("conditions_due_on", []).append("请填写条件落实时限")
-            elif conditions_due_on < on:
-                errors.setdefault("conditions_due_on", []).append("落实时限不能早于意见日期")
+            elif conditions_due_on < timezone.localdate():
+                errors.setdefault("conditions_due_on", []).append("落实时限不能早于今天")
         elif conditions:
             errors.setdefault("conditions", []).append("只有“有条件同意”可以附条件")
         if any(len(c) > 300 for c in conditions):
@@ -364,20 +365,20 @@ def opinion_give(
 def _condition_task(
     *, opinion: ReviewOpinion, review: JointReview, title: str, due_on: dt.date | None, actor: Any
 ) -> Task:
-    """A condition of an opinion, to be met by the project's unit: a task (督办事项)."""
+    """A condition of an opinion, to be met by the project's unit: a task (督办事项) whose owner
+    is told once after the commit. The opinion's permission covers it (the department sets it)."""
     assert due_on is not None
-    task = Task.objects.create(
+    return task_create(
+        actor=actor,
         source=TaskSource.CONDITION,
-        project=review.project,
         title=title,
-        detail=f"{opinion.department.name}联评联审条件",
-        owner_unit=review.project.unit,
         due_on=due_on,
-        created_by=actor,
+        owner=Owner(unit=review.project.unit),
+        project=review.project,
+        detail=f"{opinion.department.name}联评联审条件",
+        checked_by_source=True,
         review_opinion=opinion,
     )
-    audit.record_create(actor=actor, obj=task, note="联评联审条件转为督办事项")
-    return task
 
 
 def _refresh_outcome(*, review: JointReview, actor: Any, on: dt.date) -> bool:

@@ -156,10 +156,10 @@ def test_all_agree_passes_and_the_unit_is_told_once(
     assert told.count() == 1
 
 
-def test_conditions_become_tasks_of_the_projects_unit(users, major, reviewers):
+def test_conditions_become_tasks_of_the_projects_unit(users, major, reviewers, today):
     review = send(major, users["linqing"], codes=("zrzy", "sthj"))
     answer(review, "zrzy", reviewers["zrzy"])
-    due = dt.date(2024, 4, 30)
+    due = today + dt.timedelta(days=30)
     given = answer(
         review,
         "sthj",
@@ -340,7 +340,9 @@ def test_with_the_gate_signing_waits_for_the_review_and_names_its_state(
     assert major.stage == Stage.SIGNED
 
 
-def test_with_the_gate_a_conditional_outcome_allows_signing(users, major, reviewers, gate_on):
+def test_with_the_gate_a_conditional_outcome_allows_signing(
+    users, major, reviewers, gate_on, today
+):
     review = send(major, users["linqing"], codes=("zrzy",))
     answer(
         review,
@@ -348,7 +350,7 @@ def test_with_the_gate_a_conditional_outcome_allows_signing(users, major, review
         reviewers["zrzy"],
         verdict="conditional",
         conditions=["先行完成土地征收"],
-        conditions_due_on=dt.date(2024, 5, 1),
+        conditions_due_on=today,
     )
     sign(major, users["linqing"], SENT_ON + dt.timedelta(days=3))
 
