@@ -7,7 +7,8 @@ class ServiceConfig(AppConfig):
     verbose_name = "项目服务"
 
     def ready(self) -> None:
-        # 联评联审: its notice kinds, the signing guard, the agenda source and timeline events;
+        # 联评联审: its notice kinds, the signing guard, the agenda source, timeline events and
+        # the project page's panel;
         # 联席会议: its notice kinds and reminder.
         # 问题诉求: notice kinds, the agenda source, the project page's panel, the daily job.
         from django.db.models.signals import post_migrate
@@ -21,6 +22,7 @@ class ServiceConfig(AppConfig):
         from .services import reviews as _review_services  # noqa: F401
         from .services import tasks as _task_services  # noqa: F401
         from .views import problems as _problem_views  # noqa: F401
+        from .views import reviews as _review_views  # noqa: F401
 
         post_migrate.connect(
             _load_problem_categories, sender=self, dispatch_uid="service.problem_categories"

@@ -265,3 +265,29 @@ def test_no_page_writes_on_get(client, users, review):
         JointReview.objects.filter(is_closed=False).count(),
         ReviewOpinion.objects.filter(verdict="").count(),
     ) == before
+
+
+def test_the_project_page_panel_offers_sending_and_then_shows_the_state(
+    client, users, major, reviewers
+):
+    client.force_login(users["linqing"])
+    page = client.get(reverse("projects:detail", args=[major.pk])).content.decode()
+    assert 'id="panel-reviews"' in page and "未提请" in page
+    assert reverse("service:review-send", args=[major.pk]) in page
+    review = svc.review_send(
+        project=major, actor=users["linqing"], departments=departments("zrzy"), on=SENT_ON
+    )
+    page = client.get(reverse("projects:detail", args=[major.pk])).content.decode()
+    assert reverse("service:review-detail", args=[review.pk]) in page
+    assert reverse("service:review-send", args=[major.pk]) not in page
+    client.force_login(users["dongchangfu"])
+    assert client.get(reverse("projects:detail", args=[major.pk])).status_code == 404
+
+
+def test_a_small_project_has_no_review_panel(client, users, make_project):
+    small = make_project(total_investment_wan=20000)
+    client.force_login(users["linqing"])
+    assert (
+        'id="panel-reviews"'
+        not in client.get(reverse("projects:detail", args=[small.pk])).content.decode()
+    )

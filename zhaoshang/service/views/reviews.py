@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +22,7 @@ from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
 from zhaoshang.core.htmx import require_model_permission, submitted
 from zhaoshang.core.permissions import has_model_permission
+from zhaoshang.projects import page_panels
 from zhaoshang.projects import selectors as project_selectors
 from zhaoshang.projects.forms import DateInput
 from zhaoshang.projects.models import Project
@@ -435,4 +437,51 @@ def reviewer_rule_edit(request: HttpRequest, department_pk: int) -> HttpResponse
         title=f"联审部门：{department.name}",
         back_url=back,
         breadcrumbs=[("联评联审", reverse("service:review-list")), ("规则", back)],
+    )
+
+
+# --- the project page's panel ------------------------------------------------------------------
+
+
+@page_panels.register("reviews", order=20)
+def project_reviews_panel(request: HttpRequest, project: Project) -> page_panels.Panel | None:
+    """联评联审 on the project page: whether it needs one, the latest review, a send link."""
+    user = request.user
+    if not has_model_permission(user, "view", JointReview):
+        return None
+    reviews = sel.reviews_of_project(user=user, project=project)
+    reasons = svc.review_reasons(project)
+    if not reviews and not reasons:
+        return None
+    latest = reviews[0] if reviews else None
+    actions = []
+    if latest is not None:
+        actions.append(page_panels.Action("查看审查", _back(latest)))
+    sendable = (
+        has_model_permission(user, "add", JointReview)
+        and project.stage in svc.SENDABLE_STAGES
+        and (latest is None or latest.is_closed)
+    )
+    if sendable:
+        actions.insert(
+            0, page_panels.Action("提请联评联审", reverse("service:review-send", args=[project.pk]))
+        )
+    body = render_to_string(
+        "service/reviews/partials/project_panel.html",
+        {
+            "latest": latest,
+            "earlier": reviews[1:],
+            "reasons": reasons,
+            "gates": svc.review_policy().gates_signing,
+            "proposed": project.stage in svc.SENDABLE_STAGES,
+        },
+        request=request,
+    )
+    badge = ""
+    if latest is None and project.stage in svc.SENDABLE_STAGES:
+        badge = "未提请"
+    elif latest is not None:
+        badge = latest.get_final_outcome_display()
+    return page_panels.Panel(
+        title="联评联审", body=body, actions=actions, badge=badge, column="side"
     )
