@@ -21,8 +21,10 @@ class ServiceConfig(AppConfig):
         from .services import problems as _problem_services  # noqa: F401
         from .services import reviews as _review_services  # noqa: F401
         from .services import tasks as _task_services  # noqa: F401
+        from .views import elements as _element_views  # noqa: F401
         from .views import problems as _problem_views  # noqa: F401
         from .views import reviews as _review_views  # noqa: F401
+        from .views import teams as _team_views  # noqa: F401
 
         post_migrate.connect(
             _load_problem_categories, sender=self, dispatch_uid="service.problem_categories"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import meetings, problems, reviews, servicelog, tasks
+from .views import elements, instructions, meetings, problems, reviews, servicelog, tasks, teams
 
 app_name = "service"
 
@@ -61,4 +61,24 @@ urlpatterns: list = [
     path("problems/photos/<id:pk>/", problems.problem_photo, name="problem-photo"),
     path("calendar/", problems.workday_calendar, name="workday-calendar"),
     path("calendar/<id:pk>/delete/", problems.workday_delete, name="workday-delete"),
+    # 五个一 服务团队, 包帮
+    path("carry/", teams.carry_overview, name="carry-overview"),
+    path("carry/mine/", teams.carry_mine, name="carry-mine"),
+    path("carry/leaders/<id:pk>/", teams.carry_leader, name="carry-leader"),
+    path("carry/departments/<id:pk>/", teams.carry_department, name="carry-department"),
+    path("carry/commissioners/<id:pk>/", teams.carry_commissioner, name="carry-commissioner"),
+    path("projects/<id:pk>/team/", teams.team_edit, name="team-edit"),
+    path("projects/<id:pk>/team/members/add/", teams.member_add, name="member-add"),
+    path("team-members/<id:pk>/leave/", teams.member_leave, name="member-leave"),
+    # 领导批示
+    path(
+        "projects/<id:pk>/instructions/new/",
+        instructions.instruction_create,
+        name="instruction-create",
+    ),
+    # 要素保障
+    path("elements/", elements.element_overview, name="element-overview"),
+    path("elements/quotas/", elements.quota_settings, name="element-quotas"),
+    path("projects/<id:pk>/elements/request/", elements.need_request, name="element-request"),
+    path("element-needs/<id:pk>/allocate/", elements.allocation_create, name="element-allocate"),
 ]

@@ -15,6 +15,7 @@ from zhaoshang.accounts.models import Department, User
 from zhaoshang.projects.models import Milestone, Project
 
 from ..models import ServiceTeam, Task, TaskStatus, TeamMember
+from ..models.problems import OPEN_STATUSES, Problem
 
 COMING_DAYS = 30  # a milestone due within this many days is "coming"
 
@@ -46,6 +47,7 @@ class Carried:
     coming_milestones: int = 0
     open_tasks: int = 0
     overdue_tasks: int = 0
+    open_problems: int = 0
 
 
 @dataclass
@@ -78,6 +80,10 @@ class Burden:
     @property
     def overdue_tasks(self) -> int:
         return sum(r.overdue_tasks for r in self.rows)
+
+    @property
+    def open_problems(self) -> int:
+        return sum(r.open_problems for r in self.rows)
 
 
 def _carried(user: Any, projects: QuerySet[Project], as_of: dt.date) -> list[Carried]:
@@ -112,6 +118,12 @@ def _carried(user: Any, projects: QuerySet[Project], as_of: dt.date) -> list[Car
         .values("project")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=as_of)))
     }
+    problems = dict(
+        Problem.objects.restrict(user, "view")
+        .filter(project_id__in=ids, status__in=OPEN_STATUSES)
+        .values_list("project")
+        .annotate(n=Count("pk"))
+    )
     rows = []
     for p in projects:
         m, t = milestones.get(p.pk, {}), tasks.get(p.pk, {})
@@ -123,6 +135,7 @@ def _carried(user: Any, projects: QuerySet[Project], as_of: dt.date) -> list[Car
                 coming_milestones=m.get("coming", 0),
                 open_tasks=t.get("open", 0),
                 overdue_tasks=t.get("overdue", 0),
+                open_problems=problems.get(p.pk, 0),
             )
         )
     return rows

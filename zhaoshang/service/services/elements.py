@@ -27,7 +27,7 @@ from ..models import ElementAllocation, ElementKind, ElementNeed, ElementQuota
 LIMIT = Decimal("1e11")  # 14 digits with 2 places
 
 
-def _amount(value: Any, field: str, *, zero_ok: bool = False) -> Decimal:
+def check_amount(value: Any, field: str, *, zero_ok: bool = False) -> Decimal:
     if not isinstance(value, Decimal):
         raise ValidationError({field: ["请填写数量"]})
     if value < 0 or (value == 0 and not zero_ok):
@@ -59,7 +59,7 @@ def need_save(
 
     A need cannot be set below what has been allocated already.
     """
-    _amount(requested_amount, "requested_amount")
+    check_amount(requested_amount, "requested_amount")
     _date(requested_on, "requested_on", "提出日期")
     with transaction.atomic():
         need = ElementNeed.objects.select_for_update().filter(project=project, kind=kind).first()
@@ -126,7 +126,7 @@ def allocation_add(
     require(actor, "add", allocation)
     if not may_allocate(actor, need.kind):
         raise PermissionDenied(f"{need.kind.name}由{need.kind.department or '市级'}配置")
-    _amount(amount, "amount")
+    check_amount(amount, "amount")
     _date(allocated_on, "allocated_on", "配置日期")
     with transaction.atomic():
         stored = ElementNeed.objects.select_for_update().get(pk=need.pk)
@@ -158,7 +158,7 @@ def quota_set(
     version: str | Iterable[str] | None = None,
 ) -> ElementQuota:
     """The city sets a unit's quota of a kind for a year (0 allowed: none this year)."""
-    _amount(amount, "amount", zero_ok=True)
+    check_amount(amount, "amount", zero_ok=True)
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError({"year": ["年度有误"]})
     with transaction.atomic():
