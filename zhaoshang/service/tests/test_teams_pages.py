@@ -96,7 +96,7 @@ def test_the_project_page_shows_the_team_the_instruction_and_the_elements(client
     assert "负责用地报批" in body
     assert "抓紧落实用地" in body and "办结 0/1" in body
     assert "要素保障" in body and "1 项待配置" in body
-    assert 'action="/service/projects/%d/elements/request/"' % objects["project"].pk in body
+    assert f'action="/service/projects/{objects["project"].pk}/elements/request/"' in body
     client.force_login(users["dongchangfu"])
     assert client.get(reverse("projects:detail", args=[objects["project"].pk])).status_code == 404
 
