@@ -16,6 +16,7 @@ from zhaoshang.industries.api import IndustryViewSet
 from zhaoshang.notices.api import NotificationViewSet
 from zhaoshang.projects.api import FundsViewSet, ProjectViewSet
 from zhaoshang.service.api.meetings import MeetingViewSet
+from zhaoshang.service.api.problems import ProblemViewSet
 from zhaoshang.service.api.reviews import ReviewViewSet
 from zhaoshang.service.api.tasks import TaskViewSet
 from zhaoshang.targeting.api import (
@@ -40,6 +41,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("problems", ProblemViewSet, basename="problem")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

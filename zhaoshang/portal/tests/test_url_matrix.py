@@ -236,6 +236,14 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "targeting:profile-edit": (302, 404, 403, 403, 403, 403),
     "targeting:profiles": (302, 200, 200, 403, 403, 200),
     "targeting:push": (302, 405, 405, 405, 405, 405),
+    "problem-list": (401, 200, 200, 403, 403, 200),
+    "problem-detail": (401, 404, 404, 403, 403, 404),
+    "problem-acknowledge": (401, 405, 405, 403, 403, 405),
+    "problem-answer": (401, 405, 405, 403, 403, 405),
+    "problem-resolve": (401, 405, 405, 403, 403, 405),
+    "problem-escalate": (401, 405, 405, 403, 403, 405),
+    "problem-confirm": (401, 405, 405, 403, 403, 405),
+    "problem-reopen": (401, 405, 405, 403, 403, 405),
     "service:problem-create": (302, 200, 200, 403, 403, 403),
     "service:problem-department-home": (302, 200, 200, 403, 403, 200),
     "service:problem-detail": (302, 404, 404, 403, 403, 404),
@@ -464,6 +472,21 @@ KWARGS: dict[str, dict[str, object]] = {
         {"pk": UNKNOWN},
     ),
     "service:problem-step": {"pk": UNKNOWN, "step": "acknowledge"},
+    **each(
+        [
+            k
+            for k in [
+                "problem-detail",
+                "problem-acknowledge",
+                "problem-answer",
+                "problem-resolve",
+                "problem-escalate",
+                "problem-confirm",
+                "problem-reopen",
+            ]
+        ],
+        {"pk": UNKNOWN},
+    ),
 }
 
 

@@ -28,7 +28,7 @@ from zhaoshang.core import audit, workdays
 from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import Scope, has_model_permission, require
-from zhaoshang.notices import kinds
+from zhaoshang.notices import kinds, reminders
 from zhaoshang.notices.services import notify
 from zhaoshang.projects.models import Project
 
@@ -62,14 +62,12 @@ CHANNEL_BY_ROLE: dict[str, str] = {
     Role.CITY_ADMIN: ProblemChannel.UNIT,
 }
 
-# The escalation ladder as data: a problem this many working days past its deadline belongs at
-# this level; the daily job raises it one rung per run towards that level.
-ESCALATION_LADDER: tuple[tuple[int, int], ...] = (
-    (EscalationLevel.DEPARTMENT_HEAD, 1),
-    (EscalationLevel.LEADER, 3),
-    (EscalationLevel.MEETING, 5),
-)
-DUE_SOON_WORKDAYS = 1
+# The daily job's thresholds, as data (a deployment overrides them in REMINDER_THRESHOLDS,
+# e.g. "service.problems.level2=5"): remind this many working days before the deadline; a
+# problem `levelN` working days past its deadline belongs at rung N of the escalation ladder,
+# and the job raises it one rung per run towards that rung.
+REMINDER_CODE = "service.problems"
+THRESHOLDS = {"due_soon": 1, "level1": 1, "level2": 3, "level3": 5}
 
 PHOTO_MAX_COUNT = 6
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -556,10 +554,12 @@ def _escalation_recipients(problem: Problem, level: int) -> list[User]:
 
 
 def problem_escalate(
-    *, actor: Any, problem: Problem, reason: str = "", version: Any = None
-) -> Problem:
+    *, actor: Any, problem: Problem, reason: str = "", version: Any = None,
+    today: dt.date | None = None,
+) -> Problem:  # fmt: skip
     """Raise the problem one rung: 1 the department's head (its staff are told), 2 the 分管
-    city leader, 3 the next 联席会议's agenda. `actor=None` is the daily job."""
+    city leader, 3 the next 联席会议's agenda. `actor=None` is the daily job, which passes the
+    day it runs for (`today`); a person's escalation is dated today."""
     with transaction.atomic():
         problem = Problem.objects.select_for_update().select_related("project").get(pk=problem.pk)
         if actor is not None:
@@ -569,7 +569,7 @@ def problem_escalate(
             raise ValidationError({"status": ["问题已办结，不能升级督办"]})
         if problem.escalation_level >= EscalationLevel.MEETING:
             raise ValidationError({"escalation_level": ["已提交联席会议，不能再升级"]})
-        today = timezone.localdate()
+        today = today if actor is None and today is not None else timezone.localdate()
         before = audit.snapshot(problem)
         problem.escalation_level += 1
         problem.escalated_on = today
@@ -606,8 +606,8 @@ def problem_escalate(
 def target_level(days_overdue: int) -> int:
     """The rung a problem this many working days past its deadline belongs on."""
     level = EscalationLevel.NONE
-    for rung, threshold in ESCALATION_LADDER:
-        if days_overdue >= threshold:
+    for rung in (EscalationLevel.DEPARTMENT_HEAD, EscalationLevel.LEADER, EscalationLevel.MEETING):
+        if days_overdue >= reminders.threshold(REMINDER_CODE, f"level{int(rung)}"):
             level = rung
     return int(level)
 
@@ -618,7 +618,7 @@ def problems_daily(*, today: dt.date | None = None) -> int:
     Returns the number of notices and escalations made."""
     today = today or timezone.localdate()
     done = 0
-    soon = workdays.add_workdays(today, DUE_SOON_WORKDAYS)
+    soon = workdays.add_workdays(today, reminders.threshold(REMINDER_CODE, "due_soon"))
     open_ = Problem.objects.exclude(status__in=CLOSED_STATUSES).select_related("project")
     for problem in open_.filter(due_on__gte=today, due_on__lte=soon):
         with transaction.atomic():
@@ -646,9 +646,14 @@ def problems_daily(*, today: dt.date | None = None) -> int:
             )
         late = workdays.workdays_between(problem.due_on, today)
         if target_level(late) > problem.escalation_level:
-            problem_escalate(actor=None, problem=problem)
+            problem_escalate(actor=None, problem=problem, today=today)
             done += 1
     return done
+
+
+reminders.register(
+    REMINDER_CODE, "问题诉求到期提醒与逾期升级督办", problems_daily, thresholds=THRESHOLDS
+)
 
 
 # --- reference data ----------------------------------------------------------------------------
