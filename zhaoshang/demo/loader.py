@@ -36,6 +36,7 @@ from .clock import simulated_time
 from .planner import Planner
 from .reference import DEFAULT_SEED, HISTORY_START, REFERENCE_DATE
 from .replay import Replayer
+from .service_notices import notices_load
 from .service_reviews import schedule_joint_reviews
 from .users import users_load
 
@@ -154,6 +155,10 @@ def demo_load(options: DemoOptions, *, stdout: TextIO | None = None) -> DemoSumm
             say("自动识别企业所在产业链环节 …")
             # The fast model only: the encoder refines placements as a background job.
             placement_run(enterprises=Enterprise.objects.all(), semantic_mode="off")
+            say("按每日提醒任务回放通知 …")  # last: reminds of everything loaded above
+            notices_load(
+                clock=clock, seed=options.seed, since=REFERENCE_DATE.replace(month=1, day=1)
+            )
         say("生成精准招商特征库 …")
         feature_store.rebuild()
     finally:

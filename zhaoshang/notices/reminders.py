@@ -18,8 +18,10 @@ above this app::
     )
 
 Thresholds are data: each producer declares its defaults and reads them back through
-`threshold()`, which a deployment overrides in ``settings.REMINDER_THRESHOLDS`` (environment
-``REMINDER_THRESHOLDS="projects.milestone_due.days=5,projects.stale.days=45"``).
+`threshold()`. A deployment overrides them in ``settings.REMINDER_THRESHOLDS`` (environment
+``REMINDER_THRESHOLDS="projects.milestone_due.days=5,projects.stale.days=45"``), and an app
+that keeps such numbers in a table the city edits (the work queue's rules) registers a
+`threshold_source`, asked first, so the reminder and the page use one number.
 
 One periodic job (`tasks.reminders_daily`) and ``manage.py run_reminders`` run every producer,
 each in its own transaction: one that fails is logged and reported, the others still run.
@@ -51,6 +53,8 @@ class Producer:
 
 
 _PRODUCERS: dict[str, Producer] = {}
+# Callables `(code, name) -> int | None`, asked in order before the settings and the default.
+_SOURCES: list[Callable[[str, str], int | None]] = []
 
 
 def register(
@@ -77,9 +81,20 @@ def all_producers() -> list[Producer]:
     return sorted(_PRODUCERS.values(), key=lambda p: p.code)
 
 
+def threshold_source(source: Callable[[str, str], int | None]) -> None:
+    """Register where thresholds are kept as data (e.g. a table a city administrator edits):
+    `source(code, name)` answers an int, or None to leave it to the settings and default."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def threshold(code: str, name: str) -> int:
-    """A producer's threshold: the deployment's value (settings.REMINDER_THRESHOLDS
-    ``"<code>.<name>"``) or the default the producer registered."""
+    """A producer's threshold: from a registered source (`threshold_source`), else the
+    deployment's settings (REMINDER_THRESHOLDS ``"<code>.<name>"``), else the registered default."""
+    for source in _SOURCES:
+        value = source(code, name)
+        if value is not None:
+            return int(value)
     configured = getattr(settings, "REMINDER_THRESHOLDS", {}) or {}
     value = configured.get(f"{code}.{name}")
     if value is not None:

@@ -76,3 +76,14 @@ def kind_counts(*, user: Any, unread: bool = False) -> list[tuple[str, str, int]
 
 def muted_kinds(*, user: Any) -> set[str]:
     return set(Mute.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def keys_sent(keys: list[str]) -> set[tuple[str, int]]:
+    """(key, recipient id) of the keyed notices already sent, for a producer to skip the
+    things every recipient was told of without one query per thing."""
+    sent: set[tuple[str, int]] = set()
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        sent |= set(Notification.objects.filter(key__in=chunk).values_list("key", "recipient_id"))
+    return sent

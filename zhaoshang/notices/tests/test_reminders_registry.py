@@ -16,6 +16,7 @@ DAY = dt.date(2024, 10, 8)
 def registry(monkeypatch):
     """An empty registry for the test (the apps' producers are put back afterwards)."""
     monkeypatch.setattr(reminders, "_PRODUCERS", {})
+    monkeypatch.setattr(reminders, "_SOURCES", [])
     return reminders
 
 
@@ -57,6 +58,13 @@ def test_thresholds_default_to_the_declared_value_and_settings_override_them(reg
     assert registry.threshold("test.stale", "days") == 45
     with pytest.raises(LookupError):
         registry.threshold("test.stale", "weeks")
+
+
+def test_a_threshold_source_is_asked_before_the_settings(registry, settings):
+    registry.register("test.stale", "测试", lambda *, today: 0, thresholds={"days": 30})
+    settings.REMINDER_THRESHOLDS = {"test.stale.days": 45}
+    registry.threshold_source(lambda code, name: 60 if code == "test.stale" else None)
+    assert registry.threshold("test.stale", "days") == 60
 
 
 def test_registering_another_producer_under_a_taken_code_fails(registry):
