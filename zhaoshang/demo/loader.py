@@ -10,6 +10,7 @@ all genuine.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TextIO
@@ -31,6 +32,7 @@ from zhaoshang.projects.models import Evidence, FundsRecord, FundsStatus, Projec
 from zhaoshang.targeting.placement.services import placement_run
 from zhaoshang.targeting.scoring import store as feature_store
 
+from . import service_meetings
 from .catalogue import campaigns_load, chains_load, industries_load
 from .clock import simulated_time
 from .planner import Planner
@@ -141,6 +143,10 @@ def demo_load(options: DemoOptions, *, stdout: TextIO | None = None) -> DemoSumm
             schedule_joint_reviews(replayer, project_scripts)
             say(f"按时间顺序回放 {len(project_scripts)} 个项目的 {len(replayer.events)} 个事件 …")
             replayer.run()
+            # The service system (#10); joint meetings last: their agendas draw on the rest.
+            started = time.monotonic()
+            held = service_meetings.meetings_load(clock=clock, users=users, seed=options.seed)
+            say(f"重点项目联席会议 {held} 次（{time.monotonic() - started:.1f} 秒）")
             say("设定2024年目标，发布各季度竞赛榜 …")
             schemes = ranking_demo_setup(actor=city)
             for scheme in schemes.values():

@@ -234,15 +234,32 @@ def minutes_readable(user: Any, meeting: JointMeeting) -> bool:
 
 
 def open_decisions_before(held_on: dt.date) -> QuerySet[Decision]:
-    """Decisions of meetings held before `held_on` with a task still open."""
+    """Decisions of meetings held before `held_on` with a task still open, except those a
+    later decision (held before `held_on`) took over: that one is carried instead."""
+    taken_over = Decision.objects.filter(
+        meeting__held_on__lt=held_on, supersedes__isnull=False
+    ).exclude(meeting__status=MeetingStatus.PREPARING)
     return (
         Decision.objects.filter(meeting__held_on__lt=held_on)
         .exclude(meeting__status=MeetingStatus.PREPARING)
         .filter(tasks__status=TaskStatus.OPEN)
+        .exclude(pk__in=taken_over.values("supersedes"))
         .distinct()
         .select_related("meeting", "item", "item__project")
         .order_by("meeting__held_on", "meeting_id", "number", "id")
     )
+
+
+def topic_of(item: AgendaItem) -> str:
+    """What an item is about: a carried item's is that of the item first decided on."""
+    seen: set[int] = set()
+    while item.kind == CARRIED and item.object_id and item.pk not in seen:
+        seen.add(item.pk)
+        earlier = Decision.objects.filter(pk=item.object_id).select_related("item").first()
+        if earlier is None:
+            break
+        item = earlier.item
+    return item.title
 
 
 def carried_candidates(*, held_on: dt.date) -> list[AgendaCandidate]:
@@ -256,7 +273,7 @@ def carried_candidates(*, held_on: dt.date) -> list[AgendaCandidate]:
                 kind=CARRIED,
                 object_id=decision.pk,
                 project_id=item.project_id,
-                title=f"{decision.meeting.title}议定事项{number}：{item.title}"[:300],
+                title=f"{topic_of(item)}（{decision.meeting.title}议定事项{number}）"[:300],
                 since=decision.meeting.held_on,
                 investment_wan=item.investment_wan,
             )
@@ -433,7 +450,7 @@ def minutes_context(*, meeting: JointMeeting) -> dict[str, Any]:
 
     continuing, new = [], []
     for item in items:
-        topic = item.title.rstrip("。")
+        topic = topic_of(item).rstrip("。")
         if item.kind == CARRIED and item.object_id in carried:
             earlier = carried[item.object_id]
             entry_text = f"{earlier.meeting.title}议定：{earlier.text.rstrip('。')}。"

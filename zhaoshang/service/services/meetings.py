@@ -31,7 +31,7 @@ from zhaoshang.notices.services import notify
 from zhaoshang.projects.models import Project
 
 from ..models import AgendaItem, Decision, JointMeeting, MeetingStatus, Task, TaskSource
-from ..models.meetings import FREE
+from ..models.meetings import CARRIED, FREE
 from ..selectors.meetings import carried_candidates, proposal_for, unconfirmed_meetings
 from .tasks import Owner, owner_recipients, task_create
 
@@ -410,7 +410,10 @@ def decision_record(
     tasks: Sequence[TaskSpec],
     supersedes: Decision | None = None,
 ) -> Decision:
-    """Record what the meeting decided on an item; each task gets an owner and a deadline."""
+    """Record what the meeting decided on an item; each task gets an owner and a deadline.
+
+    A decision on a carried item takes over the earlier decision it continues (`supersedes`),
+    so the next meeting carries the new one, not both."""
     require(actor, "add", Decision)
     require(actor, "change", item.meeting)
     text = text.strip()
@@ -421,6 +424,8 @@ def decision_record(
         if meeting.is_preparing:
             raise ValidationError("会议召开后才能记录议定事项")
         _check_tasks(meeting, tasks, required=True)
+        if supersedes is None and item.kind == CARRIED and item.object_id:
+            supersedes = Decision.objects.filter(pk=item.object_id).first()
         if supersedes is not None and supersedes.meeting.held_on >= meeting.held_on:
             raise ValidationError({"supersedes": ["只能替代以前会议的议定事项"]})
         decision = Decision.objects.create(

@@ -146,7 +146,7 @@ def test_a_new_meeting_opens_with_the_earlier_decisions_whose_tasks_are_open(
 
     carried = list(april.agenda_items.order_by("order"))
     assert [(i.order, i.kind, i.object_id) for i in carried] == [(1, "carried", open_one.pk)]
-    assert carried[0].title == "2024年第1次重点项目联席会议议定事项第1项：土地报批"
+    assert carried[0].title == "土地报批（2024年第1次重点项目联席会议议定事项第1项）"
     # The carried decision is not proposed twice; the topic's new candidate is.
     assert keys(agenda_proposals(meeting=april, user=users["city"])) == ["fake:3"]
 
@@ -254,4 +254,34 @@ def test_the_city_is_reminded_once_of_a_meeting_in_two_days_with_an_unconfirmed_
     assert sorted(notices.values_list("title", flat=True)) == [
         f"{soon.title}将于3月7日召开，议题尚未确认",
         "2024年第3次重点项目联席会议将于3月8日召开，议题尚未确认",
+    ]
+
+
+def test_a_decision_on_a_carried_item_takes_over_and_is_the_one_carried_next(
+    make_meeting, fake_source, users, departments, clock
+):
+    fake_source.add(1, since=D(2024, 1, 2))
+    march = make_meeting(D(2024, 3, 5))
+    agenda_add(actor=users["city"], meeting=march, kind=FAKE, object_id=1)
+    meeting_hold(actor=users["city"], meeting=march)
+    first = decision_record(
+        actor=users["city"],
+        item=march.agenda_items.get(),
+        text="限期报批",
+        tasks=[spec(departments["zrzy"], due_on=D(2024, 3, 31))],
+    )
+    april = make_meeting(D(2024, 4, 9))
+    clock.at(D(2024, 4, 9))
+    meeting_hold(actor=users["city"], meeting=april)
+    again = decision_record(
+        actor=users["city"],
+        item=april.agenda_items.get(kind="carried"),
+        text="延期至四月底",
+        tasks=[spec(departments["zrzy"], due_on=D(2024, 4, 30))],
+    )
+    may = make_meeting(D(2024, 5, 14))
+
+    assert again.supersedes == first
+    assert list(may.agenda_items.values_list("kind", "object_id", "title")) == [
+        ("carried", again.pk, "待协调事项1（2024年第2次重点项目联席会议议定事项）")
     ]
