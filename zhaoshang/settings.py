@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "TargetStatusEnum": "zhaoshang.enterprises.models.TargetStatus",
         "ImportStatusEnum": "zhaoshang.enterprises.models.ImportStatus",
         "MeetingStatusEnum": "zhaoshang.service.models.MeetingStatus",
+        "ReviewOutcomeEnum": "zhaoshang.service.models.ReviewOutcome",
+        "ReviewVerdictEnum": "zhaoshang.service.models.Verdict",
         "TaskStatusEnum": "zhaoshang.service.models.TaskStatus",
     },
 }

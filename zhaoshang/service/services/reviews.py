@@ -94,9 +94,9 @@ def outcome_of(verdicts: Iterable[str]) -> str:
 
 
 def review_policy() -> ReviewPolicy:
-    """The city's rules (the one row, created with the defaults the first time)."""
-    policy, _ = ReviewPolicy.objects.get_or_create(pk=1)
-    return policy
+    """The city's rules: the one row, or the defaults (unsaved: a read never writes) until the
+    city first saves them."""
+    return ReviewPolicy.objects.filter(pk=1).first() or ReviewPolicy(pk=1)
 
 
 def review_reasons(project: Project, policy: ReviewPolicy | None = None) -> list[str]:
@@ -126,15 +126,29 @@ def latest_review(project: Project) -> JointReview | None:
     return project.joint_reviews.order_by("-sent_on", "-id").first()
 
 
-def reviewer_rules() -> list[ReviewerRule]:
-    """The active reviewing departments; the defaults are written the first time none exist."""
+def reviewer_rules(*, seed: bool = False) -> list[ReviewerRule]:
+    """The active reviewing departments. Until the city has any, the defaults: written when
+    `seed` (a write about to use them), else returned unsaved (a read never writes)."""
     if not ReviewerRule.objects.exists():
+        if not seed:
+            return _default_reviewers()
         _seed_reviewers()
     return list(
         ReviewerRule.objects.filter(is_active=True)
         .select_related("department")
         .order_by("sort_order", "id")
     )
+
+
+def _default_reviewers() -> list[ReviewerRule]:
+    departments = {d.code: d for d in Department.objects.all()}
+    return [
+        ReviewerRule(
+            department=departments[code], focus=focus, deadline_workdays=days, sort_order=order
+        )
+        for order, (code, focus, days) in enumerate(DEFAULT_REVIEWERS, start=1)
+        if code in departments
+    ]
 
 
 def _seed_reviewers() -> None:
@@ -220,8 +234,8 @@ def review_send(
     """
     on = on or timezone.localdate()
     require(actor, "add", JointReview(project=project))
-    rules = {r.department_id: r for r in reviewer_rules()}
     with transaction.atomic():
+        rules = {r.department_id: r for r in reviewer_rules(seed=True)}
         project = Project.objects.select_for_update().get(pk=project.pk)
         errors: dict[str, list[str]] = {}
         if project.stage not in SENDABLE_STAGES:
@@ -481,13 +495,13 @@ def review_close(
 
 def policy_update(*, actor: Any, version: str | None = None, **values: Any) -> ReviewPolicy:
     """The city edits its joint-review rules (each field of `ReviewPolicy.version_fields`)."""
-    policy = review_policy()
-    require(actor, "change", policy)
+    require(actor, "change", review_policy())
     unknown = set(values) - set(ReviewPolicy.version_fields)
     if unknown:
         raise ValidationError({"__all__": [f"未知规则项：{'、'.join(sorted(unknown))}"]})
     with transaction.atomic():
-        policy = ReviewPolicy.objects.select_for_update().get(pk=policy.pk)
+        ReviewPolicy.objects.get_or_create(pk=1)  # the defaults, the first time the city saves
+        policy = ReviewPolicy.objects.select_for_update().get(pk=1)
         check_version(policy, version, submitted=values)
         errors: dict[str, list[str]] = {}
         threshold = values.get("min_investment_wan", policy.min_investment_wan)
@@ -534,8 +548,11 @@ def reviewer_rule_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        seeded_now = not ReviewerRule.objects.exists()
+        reviewer_rules(seed=True)  # editing one default keeps the others
         rule = ReviewerRule.objects.select_for_update().filter(department=department).first()
-        check_version(rule, version, submitted={"focus": focus})
+        if not seeded_now:  # a default just written is what the form showed (unsaved)
+            check_version(rule, version, submitted={"focus": focus})
         before = audit.snapshot(rule)
         if rule is None:
             rule = ReviewerRule(department=department)

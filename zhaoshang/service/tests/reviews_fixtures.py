@@ -11,7 +11,6 @@ from zhaoshang.accounts.models import Department, User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.conftest import PASSWORD
 from zhaoshang.service.models import ReviewPolicy
-from zhaoshang.service.services import reviews as svc
 
 # A Monday in a week without holidays: five working days later is the next Monday.
 SENT_ON = dt.date(2024, 3, 4)
@@ -54,8 +53,7 @@ def major(make_project):
 
 @pytest.fixture
 def gate_on(db):
-    policy = svc.review_policy()
-    ReviewPolicy.objects.filter(pk=policy.pk).update(gates_signing=True)
+    ReviewPolicy.objects.update_or_create(pk=1, defaults={"gates_signing": True})
 
 
 def departments(*codes: str) -> list[Department]:

@@ -291,3 +291,27 @@ def test_a_small_project_has_no_review_panel(client, users, make_project):
         'id="panel-reviews"'
         not in client.get(reverse("projects:detail", args=[small.pk])).content.decode()
     )
+
+
+def test_reading_the_rules_writes_nothing_until_the_city_saves(client, users, reviewers):
+    from zhaoshang.service.models import ReviewerRule
+
+    client.force_login(users["city"])
+    page = client.get(reverse("service:review-rules")).content.decode()
+    assert "用地规划、选址与土地供应" in page and "应急管理局" in page
+    client.get(reverse("service:review-list"))
+    assert not ReviewPolicy.objects.exists() and not ReviewerRule.objects.exists()
+    land = departments("zrzy")[0]
+    response = client.post(
+        reverse("service:reviewer-rule", args=[land.pk]),
+        {
+            "focus": "用地预审与规划条件",
+            "deadline_workdays": "7",
+            "is_active": "on",
+            "version": "new",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert sorted(ReviewerRule.objects.values_list("department__code", "deadline_workdays")) == [
+        ("fgw", 5), ("gxj", 5), ("sthj", 5), ("yjj", 5), ("zrzy", 7),
+    ]  # fmt: skip

@@ -348,8 +348,8 @@ def review_rules(request: HttpRequest) -> HttpResponse:
     require_model_permission(request.user, "view", ReviewPolicy)
     user = request.user
     policy = svc.review_policy()
-    svc.reviewer_rules()  # the defaults, the first time
-    rules = list(ReviewerRule.objects.restrict(user, "view").select_related("department"))
+    inactive = ReviewerRule.objects.restrict(user, "view").filter(is_active=False)
+    rules = [*svc.reviewer_rules(), *inactive.select_related("department")]
     ruled = {r.department_id for r in rules}
     return render(
         request,
