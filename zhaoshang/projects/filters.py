@@ -1,8 +1,10 @@
 """Filter sets shared by the project pages, the Excel export and the API."""
 
+import datetime as dt
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from zhaoshang.accounts.models import Unit
@@ -168,3 +170,66 @@ class FundsFilter(FilterSet):
     def filter_period_to(self, queryset, name, value):
         month = self._month(value)
         return queryset.filter(period__lte=month) if month else queryset
+
+
+def parse_month(value: str | None):
+    """A "YYYY-MM" month as its first day (None when empty or not a month)."""
+    text = (value or "").strip()
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        return None
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), 1)
+    except ValueError:
+        return None
+
+
+def _month_validator(value: str) -> None:
+    if value and parse_month(value) is None:
+        raise ValidationError("月份格式应为“2024-10”", code="invalid")
+
+
+class VerifyQueueFilter(FilterSet):
+    """The city's verification queue: by 单位, by 月份, the records over the project's total
+    investment (`over_cap`, see `selectors.verification_queue`), newest or oldest first (the
+    queryset given comes oldest first)."""
+
+    ORDERS = {"oldest": ("submitted_at", "id"), "newest": ("-submitted_at", "-id")}
+
+    unit = django_filters.ModelChoiceFilter(
+        label="单位",
+        queryset=Unit.objects.all(),
+        to_field_name="code",
+        field_name="project__unit",
+        error_messages={"invalid_choice": "单位无效，请从列表中选择"},
+    )
+    month = django_filters.CharFilter(
+        label="月份", method="filter_month", validators=[_month_validator]
+    )
+    over_cap = django_filters.ChoiceFilter(
+        label="超总投资",
+        choices=(("1", "仅超总投资"), ("0", "未超总投资")),
+        method="filter_over_cap",
+        error_messages={"invalid_choice": "“超总投资”条件无效"},
+    )
+    order = django_filters.ChoiceFilter(
+        label="排序",
+        choices=(("oldest", "最早提交在前"), ("newest", "最新提交在前")),
+        method="filter_order",
+        empty_label=None,
+        error_messages={"invalid_choice": "排序只能为“最早提交在前”或“最新提交在前”"},
+    )
+
+    class Meta:
+        model = FundsRecord
+        fields: list[str] = []
+
+    def filter_month(self, queryset, name, value):
+        month = parse_month(value)
+        return queryset.filter(period=month) if month else queryset
+
+    def filter_over_cap(self, queryset, name, value):
+        return queryset.filter(over_cap=value == "1")
+
+    def filter_order(self, queryset, name, value):
+        return queryset.order_by(*self.ORDERS[value])

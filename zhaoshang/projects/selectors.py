@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from zhaoshang.core import search
 from zhaoshang.core.permissions import has_model_permission
 
 from . import figures
-from .filters import FundsFilter, ProjectFilter
+from .filters import FundsFilter, ProjectFilter, VerifyQueueFilter
 from .models import FundsRecord, Project, Stage
 
 
@@ -70,18 +70,30 @@ def funds_for(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySe
     return FundsFilter(filters or {}, queryset=base).qs
 
 
-def verification_queue(*, user: Any) -> QuerySet[FundsRecord]:
-    """Submitted funds records the user may decide on: never the ones they entered."""
-    if not user.has_perm("projects.verify_fundsrecord"):
-        return FundsRecord.objects.none()
-    return (
-        figures.pending_records()
-        .restrict(user, "view")
-        .exclude(submitted_by=user)
-        .select_related("project", "project__unit", "submitted_by")
+def verification_queue(*, user: Any, filters: Mapping[str, Any] | None = None) -> VerifyQueueFilter:
+    """Submitted funds records the user may decide on (never the ones they entered), narrowed
+    by the queue's filters; the filter set, so a page can show its errors (`.qs` the rows).
+
+    Each row carries `project_verified_wan` (the project's 到位资金 now) and `over_cap`: verifying
+    it would bring the project's 到位资金 above its total investment."""
+    if user.has_perm("projects.verify_fundsrecord"):
+        base = figures.pending_records().restrict(user, "view").exclude(submitted_by=user)
+    else:
+        base = FundsRecord.objects.none()
+    verified = figures.verified_funds_of_project("project_id")
+    base = (
+        base.select_related("project", "project__unit", "submitted_by")
         .prefetch_related("evidence")
-        .order_by("submitted_at", "id")
+        .order_by(*VerifyQueueFilter.ORDERS["oldest"])
+        .annotate(project_verified_wan=verified)
+        .annotate(
+            over_cap=ExpressionWrapper(
+                Q(project_verified_wan__gt=F("project__total_investment_wan") - F("amount_wan")),
+                output_field=BooleanField(),
+            )
+        )
     )
+    return VerifyQueueFilter(filters or None, queryset=base)
 
 
 def verification_queue_count(*, user: Any) -> int:

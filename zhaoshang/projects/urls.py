@@ -28,4 +28,5 @@ urlpatterns = [
     path("funds/<id:pk>/verify/", funds.funds_verify_view, name="funds-verify"),
     path("funds/<id:pk>/reject/", funds.funds_reject_view, name="funds-reject"),
     path("evidence/<id:pk>/", evidence.evidence_download, name="evidence"),
+    path("evidence/<id:pk>/preview/", evidence.evidence_preview, name="evidence-preview"),
 ]

@@ -183,11 +183,12 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "projects:detail": (302, 200, 200, 403, 403, 200),
     "projects:edit": (302, 200, 200, 403, 403, 403),
     "projects:evidence": (302, 200, 200, 403, 403, 200),
+    "projects:evidence-preview": (302, 200, 200, 403, 403, 200),
     "projects:export": (302, 200, 200, 403, 403, 200),
     "projects:funds-create": (302, 200, 200, 403, 403, 403),
     "projects:funds-list": (302, 200, 200, 403, 403, 200),
-    "projects:funds-reject": (302, 405, 405, 405, 405, 405),
-    "projects:funds-verify": (302, 405, 405, 405, 405, 405),
+    "projects:funds-reject": (302, 200, 403, 403, 403, 403),
+    "projects:funds-verify": (302, 200, 403, 403, 403, 403),
     "projects:investor-search": (302, 200, 200, 403, 403, 200),
     "projects:list": (302, 200, 200, 403, 403, 200),
     "projects:milestone-complete": (302, 200, 200, 403, 403, 403),
@@ -341,7 +342,7 @@ KWARGS: dict[str, dict[str, object]] = {
         ],
         {"pk": "@funds"},
     ),
-    "projects:evidence": {"pk": "@evidence"},
+    **each(["projects:evidence", "projects:evidence-preview"], {"pk": "@evidence"}),
     **each(
         [
             "enterprises:detail",

@@ -140,7 +140,7 @@ def _decide(*, actor: Any, record: FundsRecord) -> FundsRecord:
     record = FundsRecord.objects.select_for_update().select_related("project").get(pk=record.pk)
     ensure_open(record.period, field="period")
     if record.status != FundsStatus.SUBMITTED:
-        raise ValidationError({"status": [f"该记录已{record.get_status_display()}，不能重复处理"]})
+        raise ValidationError({"status": [f"该记录{record.get_status_display()}，不能重复处理"]})
     if record.submitted_by_id == actor.pk:
         raise ValidationError({"status": ["不能核实自己填报的记录"]})
     return record

@@ -57,7 +57,7 @@ def test_county_submits_funds_and_the_city_verifies_them_in_the_queue(client, us
 
     client.force_login(users["city"])
     queue = client.get(QUEUE)
-    assert [r.pk for r in queue.context["records"]] == [record.pk]
+    assert [r.pk for r in queue.context["page"]] == [record.pk]
     html = queue.content.decode()
     assert reverse("projects:evidence", args=[record.evidence.get().pk]) in html
     assert reverse("projects:funds-verify", args=[record.pk]) in html
@@ -65,9 +65,9 @@ def test_county_submits_funds_and_the_city_verifies_them_in_the_queue(client, us
     assert response.redirect_chain[-1][0] == QUEUE
     record.refresh_from_db()
     assert record.status == FundsStatus.VERIFIED and record.verified_by == users["city"]
-    assert "已核实：高端轴承基地" in response.content.decode()
+    assert "已核实：临清·高端轴承基地" in response.content.decode()
     assert AuditEntry.objects.filter(action=AuditAction.VERIFY, object_id=str(record.pk)).exists()
-    assert client.get(QUEUE).context["records"] == []
+    assert list(client.get(QUEUE).context["page"]) == []
 
 
 def test_funds_without_evidence_is_a_field_error(client, users, signed, today):
@@ -99,7 +99,7 @@ def test_nobody_verifies_their_own_entry(client, users, signed, today):
     post_funds(client, signed, today)
     record = FundsRecord.objects.get()
     assert record.submitted_by == users["city"]
-    assert client.get(QUEUE).context["records"] == []
+    assert list(client.get(QUEUE).context["page"]) == []
     response = client.post(reverse("projects:funds-verify", args=[record.pk]), follow=True)
     assert "不能核实自己填报的记录" in response.content.decode()
     record.refresh_from_db()
@@ -107,7 +107,7 @@ def test_nobody_verifies_their_own_entry(client, users, signed, today):
     assert not AuditEntry.objects.filter(action=AuditAction.VERIFY).exists()
 
     client.force_login(users["city2"])
-    assert [r.pk for r in client.get(QUEUE).context["records"]] == [record.pk]
+    assert [r.pk for r in client.get(QUEUE).context["page"]] == [record.pk]
     client.post(reverse("projects:funds-verify", args=[record.pk]))
     record.refresh_from_db()
     assert record.status == FundsStatus.VERIFIED and record.verified_by == users["city2"]
@@ -128,7 +128,7 @@ def test_reject_needs_a_reason(client, users, signed, today):
     assert (record.status, record.reject_reason) == (FundsStatus.REJECTED, "进账单金额与填报不符")
 
 
-def test_verify_endpoints_refuse_county_staff_and_get(client, users, signed, today):
+def test_verify_endpoints_refuse_county_staff_and_a_get_only_asks(client, users, signed, today):
     client.force_login(users["linqing"])
     post_funds(client, signed, today)
     record = FundsRecord.objects.get()
@@ -138,7 +138,8 @@ def test_verify_endpoints_refuse_county_staff_and_get(client, users, signed, tod
         == 403
     )
     client.force_login(users["city"])
-    assert client.get(reverse("projects:funds-verify", args=[record.pk])).status_code == 405
+    dialog = client.get(reverse("projects:funds-verify", args=[record.pk]))
+    assert dialog.status_code == 200 and "确认核实" in dialog.content.decode()
     record.refresh_from_db()
     assert record.status == FundsStatus.SUBMITTED
 

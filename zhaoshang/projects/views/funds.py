@@ -6,17 +6,22 @@ decision on one's own entry even when it is posted directly.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from decimal import Decimal
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core import htmx
@@ -25,7 +30,7 @@ from zhaoshang.core.permissions import Scope, require_perm
 
 from .. import selectors
 from ..figures import funds_of_records, verified_funds_by_project
-from ..forms import FundsForm, RejectForm
+from ..forms import BootstrapFormMixin, FundsForm, RejectForm
 from ..models import FundsRecord, FundsSource, FundsStatus, Project
 from ..services import funds_reject, funds_submit, funds_verify
 from .common import (
@@ -39,6 +44,7 @@ from .common import (
 )
 
 PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 20
 
 
 @login_required
@@ -112,82 +118,189 @@ def _only_project(request: HttpRequest) -> Project | None:
 @login_required
 @require_GET
 def verify_queue(request: HttpRequest) -> HttpResponse:
-    """市级核实队列：他人填报、待核实的到位资金，附证明材料。"""
+    """市级核实队列：他人填报、待核实的到位资金，按单位、月份、超总投资筛选，分页。"""
     require_perm(request.user, "projects.verify_fundsrecord")
-    records = list(selectors.verification_queue(user=request.user)[:200])
-    totals = _project_totals({r.project_id for r in records})
-    for record in records:
-        verified, live = totals.get(record.project_id, (Decimal("0"), Decimal("0")))
-        record.project_verified_wan = verified
-        record.project_live_wan = live
-        record.exceeds_total = live > record.project.total_investment_wan
-    return render(
-        request,
-        "projects/verify_queue.html",
-        {
-            "records": records,
-            "total_count": selectors.verification_queue(user=request.user).count(),
-            "reject_form": RejectForm(),
-        },
+    filterset = selectors.verification_queue(user=request.user, filters=request.GET)
+    if filterset.is_bound:
+        filterset.is_valid()
+    page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _add_live_totals(page.object_list)
+    context = {
+        "page": page,
+        "filter": filterset,
+        "params": request.GET,
+        "units": Unit.objects.restrict(request.user, "view"),
+        "months": _queue_months(request.user),
+        "total_count": selectors.verification_queue_count(user=request.user),
+        "back": request.GET.urlencode(),
+    }
+    template = (
+        "projects/partials/verify_results.html"
+        if is_partial(request, "queue-results")
+        else "projects/verify_queue.html"
     )
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
-def _project_totals(project_ids: set[int]) -> dict[int, tuple[Decimal, Decimal]]:
-    """Per project: verified funds, and submitted plus verified funds (to spot inflation)."""
-    if not project_ids:
-        return {}
-    verified = verified_funds_by_project(project_ids)
-    live = (
-        FundsRecord.objects.filter(project_id__in=project_ids)
+def _queue_months(user: Any) -> list[dt.date]:
+    """The months the user's queue holds records of, newest first (the 月份 filter's choices)."""
+    rows = selectors.verification_queue(user=user).queryset
+    return list(rows.order_by("-period").values_list("period", flat=True).distinct()[:60])
+
+
+def _add_live_totals(records: Any) -> None:
+    """Per row: the project's submitted plus verified funds (to spot inflation)."""
+    records = list(records)
+    ids = {r.project_id for r in records}
+    live = dict(
+        FundsRecord.objects.filter(project_id__in=ids)
         .exclude(status=FundsStatus.REJECTED)
         .order_by()
         .values_list("project_id")
         .annotate(live=Sum("amount_wan"))
     )
-    return {pk: (verified.get(pk, Decimal("0")), total) for pk, total in live}
+    for record in records:
+        record.project_live_wan = live.get(record.project_id, Decimal("0"))
+
+
+def amount_text(amount: Decimal) -> str:
+    """万元 with thousands separators, decimals only when there are any: 5000 → "5,000"."""
+    amount = amount.quantize(Decimal("0.01"))
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
+def record_label(record: FundsRecord) -> str:
+    """What a decision is about: "临清·高端轴承基地 2024-10 5,000万元"."""
+    project = record.project
+    return (
+        f"{project.unit.short_name}·{project.name} {record.period_label} "
+        f"{amount_text(record.amount_wan)}万元"
+    )
+
+
+class VerifyForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label="核实说明（可不填）", max_length=300, required=False)
 
 
 def _decision_target(request: HttpRequest, pk: int) -> FundsRecord:
     require_perm(request.user, "projects.verify_fundsrecord")
-    return get_object_or_404(FundsRecord.objects.restrict(request.user, "view"), pk=pk)
+    qs = FundsRecord.objects.restrict(request.user, "view").select_related(
+        "project", "project__unit", "submitted_by"
+    )
+    return get_object_or_404(qs, pk=pk)
 
 
-def _back(request: HttpRequest) -> HttpResponse:
-    return redirect("projects:verify-queue")
+def _queue_params(request: HttpRequest) -> QueryDict:
+    """The queue's filters the dialog was opened from (its `back` parameter)."""
+    return QueryDict(request.GET.get("back", "")[:1000])
 
 
-@login_required
-@require_POST
-def funds_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """核实一条到位资金记录（不能核实本人填报的记录）。"""
-    record = _decision_target(request, pk)
-    try:
-        funds_verify(actor=request.user, record=record, note=request.POST.get("note", ""))
-    except ValidationError as exc:
+def _queue_url(request: HttpRequest) -> str:
+    params = _queue_params(request).urlencode()
+    return reverse("projects:verify-queue") + (f"?{params}" if params else "")
+
+
+def _decided(request: HttpRequest, record: FundsRecord, message: str) -> HttpResponse:
+    """After a decision (or on finding the record decided already): without htmx back to the
+    queue; with htmx the row is removed in place, the counts and a status line updated, and
+    the dialog closed."""
+    if not getattr(request, "htmx", None):
+        messages.success(request, message)
+        return redirect(_queue_url(request))
+    filterset = selectors.verification_queue(user=request.user, filters=_queue_params(request))
+    context = {
+        "record": record,
+        "message": message,
+        "total_count": selectors.verification_queue_count(user=request.user),
+        "shown_count": filterset.qs.count() if filterset.is_valid() else None,
+    }
+    response = render(request, "projects/partials/verify_decided.html", context)
+    response["HX-Trigger"] = json.dumps({"zhaoshang:close-modal": True, "queue:decided": record.pk})
+    return response
+
+
+def _decision_dialog(
+    request: HttpRequest,
+    record: FundsRecord,
+    form: forms.Form,
+    *,
+    template: str,
+    title: str,
+) -> HttpResponse:
+    verified = verified_funds_by_project({record.project_id}).get(record.project_id, Decimal("0"))
+    context = {
+        "form": form,
+        "record": record,
+        "label": record_label(record),
+        "project_verified_wan": verified,
+        "over_cap": verified + record.amount_wan > record.project.total_investment_wan,
+        "evidence": record.evidence.all(),
+    }
+    return htmx.render_dialog(
+        request,
+        template,
+        context,
+        title=title,
+        back_url=_queue_url(request),
+        breadcrumbs=[("到位资金核实", _queue_url(request)), (title, "")],
+    )
+
+
+def _refused(request: HttpRequest, record: FundsRecord, form: forms.Form, exc: ValidationError):
+    """A decision the service refused: the reasons on the dialog (or as messages without
+    htmx). A record someone else decided meanwhile also leaves the queue."""
+    current = FundsRecord.objects.filter(pk=record.pk).values_list("status", flat=True).first()
+    if not getattr(request, "htmx", None):
         for message in exc.messages:
-            messages.error(request, f"{record.project.name} {record.period_label}：{message}")
-    else:
-        messages.success(
-            request,
-            f"已核实：{record.project.name} {record.period_label} {record.amount_wan:,.2f} 万元",
-        )
-    return _back(request)
+            messages.error(request, f"{record_label(record)}：{message}")
+        return redirect(_queue_url(request))
+    apply_service_errors(form, exc)
+    if current != FundsStatus.SUBMITTED:
+        return _decided(request, record, f"{record_label(record)}：{exc.messages[0]}")
+    return None
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+def funds_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """核实一条到位资金记录（不能核实本人填报的记录）：对话框写明核实的单位、项目、月份和金额。"""
+    record = _decision_target(request, pk)
+    form = VerifyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            funds_verify(actor=request.user, record=record, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            refused = _refused(request, record, form, exc)
+            if refused is not None:
+                return refused
+        else:
+            return _decided(request, record, f"已核实：{record_label(record)}")
+    return _decision_dialog(
+        request, record, form, template="projects/dialogs/verify.html", title="核实到位资金"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def funds_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     """退回一条到位资金记录，必须说明原因。"""
     record = _decision_target(request, pk)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"{record.project.name} {record.period_label}：退回必须说明原因")
-        return _back(request)
-    try:
-        funds_reject(actor=request.user, record=record, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, f"{record.project.name} {record.period_label}：{message}")
-    else:
-        messages.success(request, f"已退回：{record.project.name} {record.period_label}")
-    return _back(request)
+    form = RejectForm(request.POST if request.method == "POST" else None)
+    form.fields["reason"].error_messages["required"] = "退回必须说明原因"
+    if request.method == "POST" and not form.is_valid() and not getattr(request, "htmx", None):
+        messages.error(request, f"{record_label(record)}：退回必须说明原因")
+        return redirect(_queue_url(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            funds_reject(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            refused = _refused(request, record, form, exc)
+            if refused is not None:
+                return refused
+        else:
+            return _decided(request, record, f"已退回：{record_label(record)}")
+    return _decision_dialog(
+        request, record, form, template="projects/dialogs/verify_reject.html", title="退回到位资金"
+    )
