@@ -122,17 +122,35 @@ class Indicator:
     # Adds computed fields to the fetched rows (in batch) before `keep` looks at them.
     enrich: Callable[[list[dict[str, Any]], QuerySet, Period, Options], None] | None = None
     contribute: Callable[[Mapping[str, Any]], Decimal] | None = None
+    # A figure that is not a sum over records (a rate, a mean): `compute(period, options)` gives
+    # `{unit id: value, None: the city's value}` (see `service_indicator`). Its records (the
+    # drill-down) are those `records` selects, the ones the figure looks at; the city's value is
+    # computed, never a sum of the units'.
+    compute: Callable[[Period, Options], Mapping[int | None, Decimal | None]] | None = None
+    record_model: type[Model] | None = None
+    unit_path: str = ""  # the record's unit, for `record_model`
+    detail_url: str = ""  # the page that shows this figure and its records (a URL name)
 
     @property
     def model(self) -> type[Model]:
+        if self.record_model is not None:
+            return self.record_model
         return FundsRecord if self.source == "funds" else Project
 
     @property
     def unit_field(self) -> str:
+        if self.unit_path:
+            return f"{self.unit_path}_id"
         return "project__unit_id" if self.source == "funds" else "unit_id"
 
     @property
+    def unit_relation(self) -> str:
+        return self.unit_field.removesuffix("_id")
+
+    @property
     def is_count(self) -> bool:
+        if self.compute is not None:
+            return self.unit == "个"
         return self.measure is None and self.contribute is None
 
     @property
@@ -534,6 +552,59 @@ INDICATOR_LIST: tuple[Indicator, ...] = (
     ),
 )
 
+
+# --- the service system's figures (问题办理, 议定事项): rates and means, computed by service ------
+
+
+def service_indicator(figure: Any) -> Indicator:
+    """An indicator over one of the service system's published figures
+    (`service.selectors.figures.FIGURES`): the registry and the department service page call the
+    same function, so a ranking column and the page read the same number."""
+    from zhaoshang.service.models import Problem, Task
+
+    def compute(period: Period, options: Options) -> Mapping[int | None, Decimal | None]:
+        return figure.compute(period=period, by="unit")
+
+    if figure.source == "problems":
+        model, unit_path = Problem, "project__unit"
+
+        def records(period: Period, options: Options) -> QuerySet:
+            return Problem.objects.filter(
+                raised_on__gte=period.start, raised_on__lt=period.end_exclusive
+            )
+    else:
+        model, unit_path = Task, "owner_unit"
+
+        def records(period: Period, options: Options) -> QuerySet:
+            from zhaoshang.service.models import TaskSource, TaskStatus
+
+            return Task.objects.filter(
+                source=TaskSource.DECISION,
+                due_on__gte=period.start,
+                due_on__lt=period.end_exclusive,
+            ).exclude(status=TaskStatus.CANCELLED)
+
+    return Indicator(
+        key=figure.key,
+        label=figure.label,
+        unit=figure.unit,
+        doc=figure.doc + "（没有可计算记录的单位记为0）",
+        source=figure.source,
+        records=records,
+        compute=compute,
+        record_model=model,
+        unit_path=unit_path,
+        detail_url="service:figures",
+    )
+
+
+def _service_indicators() -> tuple[Indicator, ...]:
+    from zhaoshang.service.selectors.figures import FIGURES
+
+    return tuple(service_indicator(f) for f in FIGURES)
+
+
+INDICATOR_LIST = (*INDICATOR_LIST, *_service_indicators())
 INDICATORS: dict[str, Indicator] = {i.key: i for i in INDICATOR_LIST}
 
 
@@ -612,6 +683,7 @@ class Figure:
     options: Options
     values: dict[int, Decimal]
     records: dict[int, list[tuple[int, Decimal]]] | None = None
+    city: Decimal | None = None  # a computed figure's own city value (not a sum of units')
     record_model: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -620,6 +692,8 @@ class Figure:
     def value(self, unit_id: int | None = None) -> Decimal:
         """One unit's value, or the city's (all units) when `unit_id` is None."""
         if unit_id is None:
+            if self.indicator.compute is not None:
+                return self.indicator.quantize(self.city or Decimal(0))
             return self.indicator.quantize(sum(self.values.values(), Decimal(0)))
         return self.values.get(unit_id, self.indicator.quantize(Decimal(0)))
 
@@ -647,6 +721,17 @@ def evaluate(
     if isinstance(indicator, str):
         indicator = get_indicator(indicator)
     options = parse_options(indicator, options)
+    if indicator.compute is not None:
+        # A rate or a mean: no records behind it to add up (the drill-down lists what it reads).
+        computed = indicator.compute(period, options)
+        wanted = None if unit_ids is None else set(unit_ids)
+        values = {
+            u: indicator.quantize(v)
+            for u, v in computed.items()
+            if u is not None and v is not None and (wanted is None or u in wanted)
+        }
+        city = computed.get(None)
+        return Figure(indicator, period, options, values, None, city)
     qs = indicator.records(period, options)
     if unit_ids is not None:
         qs = qs.filter(**{f"{indicator.unit_field}__in": list(unit_ids)})

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from zhaoshang.accounts.roles import Role
@@ -271,6 +271,10 @@ def indicator_records(request: HttpRequest, key: str) -> HttpResponse:
     _require(request.user, "view", Goal)
     if key not in INDICATORS:
         raise Http404
+    if INDICATORS[key].detail_url:  # a figure with a page of its own (the service figures)
+        query = {k: request.GET[k] for k in ("period", "unit") if request.GET.get(k)}
+        target = reverse(INDICATORS[key].detail_url)
+        return redirect(f"{target}?{urlencode(query)}" if query else target)
     unit_code = request.GET.get("unit") or None
     if unit_code and dashboards.unit_for(user=request.user, code=unit_code) is None:
         raise Http404

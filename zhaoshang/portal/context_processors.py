@@ -7,6 +7,7 @@ from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.goals.models import Goal, RankingSnapshot
 from zhaoshang.industries.models import ChainNode
 from zhaoshang.projects.models import FundsRecord, Project
+from zhaoshang.service.models import Problem, Task
 from zhaoshang.targeting.models import LeadPush
 
 
@@ -29,5 +30,8 @@ def navigation(request):
             "cockpit_label": "驾驶舱" if user.scope == "all" else "本单位看板",
             "rankings": has_model_permission(user, "view", RankingSnapshot),
             "leader": user.role == "leader" and has_model_permission(user, "view", Project),
+            # 服务指标 (problems handled, decisions on time) for whoever reads problems or tasks
+            "service_figures": has_model_permission(user, "view", Problem)
+            or has_model_permission(user, "view", Task),
         }
     }

@@ -15,14 +15,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.accounts.roles import Role
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.figures import funds_totals_by_unit, key_projects
 from zhaoshang.projects.models import FundsRecord
 from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
 
+from .commissioner import commissioner_home
 from .duties import ROLE_DUTIES
 
 KEY_PROJECTS_SHOWN = 10
+
+# Roles whose home is their day's work rather than the figures (role → view).
+ROLE_HOMES = {Role.COMMISSIONER: commissioner_home}
 
 
 def _key_projects(user: Any) -> list[Any]:
@@ -56,6 +61,8 @@ def _funds_by_unit(user: Any, year: int) -> list[dict[str, Any]]:
 def home(request: HttpRequest) -> HttpResponse:
     """The figures that matter to the logged-in user, within what they may see."""
     user = request.user
+    if user.role in ROLE_HOMES:
+        return ROLE_HOMES[user.role](request)
     year, years = _year(request)
     figures = home_figures(user=user, year=year)
     context: dict[str, Any] = {

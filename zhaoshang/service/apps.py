@@ -17,6 +17,9 @@ class ServiceConfig(AppConfig):
         from .selectors import elements as _element_selectors  # noqa: F401
         from .selectors import problems as _problem_selectors  # noqa: F401
         from .selectors import reviews as _review_selectors  # noqa: F401
+
+        # 服务记录: the first contact on the project's timeline, the panel on its page.
+        from .selectors import servicelog as _servicelog_selectors  # noqa: F401
         from .services import meetings as _meeting_services  # noqa: F401
         from .services import problems as _problem_services  # noqa: F401
         from .services import reviews as _review_services  # noqa: F401
@@ -24,6 +27,7 @@ class ServiceConfig(AppConfig):
         from .views import elements as _element_views  # noqa: F401
         from .views import problems as _problem_views  # noqa: F401
         from .views import reviews as _review_views  # noqa: F401
+        from .views import servicelog as _servicelog_views  # noqa: F401
         from .views import teams as _team_views  # noqa: F401
 
         post_migrate.connect(

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import elements, instructions, meetings, problems, reviews, servicelog, tasks, teams
+from .views import (
+    elements,
+    figures,
+    instructions,
+    meetings,
+    problems,
+    reviews,
+    servicelog,
+    tasks,
+    teams,
+)
 
 app_name = "service"
 
@@ -81,4 +91,10 @@ urlpatterns: list = [
     path("elements/quotas/", elements.quota_settings, name="element-quotas"),
     path("projects/<id:pk>/elements/request/", elements.need_request, name="element-request"),
     path("element-needs/<id:pk>/allocate/", elements.allocation_create, name="element-allocate"),
+    # 服务指标 and 服务时效 (figures, the department service page, timings)
+    path("figures/", figures.figures, name="figures"),
+    path("figures/export.xlsx", figures.figures_xlsx, name="figures-xlsx"),
+    path("departments/<id:pk>/", figures.department, name="department"),
+    path("departments/mine/", figures.my_department, name="my-department"),
+    path("timings/", figures.timings, name="timings"),
 ]

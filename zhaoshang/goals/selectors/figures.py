@@ -85,9 +85,7 @@ def indicator_records(
     unit = _unit_for(user, unit_code)
     figure = _figure(key, period, options, records=indicator.in_python)
     qs = drilldown(figure, unit.pk if unit else None)
-    return qs.restrict(user, "view").select_related(
-        "project__unit" if indicator.source == "funds" else "unit"
-    )
+    return qs.restrict(user, "view").select_related(indicator.unit_relation)
 
 
 def indicator_by_unit(

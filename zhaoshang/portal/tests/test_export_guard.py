@@ -44,6 +44,8 @@ EXPORTS: dict[str, tuple[str, dict[str, str], dict[str, str], bool]] = {
     "goals:cockpit-table": ("city", {"key": "all"}, {"year": "2024"}, True),
     "goals:unit-table": ("city", {"code": "371581", "key": "all"}, {"year": "2024"}, True),
     "goals:ranking-xlsx": ("city", {"quarter": "2024Q1"}, {"scheme": "test"}, True),
+    # Department and unit names and the figures' own labels: no typed text to plant.
+    "service:figures-xlsx": ("city", {}, {"period": "2024"}, False),
 }
 
 

@@ -675,6 +675,44 @@ MEETING_CALLS = {
 }  # fmt: skip
 CALLS.update(MEETING_CALLS)
 
+
+# --- 服务记录 (service.services.servicelog) -------------------------------------------------------
+
+
+def _service_log(w: World):
+    from zhaoshang.service.models import ServiceKind
+    from zhaoshang.service.services import servicelog
+
+    return servicelog.service_log_add(
+        actor=w.unit, project=w.project, on=w.today, kind=ServiceKind.objects.get(code="visit"),
+        note="走访企业", contact_name="王经理", contact_phone="13812345678",
+    )  # fmt: skip
+
+
+def _servicelog():
+    from zhaoshang.service.services import servicelog
+
+    return servicelog
+
+
+SERVICE_LOG_CALLS = {
+    S("service.services.servicelog", "service_log_add"): (
+        lambda w: (w.project, lambda: _service_log(w))[1], "create", CREATE,
+    ),
+    S("service.services.servicelog", "service_log_update"): (
+        lambda w: (lambda e: lambda: _servicelog().service_log_update(
+            actor=w.unit, entry=e, on=w.today, kind=e.kind, note="电话回访",
+            contact_phone="138****5678",
+        ))(_service_log(w)), "update", UPDATE,
+    ),
+    S("service.services.servicelog", "service_log_reveal"): (
+        lambda w: (lambda e: lambda: _servicelog().service_log_reveal(actor=w.unit, entry=e))(
+            _service_log(w)
+        ), "reveal", NEITHER,  # who saw the number, never the number
+    ),
+}  # fmt: skip
+CALLS.update(SERVICE_LOG_CALLS)
+
 # Services that write no audit entry of their own, and why.
 EXEMPT = {
     S("projects.services.evidence", "store"): "stores the files of a service's own audited write",

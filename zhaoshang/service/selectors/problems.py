@@ -8,22 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Department
 from zhaoshang.core import workdays
 from zhaoshang.core.filtersets import FilterSet
+from zhaoshang.core.periods import range_period
 from zhaoshang.core.permissions import restrict
 
 from .. import agenda_sources
 from ..models.problems import (
-    CLOSED_STATUSES,
     OPEN_STATUSES,
     EscalationLevel,
     Problem,
@@ -139,76 +139,10 @@ def queue_counts(*, qs: QuerySet[Problem], today: dt.date) -> dict[str, int]:
     )
 
 
-# --- figures: one function per figure ------------------------------------------------------------
+# --- figures: computed by service.selectors.figures (the one function per published figure) ---
 
-
-def _within(qs: QuerySet[Problem], start: dt.date | None, end: dt.date | None) -> QuerySet:
-    if start is not None:
-        qs = qs.filter(raised_on__gte=start)
-    if end is not None:
-        qs = qs.filter(raised_on__lte=end)
-    return qs
-
-
-def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def problems_raised(qs: QuerySet[Problem], *, start: dt.date | None = None,
-                    end: dt.date | None = None) -> int:  # fmt: skip
-    """问题数: problems raised in the period."""
-    return _within(qs, start, end).count()
-
-
-def completion_rate(qs: QuerySet[Problem], *, start: dt.date | None = None,
-                    end: dt.date | None = None) -> Decimal | None:  # fmt: skip
-    """办结率 (%): of the problems raised in the period, those resolved or confirmed."""
-    counts = _within(qs, start, end).aggregate(
-        n=Count("pk"), done=Count("pk", filter=Q(status__in=CLOSED_STATUSES))
-    )
-    return _percent(counts["done"], counts["n"])
-
-
-def on_time_rate(qs: QuerySet[Problem], *, start: dt.date | None = None,
-                 end: dt.date | None = None, today: dt.date | None = None) -> Decimal | None:  # fmt: skip
-    """按期办结率 (%): of the problems raised in the period whose deadline has come (or that are
-    settled), those settled by their deadline. A problem still open before its deadline is not
-    counted either way yet."""
-    today = today or timezone.localdate()
-    counts = (
-        _within(qs, start, end)
-        .filter(Q(status__in=CLOSED_STATUSES) | Q(due_on__lt=today))
-        .aggregate(
-            n=Count("pk"),
-            in_time=Count("pk", filter=Q(status__in=CLOSED_STATUSES, resolved_on__lte=F("due_on"))),
-        )
-    )
-    return _percent(counts["in_time"], counts["n"])
-
-
-def average_resolve_workdays(qs: QuerySet[Problem], *, start: dt.date | None = None,
-                             end: dt.date | None = None) -> Decimal | None:  # fmt: skip
-    """平均办结用时 (working days from raised to resolved) of the settled problems."""
-    rows = list(
-        _within(qs, start, end)
-        .filter(status__in=CLOSED_STATUSES, resolved_on__isnull=False)
-        .values_list("raised_on", "resolved_on")
-    )
-    if not rows:
-        return None
-    total = sum(workdays.workdays_between(a, b) for a, b in rows)
-    return (Decimal(total) / len(rows)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def average_satisfaction(qs: QuerySet[Problem], *, start: dt.date | None = None,
-                         end: dt.date | None = None) -> Decimal | None:  # fmt: skip
-    """满意度: the raisers' average rating (1–5) of the confirmed problems."""
-    value = (
-        _within(qs, start, end).filter(satisfaction__isnull=False).aggregate(v=Avg("satisfaction"))
-    )["v"]
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+# "累计" (all time): from before the platform's first record to today.
+_EARLIEST = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -222,12 +156,19 @@ class ProblemFigures:
 
 def figures(qs: QuerySet[Problem], *, start: dt.date | None = None,
             end: dt.date | None = None) -> ProblemFigures:  # fmt: skip
+    """The published figures over `qs` for the problems raised from `start` to `end` (both
+    included; all time when omitted), by the same functions as the service figures page and the
+    indicator registry, so the department's home reads the same numbers."""
+    from . import figures as published
+
+    period = range_period(start or _EARLIEST, end or timezone.localdate())
+    over = {"period": period, "by": "department", "problems": qs}
     return ProblemFigures(
-        raised=problems_raised(qs, start=start, end=end),
-        completion_rate=completion_rate(qs, start=start, end=end),
-        on_time_rate=on_time_rate(qs, start=start, end=end),
-        average_workdays=average_resolve_workdays(qs, start=start, end=end),
-        satisfaction=average_satisfaction(qs, start=start, end=end),
+        raised=int(published.problems_raised(**over)[None] or 0),
+        completion_rate=published.resolution_rate(**over)[None],
+        on_time_rate=published.on_time_rate(**over)[None],
+        average_workdays=published.average_resolve_workdays(**over)[None],
+        satisfaction=published.satisfaction(**over)[None],
     )
 
 

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Min, QuerySet
+from django.urls import reverse
 
+from zhaoshang.projects import timeline
 from zhaoshang.projects.models import Project
 
 from ..models import ServiceKind, ServiceLog
@@ -42,3 +44,22 @@ def first_contacts(project_ids: Iterable[int]) -> dict[int, dt.date]:
         )
         found.update(rows)
     return found
+
+
+@timeline.register("service_first_contact")
+def first_contact_event(*, project: Project, user: Any) -> list[timeline.TimelineEvent]:
+    """The project's first service (首次服务) on its timeline, for who may read the log."""
+    first = service_logs_for(user=user, project=project).order_by("on", "id").first()
+    if first is None:
+        return []
+    return [
+        timeline.TimelineEvent(
+            on=first.on,
+            title=f"首次服务：{first.kind.name}",
+            detail=first.note[:100],
+            url=reverse("service:servicelog-project", args=[project.pk]),
+            badge="服务记录",
+            tone="info",
+            actor=str(first.actor),
+        )
+    ]

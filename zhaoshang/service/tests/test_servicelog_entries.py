@@ -212,3 +212,39 @@ def test_reveal_is_post_only(client, users, project, today):
     )  # fmt: skip
     client.force_login(users["commissioner"])
     assert client.get(reverse("service:servicelog-reveal", args=[entry.pk])).status_code == 405
+
+
+def test_the_first_contact_is_on_the_project_timeline_for_who_may_read_the_log(
+    client, users, project, today
+):
+    service_log_add(
+        actor=users["commissioner"], project=project, on=today, kind=kind("call"),
+        note="首次电话联系企业负责人",
+    )  # fmt: skip
+    service_log_add(
+        actor=users["commissioner"], project=project, on=today, kind=kind("visit"), note="走访"
+    )
+    url = reverse("projects:detail", args=[project.pk])
+    client.force_login(users["linqing"])
+    html = client.get(url).content.decode()
+    assert html.count("首次服务：电话") == 1 and "首次服务：走访" not in html
+    client.force_login(users["dept_land"])  # no project page at all for a department
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_the_project_page_has_the_service_log_panel(client, users, project, today):
+    service_log_add(
+        actor=users["commissioner"], project=project, on=today, kind=kind("assist"),
+        note="帮办环评手续", contact_phone="13812345678",
+    )  # fmt: skip
+    url = reverse("projects:detail", args=[project.pk])
+    client.force_login(users["commissioner"])
+    html = client.get(url).content.decode()
+    assert 'id="panel-service_log"' in html and "帮办环评手续" in html
+    assert "138****5678" in html and "13812345678" not in html
+    assert reverse("service:servicelog-create", args=[project.pk]) + "?next=project" in html
+    client.force_login(users["inspector"])  # reads the log, adds nothing, reveals nothing
+    html = client.get(url).content.decode()
+    assert "帮办环评手续" in html
+    assert reverse("service:servicelog-create", args=[project.pk]) not in html
+    assert reverse("service:servicelog-reveal", args=[1]).rsplit("1", 1)[0] not in html

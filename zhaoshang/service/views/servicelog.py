@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
 from zhaoshang.core.htmx import require_model_permission, submitted
 from zhaoshang.core.permissions import has_model_permission
+from zhaoshang.projects import page_panels
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.selectors import project_get
 
@@ -120,7 +122,7 @@ def log_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_get(user=request.user, pk=pk)
     back = _log_url(project)
     if request.GET.get("next") == "project":
-        back = reverse("projects:detail", args=[project.pk]) + "#service-log"
+        back = reverse("projects:detail", args=[project.pk]) + "#panel-service_log"
     form = ServiceLogForm(request.POST or None)
 
     def write() -> str:
@@ -197,3 +199,20 @@ def log_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return HttpResponse(exc.messages[0], status=400)
     return render(request, "service/servicelog/_phone.html", {"phone": phone})
+
+
+@page_panels.register("service_log", order=40)
+def service_log_panel(request: HttpRequest, project: Project) -> page_panels.Panel | None:
+    """服务记录 on the project page: the latest entries and the link to log one."""
+    context = panel_context(request.user, project)
+    if context is None:
+        return None
+    actions = [page_panels.Action("全部记录", _log_url(project))]
+    if context["can_add_log"]:
+        url = reverse("service:servicelog-create", args=[project.pk]) + "?next=project"
+        actions.insert(0, page_panels.Action("登记服务", url))
+    body = render_to_string("service/servicelog/_entries.html", context, request=request)
+    total = context["log_total"]
+    return page_panels.Panel(
+        title="服务记录", body=body, actions=actions, badge=f"{total} 条" if total else ""
+    )
