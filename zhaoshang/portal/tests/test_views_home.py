@@ -180,7 +180,10 @@ def test_home_for_user_without_role_asks_for_a_role(client, users):
     assert "尚未分配角色" in response.content.decode()
 
 
-def test_home_for_commissioner_counts_only_assigned_projects(client, users, make_project, today):
+def test_home_for_commissioner_is_the_work_queue_of_assigned_projects_only(
+    client, users, make_project, today
+):
+    # The commissioner's home is their day's work (service.selectors.workqueue), not totals.
     mine = signed(users, make_project, today, name="专员服务项目")
     mine.commissioner = users["commissioner"]
     mine.save(update_fields=["commissioner"])
@@ -188,8 +191,9 @@ def test_home_for_commissioner_counts_only_assigned_projects(client, users, make
     other = signed(users, make_project, today, name="其他项目")
     funds(users, other, "300", today)
     response = login(client, users["commissioner"]).get(reverse("portal:home"))
-    assert response.context["figures"]["funds_verified_wan"] == Decimal("200.00")
-    assert response.context["figures"]["projects_total"] == 1
+    assert [row.project for row in response.context["queue"].projects] == [mine]
+    html = response.content.decode()
+    assert "专员服务项目" in html and "其他项目" not in html
 
 
 def test_home_year_selector_shows_that_years_verified_funds(client, users, make_project, today):
