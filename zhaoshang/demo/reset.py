@@ -19,7 +19,13 @@ from zhaoshang.accounts.models import User
 from .users import DEMO_USERNAMES
 
 WIPED_APPS = ("goals", "targeting", "projects", "enterprises", "industries", "activities")
-WIPED_MODELS = ("core.AuditEntry", "core.AuditChainHead", "core.PeriodClose")
+WIPED_MODELS = (
+    "core.AuditEntry",
+    "core.AuditChainHead",
+    "core.PeriodClose",
+    # Not tied to a project (the flush cascades from projects to the rest of the service app).
+    "service.ElementQuota",
+)
 
 
 def wiped_tables() -> list[str]:

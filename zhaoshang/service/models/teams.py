@@ -38,10 +38,11 @@ class ServiceTeam(TimeStampedModel):
     close_note = models.CharField("结束说明", max_length=300, blank=True)
     created_by = user_ref("组建人")
 
-    # The project's unit; the lead department; the project's leader and commissioner.
+    # The project's unit; the lead department and the departments with a member on it; the
+    # project's leader and commissioner.
     scope_paths: dict = {
         "unit": "project__unit",
-        "department": "lead_department",
+        "department": ("lead_department", "members__department"),
         "assigned": ("project__lead_leader", "project__commissioner"),
     }
     version_fields = ("level", "lead_department", "assigned_on", "closed_on")
@@ -93,7 +94,7 @@ class TeamMember(TimeStampedModel):
 
     scope_paths: dict = {
         "unit": "team__project__unit",
-        "department": "team__lead_department",
+        "department": ("team__lead_department", "department"),
         "assigned": ("team__project__lead_leader", "team__project__commissioner"),
     }
 

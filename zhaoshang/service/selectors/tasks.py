@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ class TaskFilter(FilterSet):
     owner_user = django_filters.ModelChoiceFilter(label="责任人", queryset=User.objects.all())
     overdue = django_filters.BooleanFilter(label="已逾期", method="filter_overdue")
     mine = django_filters.BooleanFilter(label="我负责的", method="filter_mine")
+    given = django_filters.BooleanFilter(label="我交办的", method="filter_given")
     due_on = django_filters.DateFromToRangeFilter(label="办结时限")
 
     class Meta:
@@ -54,6 +55,11 @@ class TaskFilter(FilterSet):
         late = Q(status=TaskStatus.OPEN, due_on__lt=timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
 
+    def filter_given(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if not value or self.user is None:
+            return queryset
+        return queryset.filter(Q(created_by=self.user.pk) | Q(instruction__leader=self.user.pk))
+
     def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if not value or self.user is None:
             return queryset
@@ -66,9 +72,18 @@ _RELATED = (
 )  # fmt: skip
 
 
+# Open tasks first (the nearest deadline first), then the closed ones, the latest first.
+OPEN_FIRST = (
+    Case(When(status=TaskStatus.OPEN, then=Value(0)), default=Value(1)),
+    Case(When(status=TaskStatus.OPEN, then=F("due_on"))),
+    F("done_on").desc(nulls_last=True),
+    "id",
+)
+
+
 def task_filter(*, user: Any, filters: Mapping[str, Any] | None = None) -> TaskFilter:
     """The list's filter set over the tasks the user may see (`.errors` for a bad filter)."""
-    base = Task.objects.restrict(user, "view").select_related(*_RELATED)
+    base = Task.objects.restrict(user, "view").select_related(*_RELATED).order_by(*OPEN_FIRST)
     return TaskFilter(filters or {}, queryset=base, user=user)
 
 

@@ -87,7 +87,11 @@ class Burden:
 
 
 def _carried(user: Any, projects: QuerySet[Project], as_of: dt.date) -> list[Carried]:
-    """Figures for each project (three grouped queries, whatever the number of projects)."""
+    """Figures for each project (grouped queries, whatever the number of projects).
+
+    `projects` is already the user's reach (`_in_service`): the figures are counts over those
+    projects only, so a lead department sees how its projects stand without reading their
+    milestones or tasks one by one."""
     projects = list(
         projects.select_related("unit", "lead_leader", "commissioner").order_by(
             "-total_investment_wan", "id"
@@ -96,15 +100,12 @@ def _carried(user: Any, projects: QuerySet[Project], as_of: dt.date) -> list[Car
     ids = [p.pk for p in projects]
     teams = {
         t.project_id: t
-        for t in ServiceTeam.objects.restrict(user, "view")
-        .filter(project_id__in=ids)
-        .select_related("lead_department")
+        for t in ServiceTeam.objects.filter(project_id__in=ids).select_related("lead_department")
     }
     soon = as_of + dt.timedelta(days=COMING_DAYS)
     milestones = {
         r["project"]: r
-        for r in Milestone.objects.restrict(user, "view")
-        .filter(project_id__in=ids, done_on__isnull=True)
+        for r in Milestone.objects.filter(project_id__in=ids, done_on__isnull=True)
         .values("project")
         .annotate(
             overdue=Count("pk", filter=Q(due_on__lt=as_of)),
@@ -113,14 +114,12 @@ def _carried(user: Any, projects: QuerySet[Project], as_of: dt.date) -> list[Car
     }
     tasks = {
         r["project"]: r
-        for r in Task.objects.restrict(user, "view")
-        .filter(project_id__in=ids, status=TaskStatus.OPEN)
+        for r in Task.objects.filter(project_id__in=ids, status=TaskStatus.OPEN)
         .values("project")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=as_of)))
     }
     problems = dict(
-        Problem.objects.restrict(user, "view")
-        .filter(project_id__in=ids, status__in=OPEN_STATUSES)
+        Problem.objects.filter(project_id__in=ids, status__in=OPEN_STATUSES)
         .values_list("project")
         .annotate(n=Count("pk"))
     )
@@ -142,12 +141,19 @@ def _carried(user: Any, projects: QuerySet[Project], as_of: dt.date) -> list[Car
 
 
 def _in_service(user: Any) -> QuerySet[Project]:
-    """Key projects the user may see whose service is not over (not produced, not dropped)."""
+    """Key projects in the user's reach whose service is not over (not produced, not dropped):
+    those the user may see, and those whose team the user may see (a lead department)."""
+    visible = Project.objects.restrict(user, "view").values("pk")
+    teams = ServiceTeam.objects.restrict(user, "view").values("project")
     return (
-        Project.objects.restrict(user, "view")
+        Project.objects.filter(Q(pk__in=visible) | Q(pk__in=teams))
         .filter(is_key=True)
         .exclude(stage__in=["operating", "dropped"])
     )
+
+
+def in_reach(user: Any) -> QuerySet[Project]:
+    return _in_service(user)
 
 
 def carried_by_leader(*, user: Any, leader: User, as_of: dt.date) -> Burden:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhaoshang.accounts.roles import Role
 from zhaoshang.core import audit, htmx
 from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
@@ -69,8 +70,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
     """我的督办：本人、本单位或本部门负责的督办事项；市级查看全部。按状态、来源、逾期、责任方筛选。"""
     require_model_permission(request.user, "view", Task)
     params = request.GET.copy()
-    if "mine" not in params and request.user.scope != Scope.ALL:
-        params["mine"] = "true"
+    if "mine" not in params and "given" not in params:
+        # A leader follows what they gave; the city sees all; everyone else what they own.
+        if request.user.role == Role.LEADER:
+            params["given"] = "true"
+        elif request.user.scope != Scope.ALL:
+            params["mine"] = "true"
     found = selectors.task_filter(user=request.user, filters=params)
     qs = found.qs if found.is_valid() else Task.objects.none()
     counts = selectors.task_counts(qs.order_by())

@@ -36,7 +36,6 @@ from .tasks import DateInput
 
 def _require_view(user: Any) -> None:
     require_model_permission(user, "view", ServiceTeam)
-    require_model_permission(user, "view", Project)
 
 
 @login_required
@@ -72,7 +71,7 @@ def _person(request: HttpRequest, pk: int, role: str) -> User:
     if user.scope == Scope.ALL or person.pk == user.pk:
         return person
     field = "lead_leader" if role == Role.LEADER else "commissioner"
-    if not Project.objects.restrict(user, "view").filter(**{field: person}).exists():
+    if not selectors.in_reach(user).filter(**{field: person}).exists():
         raise Http404
     return person
 
