@@ -107,13 +107,11 @@ def produce_milestones_due(*, today: dt.date) -> int:
     people = _People()
 
     def item(m: Milestone):
-        left = (m.due_on - today).days
-        when = "今天到期" if left == 0 else f"{left}天后到期"
         return (
             f"milestone-due:{m.pk}:{m.due_on.isoformat()}",
             people.of(m.project, MILESTONE_DUE),
             lambda: {
-                "title": f"推进节点{when}：{m.title}",
+                "title": f"推进节点{m.due_on:%m月%d日}到期：{m.project.name} · {m.title}",
                 "body": f"项目：{m.project.name}\n计划完成：{m.due_on:%Y-%m-%d}",
                 "url": _project_url(m.project_id, "milestones"),
             },
@@ -128,12 +126,11 @@ def produce_milestones_overdue(*, today: dt.date) -> int:
     people = _People()
 
     def item(m: Milestone):
-        late = (today - m.due_on).days
         return (
             f"milestone-overdue:{m.pk}:{m.due_on.isoformat()}",
             people.of(m.project, MILESTONE_OVERDUE),
             lambda: {
-                "title": f"推进节点已逾期{late}天：{m.title}",
+                "title": f"推进节点逾期：{m.project.name} · {m.title}",
                 "body": f"项目：{m.project.name}\n计划完成：{m.due_on:%Y-%m-%d}，尚未完成",
                 "url": _project_url(m.project_id, "milestones"),
             },
@@ -179,12 +176,11 @@ def produce_funds_pending(*, today: dt.date) -> int:
 
     def item(r: FundsRecord):
         people = [u for u in deciders if u.pk != r.submitted_by_id and in_scope(u, r)]
-        waited = (today - timezone.localdate(r.submitted_at)).days
         return (
             f"funds-pending:{r.pk}",
             people,
             lambda: {
-                "title": f"到位资金待核实已{waited}天：{r.project.name} {r.period:%Y-%m}",
+                "title": f"到位资金待核实超过{days}天：{r.project.name} {r.period:%Y-%m}",
                 "body": f"金额：{r.amount_wan}万元\n"
                 f"填报：{r.submitted_by} {timezone.localtime(r.submitted_at):%Y-%m-%d}",
                 "url": f"{queue}#funds-{r.pk}",
@@ -211,13 +207,12 @@ def produce_stale_projects(*, today: dt.date) -> int:
     people = _People()
 
     def item(p: Project):
-        since = p.last_update or timezone.localdate(p.created_at)
         last = f"最近一次进展：{p.last_update:%Y-%m-%d}" if p.last_update else "尚无进展记录"
         return (
             f"project-stale:{p.pk}:{p.last_update.isoformat() if p.last_update else 'none'}",
             people.of(p, PROJECT_STALE),
             lambda: {
-                "title": f"项目已{(today - since).days}天没有进展更新：{p.name}",
+                "title": f"项目超过{days}天没有进展更新：{p.name}",
                 "body": f"{last}\n请及时跟进并填报项目进展。",
                 "url": _project_url(p.pk, "progress"),
             },

@@ -52,7 +52,7 @@ def test_a_milestone_due_within_three_days_reminds_the_commissioner_once(users, 
     notice = Notification.objects.get()
     assert (notice.recipient.username, notice.title, notice.body, notice.url) == (
         "commissioner",
-        "推进节点3天后到期：土地摘牌",
+        f"推进节点{today + dt.timedelta(days=3):%m月%d日}到期：高端轴承项目 · 土地摘牌",
         f"项目：高端轴承项目\n计划完成：{today + dt.timedelta(days=3):%Y-%m-%d}",
         f"/projects/{project.pk}/#milestones",
     )
@@ -62,7 +62,7 @@ def test_without_a_commissioner_the_units_staff_are_reminded(users, make_project
     project = make_project(name="无专员项目")
     _milestone(users, project, "开工", today)
     reminders.run(today=today, only=["projects.milestone_due"])
-    assert _sent() == [("linqing", "推进节点今天到期：开工")]
+    assert _sent() == [("linqing", f"推进节点{today:%m月%d日}到期：无专员项目 · 开工")]
 
 
 def test_an_overdue_milestone_reminds_the_commissioner_and_the_leader_once(users, project, today):
@@ -70,8 +70,8 @@ def test_an_overdue_milestone_reminds_the_commissioner_and_the_leader_once(users
     reminders.run(today=today, only=["projects.milestone_overdue"])
     reminders.run(today=today + dt.timedelta(days=1), only=["projects.milestone_overdue"])
     assert _sent() == [
-        ("commissioner", "推进节点已逾期2天：土地摘牌"),
-        ("leader", "推进节点已逾期2天：土地摘牌"),
+        ("commissioner", "推进节点逾期：高端轴承项目 · 土地摘牌"),
+        ("leader", "推进节点逾期：高端轴承项目 · 土地摘牌"),
     ]
 
 
@@ -141,7 +141,7 @@ def test_funds_waiting_more_than_seven_days_remind_each_verifier_once(users, wai
     later = today + dt.timedelta(days=8)
     reminders.run(today=later, only=["projects.funds_pending"])
     reminders.run(today=later, only=["projects.funds_pending"])
-    title = f"到位资金待核实已8天：高端轴承项目 {today:%Y-%m}"
+    title = f"到位资金待核实超过7天：高端轴承项目 {today:%Y-%m}"
     # The city administrators verify; the unit's staff who entered it, leaders and
     # commissioners do not.
     assert _sent() == [("city", title), ("city2", title)]
@@ -165,7 +165,7 @@ def test_a_project_without_progress_for_thirty_days_reminds_its_commissioner_onc
     later = today + dt.timedelta(days=31)
     reminders.run(today=later, only=["projects.stale"])
     reminders.run(today=later + dt.timedelta(days=1), only=["projects.stale"])
-    assert _sent() == [("commissioner", "项目已31天没有进展更新：高端轴承项目")]
+    assert _sent() == [("commissioner", "项目超过30天没有进展更新：高端轴承项目")]
     notice = Notification.objects.get()
     assert notice.body == "尚无进展记录\n请及时跟进并填报项目进展。"
     assert notice.url == f"/projects/{project.pk}/#progress"
