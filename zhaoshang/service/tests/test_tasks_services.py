@@ -253,3 +253,27 @@ def test_administrators_and_inspectors_change_no_task(users, task, today):
             task_close(actor=users[who], task=task, result="x", done_on=today)
         with pytest.raises(PermissionDenied):
             task_cancel(actor=users[who], task=task, reason="x")
+
+
+def test_reminders_tell_owners_of_tasks_due_in_three_days_and_overdue_once_per_deadline(
+    users, task, today
+):
+    from zhaoshang.notices import reminders
+
+    Task.objects.filter(pk=task.pk).update(due_on=today + dt.timedelta(days=3))
+    assert reminders.run(today=today, only=["service.task_due"]).created == {"service.task_due": 1}
+    assert reminders.run(today=today, only=["service.task_due"]).created == {"service.task_due": 0}
+    later = today + dt.timedelta(days=4)
+    assert reminders.run(today=later, only=["service.task_overdue"]).created == {
+        "service.task_overdue": 2  # the department's staff and the leader who set it
+    }
+    assert reminders.run(today=later, only=["service.task_overdue"]).created == {
+        "service.task_overdue": 0
+    }
+    kinds = sorted(Notification.objects.values_list("recipient__username", "kind"))
+    assert kinds == [
+        ("dept_land", "task_assigned"),
+        ("dept_land", "task_due"),
+        ("dept_land", "task_overdue"),
+        ("leader", "task_overdue"),
+    ]

@@ -169,3 +169,30 @@ def test_another_department_cannot_allocate_an_element_it_does_not_allocate(clie
     url = reverse("service:element-allocate", args=[objects["need"].pk])
     assert client.post(url, {"amount": "1", "allocated_on": "2024-01-01"}).status_code == 404
     assert ElementAllocation.objects.count() == 0
+
+
+def test_a_leader_instructs_from_the_project_page_and_the_department_is_told(
+    client, users, objects, today, django_capture_on_commit_callbacks
+):
+    from zhaoshang.notices.models import Notification
+
+    project, land = objects["project"], objects["land"]
+    client.force_login(users["leader"])
+    url = reverse("service:instruction-create", args=[project.pk])
+    assert client.get(url).status_code == 200
+    missing = client.post(url, {"content": "抓紧", "t1_title": "落实用电"})
+    assert "请指定责任部门或责任单位" in missing.content.decode()
+    before = Task.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"content": "请抓紧落实用电配套", "t1_title": "落实用电",
+                                 "t1_department": land.pk, "t1_workdays": "5"})  # fmt: skip
+    assert done.status_code == 302
+    task = Task.objects.order_by("-id").first()
+    assert Task.objects.count() == before + 1
+    assert (task.title, task.owner_department, task.instruction.content) == (
+        "落实用电",
+        land,
+        "请抓紧落实用电配套",
+    )
+    told = Notification.objects.filter(kind="task_assigned", url=f"/service/tasks/{task.pk}/")
+    assert list(told.values_list("recipient__username", flat=True)) == ["dept_land"]
