@@ -113,6 +113,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhaoshang.portal.context_processors.navigation",
                 "zhaoshang.notices.context_processors.unread",
+                # The 待接收 badge; its count changes only with audited writes (and the date),
+                # which the page cache's key already holds.
+                "zhaoshang.targeting.context_processors.pending_pushes",
                 "zhaoshang.core.csp.nonce",
             ],
         },

@@ -20,11 +20,13 @@ from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.figures import funds_totals_by_unit, key_projects
 from zhaoshang.projects.models import FundsRecord
 from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
+from zhaoshang.targeting.selectors import pending_for
 
 from .commissioner import commissioner_home
 from .duties import ROLE_DUTIES
 
 KEY_PROJECTS_SHOWN = 10
+PENDING_PUSHES_SHOWN = 5
 
 # Roles whose home is their day's work rather than the figures (role → view).
 ROLE_HOMES = {Role.COMMISSIONER: commissioner_home}
@@ -70,6 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "years": years,
         "duties": ROLE_DUTIES.get(user.role, []),
         "scope_label": _scope_label(user),
+        # The county's 待接收 card (targeting/partials/home_pending.html).
+        "pending_pushes": list(pending_for(user=user)[:PENDING_PUSHES_SHOWN]),
     }
     if figures.get("visible"):
         context["key_projects"] = _key_projects(user)

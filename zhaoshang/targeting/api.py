@@ -1,10 +1,12 @@
 """API of precision targeting: recommendations, pushing a lead, the unit's pushed leads.
 
 GET  /api/targeting/recommendations/?node=<id>&unit=<code>&limit=50   (or direction=<id>)
-POST /api/targeting/push/                 {node, unit, enterprise[, ranking | run]} → the lead project
+POST /api/targeting/push/                 {node, unit, enterprise[, note, deadline | deadline_workdays,
+                                           ranking | run]} → the push (no project until accepted)
 GET  /api/targeting/pushes/               the pushed leads in the user's scope
-POST /api/targeting/pushes/{id}/accept/   {note}
-POST /api/targeting/pushes/{id}/decline/  {reason}
+POST /api/targeting/pushes/{id}/accept/   {note}     the receiving unit: creates the lead project
+POST /api/targeting/pushes/{id}/decline/  {reason}   the receiving unit
+POST /api/targeting/pushes/{id}/withdraw/ {reason}   the sender, while pending
 GET  /api/targeting/profiles/             scoring profiles (weights per campaign)
 """
 
@@ -65,8 +67,12 @@ class PipelineSerializer(serializers.Serializer):
 
 class PushStateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField()
-    project = serializers.IntegerField()
+    status = serializers.CharField(
+        help_text="pushed 待接收 / accepted 已接收 / declined 已退回 / overdue 逾期未接收"
+    )
+    status_label = serializers.CharField()
+    unit = serializers.CharField(help_text="接收单位名称；调用者不可见的为“其他单位”")
+    project = serializers.IntegerField(allow_null=True, help_text="接收后建立的线索项目")
 
 
 class RecNodeSerializer(serializers.Serializer):
@@ -83,7 +89,9 @@ class RecommendationItemSerializer(serializers.Serializer):
     pipeline = PipelineSerializer(
         allow_null=True, help_text="已在招商项目中：项目与阶段（不再推送）"
     )
-    push = PushStateSerializer(allow_null=True, help_text="已推送至该单位")
+    push = PushStateSerializer(
+        allow_null=True, help_text="已推送至该单位（或仍待其他单位接收）：不再推送"
+    )
 
 
 class RefSerializer(serializers.Serializer):
@@ -130,12 +138,25 @@ def recommendation_payload(run: RecommendationRun, unit: Unit, *, user: Any) -> 
     ids = [item["enterprise"]["id"] for item in items]
     pipeline = selectors.pipeline_for(ids, user=user)
     pushes = selectors.pushes_for(ids, unit)
+    visible = set(
+        LeadPush.objects.restrict(user, "view")
+        .filter(pk__in=[p.pk for p in pushes.values()])
+        .values_list("pk", flat=True)
+    )
     for item in items:
         eid = item["enterprise"]["id"]
         item["pipeline"] = pipeline.get(eid)
         push = pushes.get(eid)
         item["push"] = (
-            {"id": push.pk, "status": push.status, "project": push.project_id} if push else None
+            {
+                "id": push.pk,
+                "status": push.state,
+                "status_label": push.state_label,
+                "unit": push.unit.name if push.pk in visible else "其他单位",
+                "project": push.project_id,
+            }
+            if push
+            else None
         )
     return {
         "node": {"id": run.node.pk, "name": run.node.name} if run.node else None,
@@ -192,8 +213,27 @@ def _recommendation(user: Any, query: dict[str, Any]) -> RecommendationRun:
 
 class PushInputSerializer(serializers.Serializer):
     node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False)
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    unit = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.all(),
+        help_text="接收单位代码（必填，不设默认）",
+        error_messages={"required": "请选择接收单位", "null": "请选择接收单位"},
+    )
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, default="", help_text="推送说明"
+    )
+    deadline = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="接收期限（日期）"
+    )
+    deadline_workdays = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=60,
+        help_text="接收期限：自今天起的工作日数（与 deadline 二选一；都不填为10个工作日）",
+    )
     ranking = RecommendationQuerySerializer(
         required=False,
         help_text="推荐时的查询条件（同推荐接口的参数）：推送时据此重算排名，并与推送一并保存",
@@ -214,10 +254,12 @@ class PushInputSerializer(serializers.Serializer):
 
 class PushResultSerializer(serializers.Serializer):
     project = serializers.IntegerField(
-        help_text="新建线索项目的 id（阶段：线索，招商方式：数字招商）"
+        allow_null=True,
+        help_text="线索项目的 id：接收单位接收后才建立（推送时为 null）",
     )
     push = serializers.IntegerField()
     status = serializers.CharField()
+    deadline = serializers.DateField()
 
 
 @extend_schema(tags=["targeting"])
@@ -245,9 +287,17 @@ class PushView(APIView):
                 unit=values["unit"],
                 node=values.get("node"),
                 run=run,
+                note=values["note"],
+                deadline=values["deadline"],
+                deadline_workdays=values["deadline_workdays"],
             )
         return Response(
-            {"project": push.project_id, "push": push.pk, "status": push.status},
+            {
+                "project": push.project_id,
+                "push": push.pk,
+                "status": push.status,
+                "deadline": push.deadline,
+            },
             status=status.HTTP_201_CREATED,
         )
 
@@ -256,15 +306,29 @@ class LeadPushSerializer(serializers.ModelSerializer):
     enterprise = RefSerializer(read_only=True)
     unit = UnitRefSerializer(read_only=True)
     node = RefSerializer(read_only=True, allow_null=True)
-    project_stage = serializers.CharField(source="project.stage", read_only=True)
+    project_stage = serializers.CharField(
+        source="project.stage", read_only=True, allow_null=True, default=None
+    )
+    status = serializers.CharField(
+        source="state",
+        read_only=True,
+        help_text="pushed 待接收 / overdue 逾期未接收 / accepted 已接收 / declined 已退回 / "
+        "withdrawn 已撤回",
+    )
+    status_label = serializers.CharField(source="state_label", read_only=True)
+    days_left = serializers.SerializerMethodField(help_text="距接收期限的天数（逾期为负）")
 
     class Meta:
         model = LeadPush
         fields = [
-            "id", "enterprise", "unit", "node", "project", "project_stage", "status", "score",
-            "explanation", "reason", "created_at", "decided_at",
+            "id", "enterprise", "unit", "node", "project", "project_stage", "status",
+            "status_label", "note", "deadline", "days_left", "score", "explanation", "reason",
+            "created_at", "decided_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_days_left(self, obj: LeadPush) -> int | None:
+        return obj.days_left() if obj.status == "pushed" else None
 
 
 class AcceptInputSerializer(serializers.Serializer):
@@ -286,10 +350,10 @@ class LeadPushViewSet(
 
     queryset = LeadPush.objects.select_related("enterprise", "unit", "node", "project")
     serializer_class = LeadPushSerializer
-    action_permissions = {"accept": "change", "decline": "change"}
+    action_permissions = {"accept": "change", "decline": "change", "withdraw": "change"}
 
     @extend_schema(
-        summary="接收推送线索",
+        summary="接收推送线索（接收单位；此时建立线索项目）",
         request=AcceptInputSerializer,
         responses={200: LeadPushSerializer, 400: E400, 403: E403, 404: E404},
     )
@@ -305,7 +369,7 @@ class LeadPushViewSet(
         return Response(LeadPushSerializer(push).data)
 
     @extend_schema(
-        summary="退回推送线索（线索项目终止，原因必填）",
+        summary="退回推送线索（接收单位；原因必填，不建立项目）",
         request=DeclineInputSerializer,
         responses={200: LeadPushSerializer, 400: E400, 403: E403, 404: E404},
     )
@@ -318,7 +382,22 @@ class LeadPushViewSet(
             push = services.push_decline(
                 actor=request.user, push=push, reason=data.validated_data["reason"]
             )
-        push.refresh_from_db()
+        return Response(LeadPushSerializer(push).data)
+
+    @extend_schema(
+        summary="撤回待接收的推送线索（推送方；原因必填）",
+        request=DeclineInputSerializer,
+        responses={200: LeadPushSerializer, 400: E400, 403: E403, 404: E404},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        push = self.get_object()
+        data = DeclineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            push = services.push_withdraw(
+                actor=request.user, push=push, reason=data.validated_data["reason"]
+            )
         return Response(LeadPushSerializer(push).data)
 
 

@@ -100,3 +100,82 @@ class DeclineForm(forms.Form):
             attrs={"class": "form-control form-control-sm", "placeholder": "退回原因（必填）"}
         ),
     )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="撤回原因",
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": "撤回原因（必填）"}
+        ),
+    )
+
+
+class PushForm(forms.Form):
+    """The city's push of one recommended enterprise: the receiving unit is chosen explicitly
+    (nothing preselected), with a note and a deadline (working days from today, or a date)."""
+
+    DEADLINE_KINDS = [("workdays", "工作日数"), ("date", "指定日期")]
+    # The server answers a missing unit in Chinese at the field, whatever the browser's language.
+    use_required_attribute = False
+
+    enterprise = forms.IntegerField(widget=forms.HiddenInput)
+    node = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    ranking = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    unit = forms.ModelChoiceField(
+        label="接收单位",
+        queryset=None,
+        to_field_name="code",
+        empty_label="请选择接收单位",
+        error_messages={
+            "required": "请选择接收单位",
+            "invalid_choice": "请从列表中选择接收单位",
+        },
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label="推送说明",
+        max_length=500,
+        required=False,
+        help_text="给接收单位的说明，如对接建议、联系人线索（可选）",
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+    deadline_kind = forms.ChoiceField(
+        label="接收期限",
+        choices=DEADLINE_KINDS,
+        initial="workdays",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    deadline_workdays = forms.IntegerField(
+        label="工作日数",
+        min_value=1,
+        max_value=60,
+        required=False,
+        initial=10,
+        help_text="自今天起的工作日数（按法定节假日和调休计算）",
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    deadline = forms.DateField(
+        label="截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("deadline_kind")
+        if kind == "date":
+            if not data.get("deadline"):
+                self.add_error("deadline", "请填写截止日期")
+            data["deadline_workdays"] = None
+        elif kind == "workdays":
+            if data.get("deadline_workdays") is None and "deadline_workdays" not in self.errors:
+                self.add_error("deadline_workdays", "请填写工作日数")
+            data["deadline"] = None
+        return data

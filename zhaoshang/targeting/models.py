@@ -4,11 +4,13 @@ gap analysis."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from zhaoshang.core.models import TimeStampedModel
 from zhaoshang.core.permissions import RestrictedQuerySet
@@ -128,13 +130,21 @@ class PushStatus(models.TextChoices):
     PUSHED = "pushed", "待接收"
     ACCEPTED = "accepted", "已接收"
     DECLINED = "declined", "已退回"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# Shown, never stored: a pending push past its deadline (`LeadPush.state`).
+OVERDUE = ("overdue", "逾期未接收")
 
 
 class LeadPush(TimeStampedModel):
-    """A recommendation pushed to a unit as a lead (a project at stage `lead`, 数字招商).
+    """A recommendation pushed to a unit as a lead, awaiting the unit's decision by a deadline.
 
-    An enterprise is pushed to a unit once: a second push is refused (constraint and service),
-    also after the unit declined it — the declined push stays as the record of that decision.
+    The lead project (stage `lead`, 数字招商) is created only when the unit accepts: a pending,
+    declined or withdrawn push has no project, so it counts in no figure, list, indicator or
+    duplicate check. An enterprise is pushed to a unit once: a second push is refused
+    (constraint and service), also after the unit declined it — the declined push stays as the
+    record of that decision; a withdrawn push (the city's mistake) does not block a new one.
     """
 
     run = models.ForeignKey(
@@ -165,15 +175,19 @@ class LeadPush(TimeStampedModel):
     project = models.OneToOneField(
         "projects.Project",
         verbose_name="线索项目",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="lead_push",
     )
     status = models.CharField(
         "状态", max_length=10, choices=PushStatus.choices, default=PushStatus.PUSHED
     )
+    note = models.CharField("推送说明", max_length=500, blank=True)
+    deadline = models.DateField("接收期限", null=True, blank=True)
     score = models.DecimalField("推荐得分", max_digits=8, decimal_places=2, default=0)
     explanation = models.TextField("推荐理由")
-    reason = models.CharField("接收/退回说明", max_length=300, blank=True)
+    reason = models.CharField("接收/退回/撤回说明", max_length=300, blank=True)
     pushed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="推送人", on_delete=models.PROTECT, related_name="+"
     )
@@ -194,12 +208,36 @@ class LeadPush(TimeStampedModel):
         verbose_name_plural = "推送线索"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "unit"], name="leadpush_once_per_unit")
+            models.UniqueConstraint(
+                fields=["enterprise", "unit"],
+                condition=~models.Q(status="withdrawn"),
+                name="leadpush_once_per_unit",
+            )
         ]
         indexes = [models.Index(fields=["unit", "status"], name="leadpush_unit_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} → {self.unit}"
+
+    def days_left(self, today: dt.date | None = None) -> int | None:
+        """Calendar days to the deadline (negative once past); None without a deadline."""
+        if self.deadline is None:
+            return None
+        return (self.deadline - (today or timezone.localdate())).days
+
+    @property
+    def is_overdue(self) -> bool:
+        left = self.days_left()
+        return self.status == PushStatus.PUSHED and left is not None and left < 0
+
+    @property
+    def state(self) -> str:
+        """The status as shown: 逾期未接收 for a pending push past its deadline."""
+        return OVERDUE[0] if self.is_overdue else self.status
+
+    @property
+    def state_label(self) -> str:
+        return OVERDUE[1] if self.is_overdue else self.get_status_display()
 
 
 class EnterpriseEmbedding(models.Model):

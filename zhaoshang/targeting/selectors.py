@@ -18,18 +18,19 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Unit
-from zhaoshang.core.permissions import require
+from zhaoshang.core.permissions import has_model_permission, require
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import ChainEdge, ChainNode, Direction
 from zhaoshang.projects.models import Project, Stage
 
 from .chains.selectors import gap_analysis
-from .models import GapKind, LeadPush, PushStatus, RecommendationRun, ScoringProfile
+from .models import OVERDUE, GapKind, LeadPush, PushStatus, RecommendationRun, ScoringProfile
 from .scoring import rank as rk
 from .scoring import store as feature_store
 from .scoring.explain import explain
@@ -192,27 +193,134 @@ def pipeline_for(enterprise_ids: Iterable[int], *, user: Any) -> dict[int, dict[
 
 
 def pushes_for(enterprise_ids: Iterable[int], unit: Unit) -> dict[int, LeadPush]:
-    return {
-        p.enterprise_id: p
-        for p in LeadPush.objects.filter(enterprise_id__in=list(enterprise_ids), unit=unit)
-    }
+    """Each enterprise's push that stops another one: to `unit` (any status but withdrawn),
+    else one still pending at another unit."""
+    out: dict[int, LeadPush] = {}
+    rows = (
+        LeadPush.objects.filter(enterprise_id__in=list(enterprise_ids))
+        .exclude(status=PushStatus.WITHDRAWN)
+        .select_related("unit")
+        .order_by("-created_at", "-id")
+    )
+    for p in rows:
+        if p.unit_id == unit.pk:
+            out[p.enterprise_id] = p
+        elif p.status == PushStatus.PUSHED:
+            out.setdefault(p.enterprise_id, p)
+    return out
 
 
 def inbox_for(*, user: Any, status: str = "") -> QuerySet[LeadPush]:
+    """The pushes in the user's scope; `status` is a PushStatus or "overdue" (pending past its
+    deadline); "pushed" lists every pending one, overdue or not."""
     qs = (
         LeadPush.objects.restrict(user, "view")
         .select_related("enterprise", "unit", "project", "node", "pushed_by", "decided_by")
         .order_by("-created_at", "-id")
     )
-    if status in PushStatus.values:
+    if status == OVERDUE[0]:
+        qs = qs.filter(status=PushStatus.PUSHED, deadline__lt=timezone.localdate())
+    elif status in PushStatus.values:
         qs = qs.filter(status=status)
     return qs
 
 
 def push_get(*, user: Any, pk: int, action: str = "view") -> LeadPush:
     return get_object_or_404(
-        LeadPush.objects.restrict(user, action).select_related("project", "enterprise", "unit"),
+        LeadPush.objects.restrict(user, action).select_related(
+            "project", "enterprise", "unit", "node", "pushed_by", "decided_by"
+        ),
         pk=pk,
+    )
+
+
+# The roles of a unit that receive its pushes (notified; accept or decline them).
+RECEIVER_ROLES = ("unit_staff",)
+
+
+def receives_pushes(user: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.unit_id
+        and user.role in RECEIVER_ROLES
+        and has_model_permission(user, "change", LeadPush)
+    )
+
+
+def pending_for(*, user: Any) -> QuerySet[LeadPush]:
+    """The pushes awaiting the user's unit, the nearest deadline first (none for a user who
+    does not receive pushes)."""
+    if not receives_pushes(user):
+        return LeadPush.objects.none()
+    return (
+        LeadPush.objects.filter(unit_id=user.unit_id, status=PushStatus.PUSHED)
+        .select_related("enterprise", "node", "unit")
+        .order_by(F("deadline").asc(nulls_last=True), "created_at", "id")
+    )
+
+
+_REQUEST_CACHE = "_targeting_pending"
+
+
+def pending_count_for_request(request: HttpRequest) -> int | None:
+    """The pushes awaiting the signed-in user's unit, counted once per request (one COUNT on
+    the (unit, status) index); None for users who do not receive pushes."""
+    if hasattr(request, _REQUEST_CACHE):
+        return getattr(request, _REQUEST_CACHE)
+    user = getattr(request, "user", None)
+    value = pending_for(user=user).count() if receives_pushes(user) else None
+    setattr(request, _REQUEST_CACHE, value)
+    return value
+
+
+# --- the gap node's next step ---------------------------------------------------------------
+
+
+def default_unit(user: Any) -> Unit | None:
+    """The unit a ranking is computed for by default: the user's own, for the city the city."""
+    if user.scope != "all" and user.unit_id:
+        return user.unit
+    return Unit.objects.filter(kind="city").order_by("sort_order").first() or user.unit
+
+
+SEARCH_KEYWORDS_SHOWN = 5
+
+
+@dataclass
+class NextStep:
+    """What a gap node offers to push now, and, when nothing, where to look next."""
+
+    candidates: int
+    pushable: int
+    in_pipeline: int
+    pushed: int
+    keywords: list[str]
+
+
+def node_next_step(*, user: Any, node: ChainNode) -> NextStep | None:
+    """The recommend page's verdict for a node in one look: how many ranked enterprises could
+    be pushed (not in a live project, not pushed already). None for a user who may not rank."""
+    if not has_model_permission(user, "view", RecommendationRun):
+        return None
+    unit = default_unit(user)
+    if unit is None:
+        return None
+    run = recommendation(user=user, unit=unit, node=node, limit=MAX_LIMIT)
+    ids = [item["enterprise"]["id"] for item in run.results]
+    pipeline = pipeline_for(ids, user=user)
+    pushes = pushes_for([i for i in ids if i not in pipeline], unit)
+    pushable = len(ids) - len(pipeline) - len(pushes)
+    if run.candidates > len(ids):  # beyond the ranked ones, some are surely free
+        pushable += run.candidates - len(ids)
+    words = [node.name, *(node.keywords or [])]
+    keywords = list(dict.fromkeys(w.strip() for w in words if w and w.strip()))
+    return NextStep(
+        candidates=run.candidates,
+        pushable=pushable,
+        in_pipeline=len(pipeline),
+        pushed=len(pushes),
+        keywords=keywords[:SEARCH_KEYWORDS_SHOWN],
     )
 
 

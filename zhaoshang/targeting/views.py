@@ -15,12 +15,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhaoshang.accounts.models import Unit, UnitKind
+from zhaoshang.accounts.models import Unit
 from zhaoshang.core.concurrency import version_of
-from zhaoshang.core.htmx import apply_service_errors, is_partial, require_model_permission
+from zhaoshang.core.htmx import (
+    apply_service_errors,
+    done,
+    is_partial,
+    render_dialog,
+    require_model_permission,
+)
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import ChainNode, Direction
@@ -28,19 +35,13 @@ from zhaoshang.projects.models import Project
 
 from . import selectors, services
 from .api import recommendation_payload
-from .forms import AcceptForm, DeclineForm, ProfileForm, WeightsForm
-from .models import LeadPush, PushStatus, RecommendationRun, ScoringProfile
+from .forms import AcceptForm, DeclineForm, ProfileForm, PushForm, WeightsForm, WithdrawForm
+from .models import OVERDUE, LeadPush, PushStatus, RecommendationRun, ScoringProfile
 from .scoring.factors import FACTORS
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
-
-
-def _default_unit(user: Any) -> Unit:
-    if user.scope != Scope.ALL and user.unit_id:
-        return user.unit
-    return Unit.objects.filter(kind=UnitKind.CITY).order_by("sort_order").first() or user.unit
 
 
 def push_units(user: Any) -> list[Unit]:
@@ -74,7 +75,7 @@ def _ranking(user: Any, query: QueryDict) -> dict[str, Any]:
     elif (pk := _int(query.get("direction"))) is not None:
         direction = get_object_or_404(Direction.objects.restrict(user, "view"), pk=pk)
     code = query.get("unit", "")
-    unit = selectors.unit_get(code) if code else _default_unit(user)
+    unit = selectors.unit_get(code) if code else selectors.default_unit(user)
     profiles = list(ScoringProfile.objects.restrict(user, "view"))
     profile = next((p for p in profiles if p.pk == _int(query.get("profile"))), None)
     if profile is None:
@@ -128,7 +129,9 @@ def recommend_page(request: HttpRequest) -> HttpResponse:
             for i in payload["items"]
             if i["pipeline"] and i["pipeline"]["visible"]
         ]
-        ids += [i["push"]["project"] for i in payload["items"] if i["push"]]
+        ids += [
+            i["push"]["project"] for i in payload["items"] if i["push"] and i["push"]["project"]
+        ]
         visible_projects = set(
             Project.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True)
         )
@@ -157,117 +160,177 @@ def recommend_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
-def push_view(request: HttpRequest) -> HttpResponse:
-    """一键推送：为所选单位新建线索项目（数字招商），推荐理由写入项目简介。
+def _back(value: str | None) -> str:
+    """A path of this site to return to (the ranking the push came from)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return reverse("targeting:recommend")
 
-    The form carries the query of the ranking it was shown in (`ranking`); the ranking is
-    read again from it and stored with the push.
+
+# The service's errors on what the dialog carries hidden are shown above the form.
+_PUSH_ALIASES = {"enterprise": "__all__", "node": "__all__", "ranking": "__all__"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def push_view(request: HttpRequest) -> HttpResponse:
+    """推送线索：选择接收单位（不预选）、填写说明和接收期限，确认后推送。
+
+    Two steps in one dialog: the form, then a confirmation naming the enterprise, the unit and
+    the deadline; only the confirmed POST pushes. The form carries the query of the ranking it
+    was opened from (`ranking`), which is read again and stored with the push.
     """
     user = request.user
     require_model_permission(user, "add", LeadPush)
+    source = request.POST if request.method == "POST" else request.GET
     enterprise = get_object_or_404(
-        Enterprise.objects.restrict(user, "view"), pk=_int(request.POST.get("enterprise")) or 0
+        Enterprise.objects.restrict(user, "view"), pk=_int(source.get("enterprise")) or 0
     )
-    unit = get_object_or_404(Unit, code=request.POST.get("unit", ""))
     node = (
         ChainNode.objects.restrict(user, "view")
-        .filter(pk=_int(request.POST.get("node")) or 0)
+        .select_related("direction")
+        .filter(pk=_int(source.get("node")) or 0)
         .first()
     )
-    run = None
-    if query := request.POST.get("ranking", ""):
-        run = _ranking(user, QueryDict(query))["run"]
-    back = request.POST.get("next") or reverse("targeting:recommend")
-    if not back.startswith("/"):
-        back = reverse("targeting:recommend")
-    try:
-        push = services.push_lead(actor=user, enterprise=enterprise, unit=unit, node=node, run=run)
-    except ValidationError as exc:
-        if getattr(request, "htmx", None):
-            return render(
-                request,
-                "targeting/partials/push_error.html",
-                {"errors": exc.messages, "unit": unit},
-            )
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(back)
-    if getattr(request, "htmx", None):
-        return render(
-            request,
-            "targeting/partials/push_done.html",
-            {
-                "push": push,
-                "can_view_project": Project.objects.restrict(user, "view")
-                .filter(pk=push.project_id)
-                .exists(),
+    units = push_units(user)
+    unit_qs = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("sort_order", "code")
+    back = _back(source.get("next"))
+    if request.method == "POST":
+        form = PushForm(request.POST, units=unit_qs)
+    else:
+        form = PushForm(
+            units=unit_qs,
+            initial={
+                "enterprise": enterprise.pk,
+                "node": node.pk if node else None,
+                "ranking": source.get("ranking", ""),
+                "next": back,
             },
         )
-    messages.success(request, f"已推送至{unit.name}，新建线索项目「{push.project.name}」")
-    return redirect(back)
+    confirming = False
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+        data = form.cleaned_data
+        if request.POST.get("confirmed") == "1":
+            run = None
+            if query := data["ranking"]:
+                run = _ranking(user, QueryDict(query))["run"]
+            try:
+                push = services.push_lead(
+                    actor=user, enterprise=enterprise, unit=data["unit"], node=node, run=run,
+                    note=data["note"], deadline=data["deadline"],
+                    deadline_workdays=data["deadline_workdays"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                apply_service_errors(form, exc, aliases=_PUSH_ALIASES)
+            else:
+                messages.success(
+                    request,
+                    f"已推送至{push.unit.name}，待其接收（期限 {push.deadline:%Y-%m-%d}）",
+                )
+                return done(request, back)
+        else:
+            try:
+                due = services.resolve_deadline(
+                    deadline=data["deadline"], deadline_workdays=data["deadline_workdays"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                confirming = True
+    context = {
+        "form": form,
+        "enterprise": enterprise,
+        "node": node,
+        "confirming": confirming,
+        "due": due if confirming else None,
+    }
+    return render_dialog(
+        request,
+        "targeting/dialogs/push.html",
+        context,
+        title=f"推送线索：{enterprise.name}",
+        back_url=back,
+        breadcrumbs=[("精准招商导航", back), ("推送线索", "")],
+    )
 
 
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    """推送线索：本单位收到的精准招商推送，接收或退回（须说明原因）。"""
+    """推送线索：接收单位接收或退回（须说明原因）；推送方查看状态，可撤回待接收的推送。"""
     require_model_permission(request.user, "view", LeadPush)
     status = request.GET.get("status", "")
     pushes = list(selectors.inbox_for(user=request.user, status=status)[:300])
     context = {
         "pushes": pushes,
         "status": status,
-        "statuses": PushStatus.choices,
-        "can_decide": has_model_permission(request.user, "change", LeadPush),
-        "show_unit": request.user.scope == Scope.ALL,
-        "accept_form": AcceptForm(),
-        "decline_form": DeclineForm(),
-        "visible_projects": set(
-            Project.objects.restrict(request.user, "view")
-            .filter(pk__in=[p.project_id for p in pushes])
-            .values_list("pk", flat=True)
-        ),
+        "statuses": [*PushStatus.choices[:1], OVERDUE, *PushStatus.choices[1:]],
+        **_row_context(request.user, pushes),
     }
     return render(request, "targeting/inbox.html", context)
+
+
+def _row_context(user: Any, pushes: list[LeadPush], forms_: dict[str, Any] | None = None):
+    """What the inbox rows need: the moves the user may take on each, the forms, which lead
+    projects the user may open."""
+    for p in pushes:
+        p.moves = {m for m in services.MOVES if services.may(user, p, m)}
+    return {
+        "show_unit": user.scope == Scope.ALL,
+        "accept_form": AcceptForm(),
+        "decline_form": DeclineForm(),
+        "withdraw_form": WithdrawForm(),
+        **(forms_ or {}),
+        "visible_projects": set(
+            Project.objects.restrict(user, "view")
+            .filter(pk__in=[p.project_id for p in pushes if p.project_id])
+            .values_list("pk", flat=True)
+        ),
+        "today": timezone.localdate(),
+    }
+
+
+_DONE = {
+    "accept": "已接收该线索，已在本单位项目库中建立线索项目",
+    "decline": "已退回该线索",
+    "withdraw": "已撤回该推送",
+}
 
 
 def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     user = request.user
     require_model_permission(user, "change", LeadPush)
     push = selectors.push_get(user=user, pk=pk, action="change")
-    form_class = AcceptForm if decision == "accept" else DeclineForm
+    if not services.may(user, push, decision) and push.status == PushStatus.PUSHED:
+        # Not the receiving unit (accept/decline), not the sender (withdraw): refused.
+        raise PermissionDenied(
+            "只有推送方可以撤回推送线索"
+            if decision == "withdraw"
+            else "只有接收单位可以接收或退回推送线索"
+        )
+    form_class = {"accept": AcceptForm, "decline": DeclineForm, "withdraw": WithdrawForm}[decision]
     form = form_class(request.POST)
     if form.is_valid():
         try:
             if decision == "accept":
                 services.push_accept(actor=user, push=push, note=form.cleaned_data["note"])
-            else:
+            elif decision == "decline":
                 services.push_decline(actor=user, push=push, reason=form.cleaned_data["reason"])
+            else:
+                services.push_withdraw(actor=user, push=push, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             apply_service_errors(form, exc)
     push = selectors.push_get(user=user, pk=pk)
     if getattr(request, "htmx", None):
-        context = {
-            "p": push,
-            "can_decide": True,
-            "show_unit": user.scope == Scope.ALL,
-            "accept_form": form if decision == "accept" and form.errors else AcceptForm(),
-            "decline_form": form if decision == "decline" and form.errors else DeclineForm(),
-            "visible_projects": {push.project_id}
-            if Project.objects.restrict(user, "view").filter(pk=push.project_id).exists()
-            else set(),
-        }
+        failed = {f"{decision}_form": form} if form.errors else {}
+        context = {"p": push, **_row_context(user, [push], failed)}
         return render(request, "targeting/partials/inbox_row.html", context)
     if form.errors:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
     else:
-        messages.success(
-            request, "已接收该线索" if decision == "accept" else "已退回该线索，线索项目已终止"
-        )
+        messages.success(request, _DONE[decision])
     return redirect("targeting:inbox")
 
 
@@ -281,6 +344,12 @@ def push_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def push_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, "decline")
+
+
+@login_required
+@require_POST
+def push_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "withdraw")
 
 
 @login_required

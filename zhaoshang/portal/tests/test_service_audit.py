@@ -525,16 +525,21 @@ CALLS: dict[
     S("targeting.services", "push_lead"): (
         lambda w: (w.other, w.nodes, lambda: targeting.push_lead(
             actor=w.city, enterprise=w.other, unit=w.org["linqing"], node=w.nodes["板"]
-        ))[2], ("create", "create"), CREATE,  # the county's lead project, then the push
+        ))[2], "create", CREATE,  # the push only: no project until the county accepts
     ),
     S("targeting.services", "push_accept"): (
         lambda w: (w.push, lambda: targeting.push_accept(actor=w.unit, push=w.push))[1],
-        "update", UPDATE,
+        ("create", "update"), UPDATE,  # the county's lead project, then the push
     ),
     S("targeting.services", "push_decline"): (
         lambda w: (w.push, lambda: targeting.push_decline(
             actor=w.unit, push=w.push, reason="不在本地产业方向"
-        ))[1], ("stage", "update"), UPDATE,  # the lead project is dropped, then the push
+        ))[1], "update", UPDATE,  # no project ever existed
+    ),
+    S("targeting.services", "push_withdraw"): (
+        lambda w: (w.push, lambda: targeting.push_withdraw(
+            actor=w.city, push=w.push, reason="单位选错"
+        ))[1], "update", UPDATE,
     ),
     S("targeting.services", "profile_save"): (
         lambda w: lambda: targeting.profile_save(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -38,6 +39,7 @@ from zhaoshang.industries import services as chain_services
 from zhaoshang.industries.models import ChainEdge, ChainNode, Stream
 from zhaoshang.projects.models import Project
 
+from .. import selectors as targeting_selectors
 from ..models import GapKind, GapThresholds
 from . import selectors, services
 from .forms import ChainEdgeForm, ChainNodeForm, GapThresholdsForm
@@ -231,6 +233,25 @@ _GAP_HELP = {
 }
 
 
+def _next_step(user: Any, gap: selectors.NodeGap) -> dict[str, Any]:
+    """A gap node with nothing to push (no candidate, or all already in a project or pushed)
+    points on: the enterprise library searched by the node's keywords, a new key target."""
+    if gap.gap not in targeting_selectors.GAP_KINDS:
+        return {"next_step": None}
+    step = targeting_selectors.node_next_step(user=user, node=gap.node)
+    search = reverse("enterprises:list")
+    return {
+        "next_step": step,
+        "search_links": [(w, f"{search}?{urlencode({'q': w})}") for w in step.keywords]
+        if step and has_model_permission(user, "view", Enterprise)
+        else [],
+        "target_create_url": reverse("enterprises:target-create")
+        + f"?{urlencode({'direction': gap.node.direction_id, 'node': gap.node.pk})}"
+        if has_model_permission(user, "add", TargetEntry)
+        else "",
+    }
+
+
 def _panel_context(
     request: HttpRequest, gap: selectors.NodeGap, analysis: selectors.ChainAnalysis
 ) -> dict[str, Any]:
@@ -259,6 +280,7 @@ def _panel_context(
         "can_view_projects": has_model_permission(user, "view", Project),
         "projects": list(projects[:PANEL_LIMIT]),
         "recommendations_url": f"/targeting/?node={node.pk}",
+        **_next_step(user, gap),
         **_edit_permissions(user),
     }
 

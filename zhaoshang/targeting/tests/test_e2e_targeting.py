@@ -1,6 +1,7 @@
 """End to end in Debian's chromium: the city opens the aluminium chain map, clicks the gap node
-铝箔, follows its recommendations, pushes the first one to 茌平区; a 茌平区 user logs in and
-finds the lead in the inbox and among the unit's projects, with the explanation."""
+铝箔, follows its recommendations, pushes the first one to 茌平区 (choosing the unit, a note and
+a deadline, then confirming); a 茌平区 user logs in, sees the 待接收 badge and the home card,
+accepts in the inbox, and finds the lead among the unit's projects, with the explanation."""
 
 import pytest
 from playwright.sync_api import expect
@@ -89,26 +90,57 @@ def test_city_pushes_a_gap_recommendation_and_the_county_sees_the_lead(
     why = page.locator(f"#why-{chosen.pk}")
     expect(why.locator("tr[data-factor='chain_fit']")).to_contain_text("自动归入「铝箔」")
     expect(why.locator("tr[data-factor='geography']")).to_contain_text("高铁")
-    first.locator("select[name=unit]").select_option(label="茌平区")
-    first.get_by_role("button", name="推送").click()
-    expect(first.locator(".push-cell")).to_contain_text("已推送至茌平区")
+    first.get_by_role("link", name="推送").click()
+    dialog = page.locator("#modal-content")
+    expect(dialog.locator("select[name=unit]")).to_have_value("")  # no unit chosen for the city
+    dialog.get_by_role("button", name="下一步：确认").click()
+    expect(dialog.locator("#id_unit_error_1")).to_have_text("请选择接收单位")
+    dialog.locator("select[name=unit]").select_option(label="茌平区")
+    dialog.locator("textarea[name=note]").fill("对方有意在鲁西布局电池铝箔")
+    dialog.locator("input[name=deadline_workdays]").fill("5")
+    dialog.get_by_role("button", name="下一步：确认").click()
+    expect(dialog.locator("#push-confirm")).to_contain_text(
+        f"确认将「{chosen.name}」推送至「茌平区」？"
+    )
+    dialog.get_by_role("button", name="确认推送").click()
+    page.wait_for_url(f"**/targeting/?node={foil.pk}")
+    expect(page.locator(f"tr[data-enterprise='{chosen.pk}'] .push-cell")).to_contain_text(
+        "已推送至茌平区"
+    )
     push = LeadPush.objects.get()
-    project = push.project
-    assert push.enterprise == chosen
-    assert (project.unit.code, project.stage, project.attraction_mode) == (
-        "371503", Stage.LEAD, AttractionMode.DIGITAL,
+    assert (push.enterprise, push.unit.code, push.note) == (
+        chosen, "371503", "对方有意在鲁西布局电池铝箔",
     )  # fmt: skip
-    assert "产业链匹配" in project.description
+    assert push.project is None and not Project.objects.exists()
     logout(page)
 
     login(page, base, "chiping")
-    page.goto(f"{base}/targeting/inbox/")
+    expect(page.locator("#pushes-badge")).to_contain_text("1")
+    card = page.locator("#pending-pushes")
+    expect(card).to_contain_text(chosen.name)
+    expect(card).to_contain_text(f"期限 {push.deadline:%Y-%m-%d}")
+    page.locator("#nav-pushes").click()
     row = page.locator(f"#push-{push.pk}")
     expect(row).to_contain_text(chosen.name)
     expect(row).to_contain_text("待接收")
+    expect(row).to_contain_text("对方有意在鲁西布局电池铝箔")
     row.locator("input[name=note]").fill("本周电话联系")
     row.get_by_role("button", name="接收").click()
     expect(page.locator(f"#push-{push.pk}")).to_contain_text("已接收")
+    project = Project.objects.get()
+    assert (project.unit.code, project.stage, project.attraction_mode) == (
+        "371503", Stage.LEAD, AttractionMode.DIGITAL,
+    )  # fmt: skip
+    assert list(project.investors.all()) == [chosen]
+    assert "产业链匹配" in project.description
     page.goto(f"{base}/projects/")
     expect(page.get_by_text(project.name)).to_be_visible()
-    assert Project.objects.get(pk=project.pk).stage == Stage.LEAD
+    page.goto(f"{base}/")
+    expect(page.locator("#pushes-badge")).to_have_count(0)
+    logout(page)
+
+    login(page, base, "city")  # the city sees the status, not the unit's buttons
+    page.goto(f"{base}/targeting/inbox/")
+    row = page.locator(f"#push-{push.pk}")
+    expect(row.locator(".push-status")).to_have_text("已接收")
+    expect(row.get_by_role("button")).to_have_count(0)

@@ -38,6 +38,8 @@ def _pages(chain, push):
         ),
         ("post", f"/targeting/pushes/{push.pk}/accept/", {"note": ""}),
         ("post", f"/targeting/pushes/{push.pk}/decline/", {"reason": "x"}),
+        ("post", f"/targeting/pushes/{push.pk}/withdraw/", {"reason": "x"}),
+        ("get", f"/targeting/push/?enterprise={chain.e3.pk}&node={chain.foil.pk}", {}),
     ]
 
 
@@ -92,18 +94,25 @@ def test_unit_staff_push_only_to_their_own_unit(chain, org, users, client):
     )
     assert other.status_code == 403
     client.force_login(users["linqing"])
+    dialog = client.get(f"/targeting/push/?enterprise={chain.e3.pk}&node={chain.foil.pk}")
+    assert '<option value="371581">临清市</option>' in dialog.content.decode()
+    assert '<option value="371503">' not in dialog.content.decode()
     page = client.post(
-        "/targeting/push/", {"enterprise": chain.e3.pk, "unit": "371503", "node": chain.foil.pk}
-    )
-    assert page.status_code == 403
-    assert not Project.objects.filter(investors=chain.e3).exists()
+        "/targeting/push/",
+        {"enterprise": chain.e3.pk, "unit": "371503", "node": chain.foil.pk, "confirmed": "1",
+         "deadline_kind": "workdays", "deadline_workdays": "5"},
+    )  # fmt: skip
+    assert page.status_code == 200 and "请从列表中选择接收单位" in page.content.decode()
+    assert not LeadPush.objects.filter(enterprise=chain.e3).exists()
     own = api.post(
         "/api/targeting/push/",
         {"node": chain.foil.pk, "unit": "371581", "enterprise": chain.e3.pk},
         format="json",
     )
     assert own.status_code == 201
-    assert Project.objects.get(pk=own.json()["project"]).unit == org["linqing"]
+    assert LeadPush.objects.get(pk=own.json()["push"]).unit == org["linqing"]
+    accepted = api.post(f"/api/targeting/pushes/{own.json()['push']}/accept/", {}, format="json")
+    assert Project.objects.get(pk=accepted.json()["project"]).unit == org["linqing"]
 
 
 def test_another_units_push_is_not_found(chain, push, users, client):
@@ -151,7 +160,9 @@ def test_the_inspector_reads_but_cannot_push_or_decide(chain, push, users, clien
     )
     client.force_login(users["inspector"])
     assert client.get(f"/targeting/?node={chain.foil.pk}&unit=371503").status_code == 200
-    assert "推送</button>" not in client.get(f"/targeting/?node={chain.foil.pk}").content.decode()
+    assert (
+        "/targeting/push/?" not in client.get(f"/targeting/?node={chain.foil.pk}").content.decode()
+    )
     assert (
         client.post(
             "/targeting/push/", {"enterprise": chain.e3.pk, "unit": "371581", "node": chain.foil.pk}
@@ -199,7 +210,7 @@ def test_push_citing_another_units_run_is_refused_as_unknown(chain, org, users):
     refused = api.post("/api/targeting/push/", {**body, "run": other_run.pk}, format="json")
     assert refused.status_code == 400
     assert set(refused.json()) == {"run"}
-    assert not Project.objects.filter(investors=chain.e3).exists()
+    assert not LeadPush.objects.filter(enterprise=chain.e3).exists()
     accepted = api.post("/api/targeting/push/", {**body, "run": own_run.pk}, format="json")
     assert accepted.status_code == 201
     assert LeadPush.objects.get(pk=accepted.json()["push"]).run_id == own_run.pk

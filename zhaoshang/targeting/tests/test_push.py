@@ -1,6 +1,6 @@
-"""Pushing a recommendation as a lead: once per enterprise and unit; the unit accepts or
-declines with a reason (declining drops the lead project); pipeline enterprises are shown with
-their project and stage, not pushed again. Every write is audited."""
+"""Pushing a recommendation as a lead: once per enterprise and unit; the unit accepts (the lead
+project is created then) or declines with a reason (no project ever exists); pipeline
+enterprises are shown with their project and stage, not pushed again. Every write is audited."""
 
 from __future__ import annotations
 
@@ -21,25 +21,32 @@ RECS = "/api/targeting/recommendations/"
 PUSH = "/api/targeting/push/"
 
 
-def test_push_creates_a_digital_lead_with_the_explanation(chain, org, users):
+def test_push_records_the_explanation_and_accepting_creates_the_digital_lead(
+    chain, org, users, chiping_user
+):
     run = selectors.recommendation(user=users["city"], unit=org["chiping"], node=chain.foil)
     push = services.push_lead(
         actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil, run=run
     )
+    assert push.project is None and not Project.objects.exists()
+    assert push.explanation.startswith(
+        "精准招商推荐：上海申铝箔材有限公司 → 铝精深加工 · 铝箔（茌平区）"
+    )
+    assert "· 产业链匹配 +32.00：自动归入「铝箔」（置信度0.80）" in push.explanation
+    assert (push.status, push.run, push.node, str(push.score)) == (
+        PushStatus.PUSHED, run, chain.foil, "59.41",
+    )  # fmt: skip
+    assert AuditEntry.objects.filter(object_id=str(push.pk), action="create").exists()
+
+    services.push_accept(actor=chiping_user, push=push)
+    push.refresh_from_db()
     project = push.project
     assert (project.unit, project.stage) == (org["chiping"], Stage.LEAD)
     assert project.attraction_mode == AttractionMode.DIGITAL
     assert list(project.investors.all()) == [chain.e1]
     assert project.direction == chain.direction
-    assert project.description.startswith(
-        "精准招商推荐：上海申铝箔材有限公司 → 铝精深加工 · 铝箔（茌平区）"
-    )
-    assert "· 产业链匹配 +32.00：自动归入「铝箔」（置信度0.80）" in project.description
+    assert project.created_by == chiping_user
     assert push.explanation == project.description
-    assert (push.status, push.run, push.node, str(push.score)) == (
-        PushStatus.PUSHED, run, chain.foil, "59.41",
-    )  # fmt: skip
-    assert AuditEntry.objects.filter(object_id=str(push.pk), action="create").exists()
     assert AuditEntry.objects.filter(object_id=str(project.pk), action="create").exists()
 
 
@@ -61,24 +68,25 @@ def test_pushing_the_same_enterprise_to_the_same_unit_twice_is_refused(chain, or
     push = LeadPush.objects.get()
     with pytest.raises(IntegrityError, match="leadpush"), transaction.atomic():
         LeadPush.objects.create(
-            enterprise=chain.e1, unit=org["chiping"], project=Project.objects.create(
-                name="x", unit=org["chiping"], total_investment_wan=0
-            ), explanation="x", pushed_by=users["city"],
-        )  # fmt: skip
+            enterprise=chain.e1, unit=org["chiping"], explanation="x", pushed_by=users["city"]
+        )
     assert LeadPush.objects.get() == push
 
 
-def test_the_api_push_answers_the_project_and_refuses_a_second_push(chain, org, users):
+def test_the_api_push_answers_the_pending_push_and_refuses_a_second_push(chain, org, users):
     client = client_for(users["city"])
     body = {"node": chain.foil.pk, "unit": "371503", "enterprise": chain.e1.pk}
     response = client.post(PUSH, body, format="json")
     assert response.status_code == 201, response.content
-    project = Project.objects.get(pk=response.json()["project"])
-    assert project.stage == Stage.LEAD and project.unit == org["chiping"]
+    push = LeadPush.objects.get()
+    assert response.json() == {
+        "project": None, "push": push.pk, "status": "pushed",
+        "deadline": push.deadline.isoformat(),
+    }  # fmt: skip
+    assert not Project.objects.exists()
     again = client.post(PUSH, body, format="json")
     assert again.status_code == 400
     assert "不能重复推送" in again.json()["enterprise"][0]
-    assert Project.objects.filter(investors=chain.e1).count() == 1
 
 
 def test_pipeline_enterprises_show_project_and_stage_and_are_not_pushed(
@@ -136,7 +144,7 @@ def test_the_page_does_not_name_another_units_project_either(
     html = client.get("/targeting/", {"node": chain.foil.pk, "unit": "371503"}).content.decode()
 
     row_e2 = html.split(f'data-enterprise="{chain.e2.pk}"')[1].split("</tr>")[0]
-    assert "其他单位在谈" in row_e2 and "推送</button>" not in row_e2
+    assert "其他单位在谈" in row_e2 and "/targeting/push/?" not in row_e2
     assert "中原铝箔合作项目" not in html and "临清市「" not in html
 
 
@@ -147,12 +155,13 @@ def test_the_page_shows_the_pipeline_instead_of_a_push_button(
     client.force_login(users["city"])
     html = client.get("/targeting/", {"node": chain.foil.pk, "unit": "371503"}).content.decode()
     row_e2 = html.split(f'data-enterprise="{chain.e2.pk}"')[1].split("</tr>")[0]
-    assert "已在项目库" in row_e2 and "中原铝箔合作项目" in row_e2 and "推送</button>" not in row_e2
+    assert "已在项目库" in row_e2 and "中原铝箔合作项目" in row_e2
+    assert "/targeting/push/?" not in row_e2
     row_e1 = html.split(f'data-enterprise="{chain.e1.pk}"')[1].split("</tr>")[0]
-    assert "推送</button>" in row_e1
+    assert f"/targeting/push/?enterprise={chain.e1.pk}&amp;node={chain.foil.pk}" in row_e1
 
 
-def test_accept_keeps_the_lead(chain, org, users, chiping_user):
+def test_accept_creates_the_lead_project(chain, org, users, chiping_user):
     push = services.push_lead(
         actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
     )
@@ -166,15 +175,18 @@ def test_accept_keeps_the_lead(chain, org, users, chiping_user):
         "安排走访",
         chiping_user,
     )
-    assert push.project.stage == Stage.LEAD
+    assert (push.project.stage, push.project.unit) == (Stage.LEAD, org["chiping"])
+    assert response.json()["project"] == push.project_id
+    assert response.json()["project_stage"] == "lead"
     assert AuditEntry.objects.filter(object_id=str(push.pk), action="update").exists()
     again = client_for(chiping_user).post(
         f"/api/targeting/pushes/{push.pk}/decline/", {"reason": "x"}
     )
     assert again.status_code == 400
+    assert Project.objects.count() == 1
 
 
-def test_decline_needs_a_reason_and_drops_the_lead(chain, org, users, chiping_user):
+def test_decline_needs_a_reason_and_leaves_no_project(chain, org, users, chiping_user):
     push = services.push_lead(
         actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
     )
@@ -186,18 +198,20 @@ def test_decline_needs_a_reason_and_drops_the_lead(chain, org, users, chiping_us
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "declined"
+    assert response.json()["project"] is None
     push.refresh_from_db()
-    project = push.project
-    assert (push.status, push.reason) == (PushStatus.DECLINED, "企业无扩张意向")
-    assert (project.stage, project.drop_reason) == (Stage.DROPPED, "推送线索退回：企业无扩张意向")
-    # out of the pipeline, but never pushed to 茌平区 again; recent contact now counts
+    assert (push.status, push.reason, push.project) == (
+        PushStatus.DECLINED, "企业无扩张意向", None,
+    )  # fmt: skip
+    assert not Project.objects.exists()
+    # never pushed to 茌平区 again; no project, so no recent-contact deduction either
     with pytest.raises(ValidationError, match=r"该企业已于.*推送至茌平区（已退回），不能重复推送"):
         services.push_lead(
             actor=users["city"], enterprise=chain.e1, unit=org["chiping"], node=chain.foil
         )
     run = selectors.recommendation(user=users["city"], unit=org["chiping"], node=chain.foil)
     item = next(i for i in run.results if i["enterprise"]["id"] == chain.e1.pk)
-    assert {f["name"]: f["contribution"] for f in item["factors"]}["recent_contact"] == -15.0
+    assert {f["name"]: f["contribution"] for f in item["factors"]}["recent_contact"] == 0
 
 
 def test_the_inbox_page_accepts_and_declines(chain, org, users, chiping_user, client):
@@ -226,7 +240,26 @@ def test_the_inbox_page_accepts_and_declines(chain, org, users, chiping_user, cl
     assert p2.status == PushStatus.PUSHED
     client.post(f"/targeting/pushes/{p2.pk}/decline/", {"reason": "不符合园区定位"})
     p2.refresh_from_db()
-    assert (p2.status, p2.project.stage) == (PushStatus.DECLINED, Stage.DROPPED)
+    assert (p2.status, p2.project) == (PushStatus.DECLINED, None)
+    assert list(Project.objects.values_list("investors", flat=True)) == [chain.e1.pk]
+
+
+def _confirmed_push(client, enterprise, node, ranking="", **extra):
+    return client.post(
+        "/targeting/push/",
+        {
+            "enterprise": enterprise.pk,
+            "unit": "371503",
+            "node": node.pk,
+            "ranking": ranking,
+            "deadline_kind": "workdays",
+            "deadline_workdays": "10",
+            "confirmed": "1",
+            **extra,
+        },
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="modal-content",
+    )
 
 
 def test_viewing_recommendations_writes_nothing_and_a_push_stores_the_ranking_once(
@@ -237,46 +270,23 @@ def test_viewing_recommendations_writes_nothing_and_a_push_stores_the_ranking_on
     html = client.get(page).content.decode()
     client.get(page, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="recommend-results")
     assert RecommendationRun.objects.count() == 0
-    ranking = f"node={chain.foil.pk}&amp;unit=371503"
-    assert f'<input type="hidden" name="ranking" value="{ranking}">' in html
+    assert f"ranking=node%3D{chain.foil.pk}%26unit%3D371503" in html
 
-    response = client.post(
-        "/targeting/push/",
-        {
-            "enterprise": chain.e1.pk,
-            "unit": "371503",
-            "node": chain.foil.pk,
-            "ranking": f"node={chain.foil.pk}&unit=371503",
-        },
-        HTTP_HX_REQUEST="true",
-    )
-    assert response.status_code == 200
-    assert "已推送至茌平区" in response.content.decode()
+    ranking = f"node={chain.foil.pk}&unit=371503"
+    response = _confirmed_push(client, chain.e1, chain.foil, ranking)
+    assert response.status_code == 200 and response["HX-Redirect"] == "/targeting/"
     run = RecommendationRun.objects.get()
     push = LeadPush.objects.get()
     assert (push.run, push.unit) == (run, org["chiping"])
     assert (run.node, run.unit, run.created_by) == (chain.foil, org["chiping"], users["city"])
     assert [i["enterprise"]["id"] for i in run.results] == [chain.e1.pk, chain.e3.pk, chain.e2.pk]
 
-    client.post(
-        "/targeting/push/",
-        {
-            "enterprise": chain.e2.pk,
-            "unit": "371503",
-            "node": chain.foil.pk,
-            "ranking": f"node={chain.foil.pk}&unit=371503",
-        },
-        HTTP_HX_REQUEST="true",
-    )
+    _confirmed_push(client, chain.e2, chain.foil, ranking)
     assert LeadPush.objects.count() == 2
     assert list(RecommendationRun.objects.all()) == [run]
     assert LeadPush.objects.get(enterprise=chain.e2).run == run
 
-    again = client.post(
-        "/targeting/push/",
-        {"enterprise": chain.e1.pk, "unit": "371503", "node": chain.foil.pk},
-        HTTP_HX_REQUEST="true",
-    )
+    again = _confirmed_push(client, chain.e1, chain.foil)
     assert "不能重复推送" in again.content.decode()
     assert LeadPush.objects.count() == 2
 
@@ -303,7 +313,9 @@ def test_the_api_recommendations_are_a_read_and_a_push_with_the_query_stores_the
     ]
 
 
-def test_push_from_a_gap_list_run_takes_the_node_the_enterprise_fits(chain, org, users):
+def test_push_from_a_gap_list_run_takes_the_node_the_enterprise_fits(
+    chain, org, users, chiping_user
+):
     run = selectors.recommendation(
         user=users["city"], unit=org["chiping"], direction=chain.direction
     )
@@ -311,4 +323,6 @@ def test_push_from_a_gap_list_run_takes_the_node_the_enterprise_fits(chain, org,
         actor=users["city"], enterprise=chain.e1, unit=org["chiping"], run=run
     )
     assert push.node == chain.foil and push.run == run
+    services.push_accept(actor=chiping_user, push=push)
+    push.refresh_from_db()
     assert push.project.name == "上海申铝箔材有限公司·铝箔招商线索"
