@@ -261,7 +261,11 @@ def _take(actor: Any, push: LeadPush, move: str) -> LeadPush:
             if rule.by == "receiver"
             else "只有推送方可以撤回推送线索"
         )
-    locked = LeadPush.objects.select_for_update().select_related("enterprise", "unit", "node")
+    # Only the push's row is locked (its node is nullable: PostgreSQL refuses FOR UPDATE on
+    # the nullable side of an outer join).
+    locked = LeadPush.objects.select_for_update(of=("self",)).select_related(
+        "enterprise", "unit", "node"
+    )
     push = locked.get(pk=push.pk)
     if push.status != PushStatus.PUSHED:
         raise ValidationError({"status": [f"该线索已{push.get_status_display()}"]})
