@@ -107,11 +107,16 @@ def test_on_a_phone_the_city_filters_previews_and_verifies_in_place(
     panel.get_by_role("button", name="关闭预览").click()
     expect(panel).to_be_hidden()
 
-    # a PDF: in a sandboxed frame
+    # a PDF: framed, sandboxed by its own response, and not refused by the browser
     row_c = phone.locator(f"#funds-{records['c'].pk}")
-    row_c.get_by_role("link", name="银行进账单：进账单.pdf").click()
+    with phone.expect_response(lambda r: r.url.endswith("?inline=1")) as inline:
+        row_c.get_by_role("link", name="银行进账单：进账单.pdf").click()
+    assert inline.value.status == 200
     frame = panel.locator("iframe.evidence-frame")
-    expect(frame).to_have_attribute("sandbox", "")
+    expect(frame).to_be_visible()
+    pdf_src = frame.get_attribute("src")
+    assert any(f.url.endswith(pdf_src) for f in phone.frames)
+    assert not any(f.url.startswith("chrome-error:") for f in phone.frames)
     panel.get_by_role("button", name="关闭预览").click()
     expect(panel).to_be_hidden()
 
