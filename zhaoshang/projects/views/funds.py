@@ -244,7 +244,7 @@ def _decision_dialog(
         context,
         title=title,
         back_url=_queue_url(request),
-        breadcrumbs=[("到位资金核实", _queue_url(request)), (title, "")],
+        breadcrumbs=[("到位资金核实", _queue_url(request))],
     )
 
 
