@@ -40,6 +40,7 @@ from .reference import DEFAULT_SEED, HISTORY_START, REFERENCE_DATE
 from .replay import Replayer
 from .service_desk import schedule_service_desk
 from .service_notices import notices_load
+from .service_problems import schedule_problems
 from .service_reviews import schedule_joint_reviews
 from .service_teams import schedule_service_teams
 from .users import users_load
@@ -145,6 +146,7 @@ def demo_load(options: DemoOptions, *, stdout: TextIO | None = None) -> DemoSumm
             schedule_joint_reviews(replayer, project_scripts)
             schedule_service_desk(replayer, project_scripts)
             schedule_service_teams(replayer, project_scripts)
+            schedule_problems(replayer, project_scripts)
             say(f"按时间顺序回放 {len(project_scripts)} 个项目的 {len(replayer.events)} 个事件 …")
             replayer.run()
             # The service system (#10); joint meetings last: their agendas draw on the rest.

@@ -20,6 +20,7 @@ from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.figures import funds_totals_by_unit, key_projects
 from zhaoshang.projects.models import FundsRecord
 from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
+from zhaoshang.service.views.problems import department_home
 from zhaoshang.targeting.selectors import pending_for
 
 from .commissioner import commissioner_home
@@ -29,7 +30,7 @@ KEY_PROJECTS_SHOWN = 10
 PENDING_PUSHES_SHOWN = 5
 
 # Roles whose home is their day's work rather than the figures (role → view).
-ROLE_HOMES = {Role.COMMISSIONER: commissioner_home}
+ROLE_HOMES = {Role.COMMISSIONER: commissioner_home, Role.DEPT_STAFF: department_home}
 
 
 def _key_projects(user: Any) -> list[Any]:

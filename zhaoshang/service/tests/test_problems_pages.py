@@ -179,3 +179,16 @@ def test_the_city_adds_a_2027_holiday_on_the_calendar_and_others_may_not(client,
         ).status_code
         == 403
     )
+
+
+def test_a_departments_home_page_is_its_queue_and_the_navigation_links_the_problems(
+    client, people, raise_problem
+):
+    raise_problem(title="待签收的用地问题")
+    client.force_login(people["dept_land"])
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "待签收的用地问题" in html and 'id="home-new"' in html
+    assert f'href="{reverse("service:problem-list")}">问题诉求</a>' in html
+    client.force_login(people["linqing"])
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'id="home-new"' not in html
