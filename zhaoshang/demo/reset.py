@@ -28,6 +28,8 @@ WIPED_MODELS = (
     # Joint meetings name the demo leader as chair (the flush reaches their items and decisions
     # from projects, not the meetings themselves).
     "service.JointMeeting",
+    # Each department's 分管领导 is a demo leader.
+    "service.SupervisingLeader",
 )
 
 

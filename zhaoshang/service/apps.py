@@ -30,12 +30,12 @@ class ServiceConfig(AppConfig):
         from .views import servicelog as _servicelog_views  # noqa: F401
         from .views import teams as _team_views  # noqa: F401
 
-        post_migrate.connect(
-            _load_problem_categories, sender=self, dispatch_uid="service.problem_categories"
-        )
+        # After every migrate, and after a test's flush, which empties what data migrations
+        # seeded: the kinds, thresholds and categories the service system cannot work without.
+        post_migrate.connect(_load_reference, sender=self, dispatch_uid="service.reference")
 
 
-def _load_problem_categories(**kwargs) -> None:
-    from .services.problems import problem_categories_load
+def _load_reference(**kwargs) -> None:
+    from .reference import service_reference_load
 
-    problem_categories_load()
+    service_reference_load()

@@ -75,9 +75,10 @@ def test_county_signs_project_submits_funds_and_city_verifies(page, live_server,
 
     login(page, base, "city")
     page.goto(f"{base}/projects/funds/verify/")
-    row = page.locator("tr", has_text="高端精密轴承产业园")
-    row.get_by_role("button", name="核实").click()
-    expect(page.locator("tr", has_text="高端精密轴承产业园")).to_have_count(0)
+    row = page.locator(".queue-row", has_text="高端精密轴承产业园")
+    row.get_by_role("link", name="核实").click()
+    page.get_by_role("button", name="确认核实").click()
+    expect(page.locator(".queue-row", has_text="高端精密轴承产业园")).to_have_count(0)
     record.refresh_from_db()
     assert (record.status, record.verified_by.username) == (FundsStatus.VERIFIED, "city")
     logout(page)
