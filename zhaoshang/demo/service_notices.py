@@ -52,9 +52,16 @@ def notices_load(*, clock: SimulatedClock, seed: int, since: dt.date) -> dict[st
     )
     for notice in old:
         local = notice.created_at.astimezone(clock.tz).date()
-        clock.at(
-            local + dt.timedelta(days=rng.randint(0, 2)), rng.randint(9, 17), rng.randint(0, 59)
+        day, hour, minute = (
+            local + dt.timedelta(days=rng.randint(0, 2)),
+            rng.randint(9, 17),
+            rng.randint(0, 59),
         )
+        # A notice sent in the afternoon (by a service during the replay, not the morning job)
+        # is not read before it was sent: then it is read the next day.
+        if dt.datetime.combine(day, dt.time(hour, minute), tzinfo=clock.tz) <= notice.created_at:
+            day += dt.timedelta(days=1)
+        clock.at(day, hour, minute)
         notice_mark_read(user=notice.recipient, notification=notice)
     clock.at(REFERENCE_DATE, MORNING, 5)
     return totals
