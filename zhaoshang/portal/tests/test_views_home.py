@@ -166,12 +166,13 @@ def test_home_for_sysadmin_explains_role_without_business_figures(client, users,
     assert "万元" not in html and "亿元" not in html
 
 
-def test_home_for_department_staff_shows_role_and_registry_link(client, users):
+def test_home_for_department_staff_is_the_departments_queue(client, users):
     response = login(client, users["dept_land"]).get(reverse("portal:home"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "您的角色：职能部门人员" in html
-    assert reverse("enterprises:list") in html
+    assert "本部门工作台" in html
+    assert "待签收" in html
+    assert "您的角色：职能部门人员" not in html
 
 
 def test_home_for_user_without_role_asks_for_a_role(client, users):
