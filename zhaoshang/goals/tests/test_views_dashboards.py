@@ -299,8 +299,10 @@ def test_leader_view(users, goals, today):
     page = client(users["linqing_leader"]).get("/goals/leader/").context["page"]
     assert {p.name for p in page["key"]} == {p1.name}
     assert page["mine"] == []
+    # every link the leader's page offers leads to a page the leader may open (no placeholder)
     html = client(users["leader"]).get("/goals/leader/").content.decode()
-    assert "问题" not in html  # no placeholder for a feature that does not exist yet
+    assert 'href="/service/problems/"' in html
+    assert client(users["leader"]).get("/service/problems/").status_code == 200
     assert client(users["dept_land"]).get("/goals/leader/").status_code == 403
 
 
