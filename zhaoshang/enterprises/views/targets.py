@@ -60,6 +60,26 @@ def target_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _chain_initial(request: HttpRequest) -> dict[str, int]:
+    """The chain and node a gap node's 添加重点目标企业 link names (?direction=&node=).
+
+    A node is kept only when it belongs to the direction named with it (or, alone, sets the
+    direction itself); anything unknown is ignored, so a stale link opens an empty form."""
+    from zhaoshang.industries.models import ChainNode, Direction
+
+    initial: dict[str, int] = {}
+    direction_id = parse_id(request.GET.get("direction"))
+    if direction_id is not None and Direction.objects.filter(pk=direction_id).exists():
+        initial["direction"] = direction_id
+    node_id = parse_id(request.GET.get("node"))
+    if node_id is not None:
+        node = ChainNode.objects.filter(pk=node_id).only("pk", "direction_id").first()
+        if node and initial.get("direction", node.direction_id) == node.direction_id:
+            initial["direction"] = node.direction_id
+            initial["node"] = node.pk
+    return initial
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_create(request: HttpRequest) -> HttpResponse:
@@ -71,6 +91,7 @@ def target_create(request: HttpRequest) -> HttpResponse:
         found = Enterprise.objects.restrict(request.user, "view").filter(pk=enterprise_id).first()
         if found and found.uscc:
             initial["enterprise_uscc"] = found.uscc
+    initial.update(_chain_initial(request))
     form = TargetEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -45,7 +45,18 @@ def test_when_every_candidate_is_in_a_project_the_panel_offers_search_and_a_key_
     assert f'id="node-add-target" href="{target}"' in block
     # the links lead somewhere real
     assert client.get("/enterprises/?q=铝箔").status_code == 200
-    assert client.get(target.replace("&amp;", "&")).status_code == 200
+    opened = client.get(target.replace("&amp;", "&"))
+    assert opened.status_code == 200
+    # the form opens on the node's chain and node, ready for the enterprise's credit code
+    form = opened.context["form"]
+    assert (form.initial["direction"], form.initial["node"]) == (chain.direction.pk, chain.foil.pk)
+    # a node of another chain is not taken with it
+    elsewhere = Direction.objects.create(
+        industry=chain.direction.industry, code="copper-strip", name="铜板带"
+    )
+    other = ChainNode.objects.create(direction=elsewhere, name="铜箔", stream="midstream")
+    mixed = client.get(f"/enterprises/targets/new/?direction={chain.direction.pk}&node={other.pk}")
+    assert mixed.context["form"].initial == {"direction": chain.direction.pk}
 
     client.force_login(users["linqing"])  # a county searches, but key targets are the city's
     html = _panel(client, chain.foil)
