@@ -398,6 +398,7 @@ def _task_create(*, actor: Any, decision: Decision, spec: TaskSpec) -> Task:
         owner=Owner(department=spec.owner_department, unit=spec.owner_unit),
         project=item.project,
         checked_by_source=True,  # decision_record checked the actor may write the meeting
+        notify_owner=False,  # the issued minutes tell the owners (minutes_issue)
         decision=decision,
     )
 

@@ -130,9 +130,14 @@ def task_create(
     project: Any = None,
     detail: str = "",
     checked_by_source: bool = False,
+    notify_owner: bool = True,
     **links: models.Model,
 ) -> Task:
     """Create one task and notify its owner once, after the commit.
+
+    A topic that tells the owners itself when its tasks take effect passes
+    ``notify_owner=False``: a meeting's decisions are assigned by the issued minutes, not when
+    the secretary records them (a decision withdrawn before the minutes never reached anyone).
 
     `links` set the source record (e.g. ``instruction=…``, ``decision=…``: the nullable FK the
     topic added on Task). A topic whose own service already checked that its actor may write the
@@ -172,7 +177,8 @@ def task_create(
     with transaction.atomic():
         task.save()
         audit.record_create(actor=actor, obj=task, note=TaskSource(source).label)
-        transaction.on_commit(lambda: _notify_assigned(task.pk))
+        if notify_owner:
+            transaction.on_commit(lambda: _notify_assigned(task.pk))
     return task
 
 

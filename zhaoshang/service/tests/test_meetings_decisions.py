@@ -163,9 +163,12 @@ def test_the_meeting_page_counts_each_decisions_tasks_open_overdue_and_done(
 
 
 def test_issuing_the_minutes_numbers_decisions_in_agenda_order_and_notifies_owners_once(
-    held, users, departments, org
+    held, users, departments, org, monkeypatch
 ):
     first, second = held.agenda_items.order_by("order")
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: fn())
     # Recorded out of agenda order.
     power = decision_record(
         actor=users["city"],
@@ -186,15 +189,13 @@ def test_issuing_the_minutes_numbers_decisions_in_agenda_order_and_notifies_owne
         username="dept_land2", role=Role.DEPT_STAFF, department=departments["zrzy"]
     )
 
-    with pytest.MonkeyPatch.context() as mp:
-        from django.db import transaction
-
-        mp.setattr(transaction, "on_commit", lambda fn, **kw: fn())
+    # Recording the decisions told nobody yet: the issued minutes assign them.
+    assert Notification.objects.count() == 0
+    minutes_issue(actor=users["city"], meeting=held, issued_on=D(2024, 3, 7))
+    held.refresh_from_db()
+    # A second attempt is refused and sends nothing again.
+    with pytest.raises(ValidationError):
         minutes_issue(actor=users["city"], meeting=held, issued_on=D(2024, 3, 7))
-        held.refresh_from_db()
-        # A second attempt is refused and sends nothing again.
-        with pytest.raises(ValidationError):
-            minutes_issue(actor=users["city"], meeting=held, issued_on=D(2024, 3, 7))
 
     land.refresh_from_db()
     power.refresh_from_db()
@@ -211,6 +212,7 @@ def test_issuing_the_minutes_numbers_decisions_in_agenda_order_and_notifies_owne
         ("linqing", "2024年第1次重点项目联席会议纪要已印发（聊投促纪〔2024〕1号）"),
     ]
     assert second_land_user.notifications.count() == 1
+    assert Notification.objects.exclude(kind="meeting_minutes").count() == 0
 
 
 def test_issued_minutes_freeze_the_decisions(held, users, departments):
