@@ -423,6 +423,12 @@ class StageForm(BootstrapFormMixin, forms.Form):
         kinds = sorted(rule.evidence_any_of) if rule else []
         return [*kinds, EvidenceKind.OTHER][:3] if kinds else [EvidenceKind.OTHER]
 
+    @property
+    def moves_forward(self) -> bool:
+        """The chosen stage lies ahead (or is 终止): once done, only the city can move it back."""
+        stage = self.chosen_stage
+        return bool(stage) and not is_backward(self.project.stage, stage)
+
     def requirement(self) -> dict[str, Any] | None:
         stage = self.chosen_stage
         return next((r for r in stage_requirements() if r["stage"] == stage), None)

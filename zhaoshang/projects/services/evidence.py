@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 
 from ..models import Evidence, EvidenceKind, Project
+from .content import content_error
 
 ALLOWED_EXTENSIONS = {
     ".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".webp", ".heic",
@@ -28,7 +29,8 @@ class EvidenceFile:
 
 
 def check_files(files: list[EvidenceFile], field: str = "evidence") -> None:
-    """ValidationError keyed by `field` for an empty, oversized or unsupported file."""
+    """ValidationError keyed by `field` for an empty, oversized or unsupported file, or one whose
+    content is not what its extension says (`content.content_error`)."""
     errors = []
     for item in files:
         name = os.path.basename(getattr(item.file, "name", "") or "")
@@ -42,6 +44,8 @@ def check_files(files: list[EvidenceFile], field: str = "evidence") -> None:
             errors.append(f"文件过大：{name}（上限 {settings.EVIDENCE_MAX_BYTES // 1048576} MB）")
         if ext not in ALLOWED_EXTENSIONS:
             errors.append(f"不支持的文件类型：{name}（支持 PDF、OFD、图片、Word、Excel）")
+        elif 0 < size <= settings.EVIDENCE_MAX_BYTES and (problem := content_error(item.file)):
+            errors.append(problem)
     if errors:
         raise ValidationError({field: errors})
 

@@ -121,3 +121,21 @@ def test_county_staff_cannot_choose_going_back(client, users, make_project):
         .choices
     )
     assert "lead" not in choices and "signed" in choices and "dropped" in choices
+
+
+def test_a_forward_move_says_only_the_city_can_move_the_stage_back(client, users, make_project):
+    project = make_project()
+    client.force_login(users["linqing"])
+    url = reverse("projects:stage", args=[project.pk])
+    html = client.get(url, {"to": "signed"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "阶段一经推进，只有市级可以回退" in html
+    assert "阶段一经推进" in client.get(url, {"to": "dropped"}).content.decode()
+
+
+def test_a_backward_move_by_the_city_has_no_such_notice(client, users, make_project, today):
+    project = make_project()
+    client.force_login(users["city"])
+    url = reverse("projects:stage", args=[project.pk])
+    client.post(url, {"to": "negotiating", "on": today.isoformat()})
+    html = client.get(url, {"to": "lead"}).content.decode()
+    assert "（退回）" in html and "阶段一经推进" not in html
