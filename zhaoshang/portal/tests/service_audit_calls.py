@@ -1,0 +1,291 @@
+"""The service system's writes (#10) in the audit matrix (`test_service_audit`): teams, tasks,
+批示, elements, 联评联审 and problems, each called once on a fresh world.
+
+Kept beside the matrix so that its module stays readable; the entries have the matrix's shape:
+service → (a call given the world, the actions it leaves, which sides its last entry holds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+S = "zhaoshang.{}.{}".format
+CREATE, UPDATE, DELETE, NEITHER = (True, False), (True, True), (False, True), (False, False)
+
+
+def _department(code: str):
+    from zhaoshang.accounts.models import Department
+
+    return Department.objects.get(code=code)
+
+
+def _key_project(w: Any):
+    return w.make_project(name="临清轴承项目", is_key=True)
+
+
+# --- 五个一 teams (service.services.teams) --------------------------------------------------------
+
+
+def _teams():
+    from zhaoshang.service.services import teams
+
+    return teams
+
+
+def _team(w: Any, project=None):
+    from zhaoshang.service.models import TeamLevel
+
+    return _teams().team_save(
+        actor=w.city, project=project or _key_project(w), level=TeamLevel.CITY,
+        leader=w.users["leader"], lead_department=_department("zrzy"), assigned_on=w.today,
+    )  # fmt: skip
+
+
+def _member(w: Any):
+    return _teams().member_add(
+        actor=w.city, team=_team(w), name="王建国", duty="企业联络", joined_on=w.today
+    )
+
+
+def _terminated_team(w: Any):
+    from zhaoshang.projects.models import Stage
+    from zhaoshang.projects.services import project_advance_stage
+
+    project = _key_project(w)
+    team = _team(w, project)
+    project_advance_stage(
+        project=project, to=Stage.DROPPED, on=w.today, actor=w.unit, note="企业放弃投资"
+    )
+    return team
+
+
+# --- 督办事项 (service.services.tasks) ------------------------------------------------------------
+
+
+def _tasks():
+    from zhaoshang.service.services import tasks
+
+    return tasks
+
+
+def _task(w: Any):
+    from zhaoshang.service.models import TaskSource
+
+    tasks = _tasks()
+    return tasks.task_create(
+        actor=w.city, source=TaskSource.INSTRUCTION, title="落实用地指标",
+        due_on=w.today + dt.timedelta(days=30), owner=tasks.Owner(unit=w.org["linqing"]),
+        project=w.project,
+    )  # fmt: skip
+
+
+def _instructions():
+    from zhaoshang.service.services import instructions
+
+    return instructions
+
+
+def _instruction_task(w: Any):
+    instructions = _instructions()
+    return instructions.TaskSpec("落实用地指标", _tasks().Owner(unit=w.org["linqing"]), workdays=5)
+
+
+# --- 要素保障 (service.services.elements) ---------------------------------------------------------
+
+
+def _elements():
+    from zhaoshang.service.services import elements
+
+    return elements
+
+
+def _land():
+    from zhaoshang.service.models import ElementKind
+
+    return ElementKind.objects.get(code="land")
+
+
+def _need(w: Any):
+    return _elements().need_save(
+        actor=w.unit, project=w.project, kind=_land(), requested_amount=Decimal("120"),
+        requested_on=w.today,
+    )  # fmt: skip
+
+
+# --- 联评联审 (service.services.reviews) ----------------------------------------------------------
+
+
+def _reviews():
+    from zhaoshang.service.services import reviews
+
+    return reviews
+
+
+def _review(w: Any):
+    return _reviews().review_send(
+        project=w.project, actor=w.city, departments=[_department("zrzy")], on=w.today
+    )
+
+
+# --- 问题诉求 (service.services.problems) ---------------------------------------------------------
+
+
+def _problems():
+    from zhaoshang.service.services import problems
+
+    return problems
+
+
+def _problem(w: Any):
+    from zhaoshang.service.models import ProblemCategory
+
+    problems = _problems()
+    problems.problem_categories_load()
+    return problems.problem_raise(
+        actor=w.unit, project=w.project, category=ProblemCategory.objects.get(code="land"),
+        title="用地指标未落实", description="项目二期用地 120 亩尚无指标",
+    )  # fmt: skip
+
+
+def _acknowledged(w: Any):
+    return _problems().problem_acknowledge(actor=w.users["dept_land"], problem=_problem(w))
+
+
+def _answered(w: Any):
+    return _problems().problem_answer(
+        actor=w.users["dept_land"], problem=_acknowledged(w), answer="已列入下批次用地计划"
+    )
+
+
+def _resolved(w: Any):
+    return _problems().problem_resolve(
+        actor=w.users["dept_land"], problem=_acknowledged(w), result="指标已下达"
+    )
+
+
+SERVICE_CALLS = {
+    S("service.services.teams", "team_save"): (
+        lambda w: (lambda p: lambda: _team(w, p))(_key_project(w)),
+        ("create", "update"), UPDATE,  # the team, then the project's leader and commissioner
+    ),
+    S("service.services.teams", "member_add"): (
+        lambda w: (lambda t: lambda: _teams().member_add(
+            actor=w.city, team=t, user=w.users["dept_land"], duty="负责用地报批",
+            joined_on=w.today,
+        ))(_team(w)), "create", CREATE,
+    ),
+    S("service.services.teams", "member_leave"): (
+        lambda w: (lambda m: lambda: _teams().member_leave(
+            actor=w.city, member=m, left_on=w.today, reason="工作调整"
+        ))(_member(w)), "update", UPDATE,
+    ),
+    S("service.services.teams", "team_close"): (
+        lambda w: (lambda t: lambda: _teams().team_close(actor=w.city, team=t, note="项目终止"))(
+            _terminated_team(w)
+        ), "update", UPDATE,
+    ),
+    S("service.services.tasks", "task_create"): (
+        lambda w: (w.project, lambda: _task(w))[1], "create", CREATE,
+    ),
+    S("service.services.tasks", "task_close"): (
+        lambda w: (lambda t: lambda: _tasks().task_close(
+            actor=w.unit, task=t, result="已落实", done_on=w.today
+        ))(_task(w)), "update", UPDATE,
+    ),
+    S("service.services.tasks", "task_cancel"): (
+        lambda w: (lambda t: lambda: _tasks().task_cancel(actor=w.city, task=t, reason="重复交办"))(
+            _task(w)
+        ), "update", UPDATE,
+    ),
+    S("service.services.tasks", "task_extend"): (
+        lambda w: (lambda t: lambda: _tasks().task_extend(
+            actor=w.city, task=t, due_on=w.today + dt.timedelta(days=60), reason="等待省级批复"
+        ))(_task(w)), "update", UPDATE,
+    ),
+    S("service.services.instructions", "instruction_give"): (
+        lambda w: (lambda p: lambda: _instructions().instruction_give(
+            actor=w.users["leader"], project=p, content="请抓紧解决用地问题。",
+            tasks=[_instruction_task(w)],
+        ))(_key_project(w)), ("create", "create"), CREATE,  # the instruction, then its task
+    ),
+    S("service.services.elements", "need_save"): (
+        lambda w: (w.project, lambda: _need(w))[1], "create", CREATE,
+    ),
+    S("service.services.elements", "allocation_add"): (
+        lambda w: (lambda n: lambda: _elements().allocation_add(
+            actor=w.users["dept_land"], need=n, amount=Decimal("80"), allocated_on=w.today
+        ))(_need(w)), ("create", "update"), UPDATE,  # the allocation, then the need's total
+    ),
+    S("service.services.elements", "quota_set"): (
+        lambda w: lambda: _elements().quota_set(
+            actor=w.city, unit=w.org["linqing"], year=w.today.year, kind=_land(),
+            amount=Decimal("300"),
+        ), "create", CREATE,
+    ),
+    S("service.services.reviews", "review_send"): (
+        lambda w: (w.project, lambda: _review(w))[1], "create", CREATE,
+    ),
+    S("service.services.reviews", "opinion_give"): (
+        lambda w: (lambda r: lambda: _reviews().opinion_give(
+            opinion=r.opinions.get(), actor=w.users["dept_land"], verdict="agree", on=w.today
+        ))(_review(w)), ("update", "update"), UPDATE,  # the opinion, then the review's outcome
+    ),
+    S("service.services.reviews", "review_close"): (
+        lambda w: (lambda r: lambda: _reviews().review_close(
+            review=r, actor=w.city, decision="passed", reason="市级研究同意", on=w.today
+        ))(_review(w)), "update", UPDATE,
+    ),
+    S("service.services.reviews", "policy_update"): (
+        lambda w: lambda: _reviews().policy_update(actor=w.city, gates_signing=True),
+        "update", UPDATE,
+    ),
+    S("service.services.reviews", "reviewer_rule_save"): (
+        lambda w: lambda: _reviews().reviewer_rule_save(
+            actor=w.city, department=_department("zrzy"), focus="用地规划与供地", deadline_workdays=7
+        ), "update", UPDATE,
+    ),
+    S("service.services.problems", "problem_raise"): (
+        lambda w: (w.project, lambda: _problem(w))[1], "create", CREATE,
+    ),
+    S("service.services.problems", "problem_acknowledge"): (
+        lambda w: (lambda p: lambda: _problems().problem_acknowledge(
+            actor=w.users["dept_land"], problem=p
+        ))(_problem(w)), "update", UPDATE,
+    ),
+    S("service.services.problems", "problem_answer"): (
+        lambda w: (lambda p: lambda: _problems().problem_answer(
+            actor=w.users["dept_land"], problem=p, answer="已列入下批次用地计划"
+        ))(_acknowledged(w)), "update", UPDATE,
+    ),
+    S("service.services.problems", "problem_resolve"): (
+        lambda w: (lambda p: lambda: _problems().problem_resolve(
+            actor=w.users["dept_land"], problem=p, result="指标已下达"
+        ))(_acknowledged(w)), "update", UPDATE,
+    ),
+    S("service.services.problems", "problem_confirm"): (
+        lambda w: (lambda p: lambda: _problems().problem_confirm(
+            actor=w.unit, problem=p, satisfaction=5, comment="满意"
+        ))(_resolved(w)), "update", UPDATE,
+    ),
+    S("service.services.problems", "problem_reopen"): (
+        lambda w: (lambda p: lambda: _problems().problem_reopen(
+            actor=w.unit, problem=p, reason="指标仍未下达"
+        ))(_answered(w)), "update", UPDATE,
+    ),
+    S("service.services.problems", "problem_note"): (
+        lambda w: (lambda p: lambda: _problems().problem_note(
+            actor=w.users["dept_land"], problem=p, note="已与企业电话沟通"
+        ))(_acknowledged(w)), "update", UPDATE,
+    ),
+    S("service.services.problems", "problem_reroute"): (
+        lambda w: (lambda p: lambda: _problems().problem_reroute(
+            actor=w.city, problem=p, department=_department("sthj"), reason="属环评事项"
+        ))(_problem(w)), "update", UPDATE,
+    ),
+    S("service.services.problems", "problem_escalate"): (
+        lambda w: (lambda p: lambda: _problems().problem_escalate(
+            actor=w.city, problem=p, reason="逾期未办结"
+        ))(_acknowledged(w)), "update", UPDATE,
+    ),
+}  # fmt: skip
