@@ -335,7 +335,8 @@ NOTICE_DELIVERY_ATTEMPTS = int(os.environ.get("NOTICE_DELIVERY_ATTEMPTS", 5))
 NOTICE_DELIVERY_RETRY_SECONDS = int(os.environ.get("NOTICE_DELIVERY_RETRY_SECONDS", 60))
 # The reminder producers (notices/reminders.py) run each morning at REMINDER_HOUR (local time).
 # Their thresholds default to what each declares; override as "code.name=value,...", e.g.
-# REMINDER_THRESHOLDS="projects.milestone_due.days=5,projects.stale.days=45".
+# REMINDER_THRESHOLDS="projects.milestone_due.days=5,projects.funds_pending.days=10". A threshold the
+# city keeps as data wins over this (projects.stale.days is the 服务专员 queue's 无进展 rule).
 REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", 7))
 REMINDER_THRESHOLDS = {
     name.strip(): int(value)

@@ -17,7 +17,8 @@ import random
 from zhaoshang.core.workdays import add_workdays
 from zhaoshang.projects.models import Stage
 from zhaoshang.service.models import ServiceKind
-from zhaoshang.service.services.servicelog import service_defaults_ensure, service_log_add
+from zhaoshang.service.reference import service_reference_load
+from zhaoshang.service.services.servicelog import service_log_add
 
 from . import names
 from .planner import STAFF_OF_UNIT, ProjectScript
@@ -66,7 +67,7 @@ def schedule_service_desk(replayer, scripts: list[ProjectScript]) -> int:
     """Schedule the service log of every project with a commissioner on the replay; returns the
     number of entries scheduled."""
     rng = random.Random(SEED)
-    service_defaults_ensure()
+    service_reference_load()
     kinds: dict[str, ServiceKind] = {k.code: k for k in ServiceKind.objects.all()}
     commissioner = replayer.users["commissioner"]
     leader = replayer.users["leader"]

@@ -22,9 +22,12 @@ from zhaoshang.projects.models import Milestone, ProgressUpdate, Project, Stage
 
 from ..models import ServiceLog, Task, TaskStatus, WorkQueueRule
 from ..models.problems import OPEN_STATUSES, Problem, ProblemStatus
+from ..reference import WORK_QUEUE_RULES
 
-# Defaults when a rule row is missing (the migration seeds both).
-RULE_DEFAULTS = {"stale_project_days": 30, "milestone_ahead_days": 14}
+# Defaults when a rule row is missing (the reference loader creates them after every migrate).
+RULE_DEFAULTS = {code: days for code, _label, days in WORK_QUEUE_RULES}
+# Reminder thresholds that are a work-queue rule: the queue and the reminder use one number.
+REMINDER_RULES = {("projects.stale", "days"): "stale_project_days"}
 # Stages a commissioner still serves actively (一抓到底: until production).
 SERVED_STAGES = (Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED)
 
@@ -41,6 +44,13 @@ WAITING_ON: dict[str, tuple[str, str]] = {
 def rule_days(code: str) -> int:
     row = WorkQueueRule.objects.filter(code=code).values_list("days", flat=True).first()
     return row if row is not None else RULE_DEFAULTS[code]
+
+
+def reminder_threshold(code: str, name: str) -> int | None:
+    """The reminder registry's source for thresholds the city keeps as work-queue rules: the
+    项目长期无进展 reminder waits as many days as the queue's 无进展 list (one setting, one meaning)."""
+    rule = REMINDER_RULES.get((code, name))
+    return rule_days(rule) if rule else None
 
 
 @dataclass

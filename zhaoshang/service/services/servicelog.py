@@ -16,30 +16,13 @@ from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
 from zhaoshang.projects.models import Project
 
-from ..models import ServiceKind, ServiceLog, WorkQueueRule
+from ..models import ServiceKind, ServiceLog
 
 REVEAL_PERMISSION = "service.reveal_servicelog_contact"
 # A mainland mobile, or a landline with its area code and an optional extension.
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 # A log entry may be dated back this far (a week's visits typed in on Friday, not last year's).
 MAX_BACKDATE_DAYS = 366
-
-
-# What a new installation starts with (also written by migration 0003); a city edits the rows.
-DEFAULT_KINDS = (("visit", "走访", 10), ("call", "电话", 20), ("coordinate", "协调", 30),
-                 ("assist", "帮办", 40))  # fmt: skip
-DEFAULT_RULES = (
-    ("stale_project_days", "项目超过多少天没有进展更新", 30),
-    ("milestone_ahead_days", "提前多少天提示即将到期的推进节点", 14),
-)
-
-
-def service_defaults_ensure() -> None:
-    """Create the default service kinds and work-queue rules that are missing (idempotent)."""
-    for code, name, order in DEFAULT_KINDS:
-        ServiceKind.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
-    for code, label, days in DEFAULT_RULES:
-        WorkQueueRule.objects.get_or_create(code=code, defaults={"label": label, "days": days})
 
 
 def _clean(

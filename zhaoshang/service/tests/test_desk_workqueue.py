@@ -79,6 +79,18 @@ def test_stale_projects_follow_the_rule_in_the_table(users, city):
     assert work_queue(user=users["commissioner"], today=TODAY).milestones_coming == []
 
 
+def test_the_stale_reminder_waits_as_long_as_the_queue_rule_says(users, city, settings):
+    from zhaoshang.notices import reminders
+
+    settings.REMINDER_THRESHOLDS = {"projects.stale.days": 45}
+    # one number: the city's rule, whatever the deployment's settings say
+    assert reminders.threshold("projects.stale", "days") == 30
+    WorkQueueRule.objects.filter(code="stale_project_days").update(days=60)
+    assert reminders.threshold("projects.stale", "days") == 60
+    # reminders the rule table does not hold keep their own thresholds
+    assert reminders.threshold("projects.milestone_due", "days") == 3
+
+
 def test_each_item_links_to_its_action(users, city):
     queue = work_queue(user=users["commissioner"], today=TODAY)
     milestone = queue.milestones_overdue[0]
