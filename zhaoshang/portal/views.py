@@ -25,12 +25,17 @@ from zhaoshang.targeting.selectors import pending_for
 
 from .commissioner import commissioner_home
 from .duties import ROLE_DUTIES
+from .leader import leader_home
 
 KEY_PROJECTS_SHOWN = 10
 PENDING_PUSHES_SHOWN = 5
 
 # Roles whose home is their day's work rather than the figures (role → view).
-ROLE_HOMES = {Role.COMMISSIONER: commissioner_home, Role.DEPT_STAFF: department_home}
+ROLE_HOMES = {
+    Role.COMMISSIONER: commissioner_home,
+    Role.DEPT_STAFF: department_home,
+    Role.LEADER: leader_home,
+}
 
 
 def _key_projects(user: Any) -> list[Any]:

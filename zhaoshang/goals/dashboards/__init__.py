@@ -12,6 +12,8 @@ Entry points (keyword-only; each is what one page renders, and is what the bench
     map_panel(user, year, indicator, …)       the map: polygons by unit, zones in a side table
     unit_page(user, unit, year)               a unit's dashboard
     leader_page(user)                         a leader's projects, key projects, overdue nodes
+    behind_schedule(projects, on, limit)      key projects behind schedule, the earliest first
+    ranking_card(ranking, unit_code)          a published ranking as a compact card per track
     ranking_page(user, quarter, scheme, draft) a quarter's ranking (published, or a draft)
     ranking_drill(user, quarter, scheme, column, unit_code) the records behind one number
 """
@@ -23,13 +25,15 @@ from .rankings import (
     notice_title,
     quarter_title,
     quarters_for,
+    ranking_card,
     ranking_cells,
     ranking_drill,
     ranking_page,
+    ranking_url,
     scheme_for,
     schemes,
 )
-from .units import leader_page, unit_for, unit_page
+from .units import behind_schedule, leader_page, unit_for, unit_page
 
 __all__ = [
     "MAP_FEATURES",
@@ -38,6 +42,7 @@ __all__ = [
     "Column",
     "Table",
     "_cockpit_key",
+    "behind_schedule",
     "cockpit",
     "default_year",
     "feature_unit_code",
@@ -47,9 +52,11 @@ __all__ = [
     "notice_title",
     "quarter_title",
     "quarters_for",
+    "ranking_card",
     "ranking_cells",
     "ranking_drill",
     "ranking_page",
+    "ranking_url",
     "scheme_for",
     "schemes",
     "unit_for",

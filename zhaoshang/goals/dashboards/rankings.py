@@ -21,7 +21,7 @@ from .. import selectors
 from ..indicators import INDICATORS
 from ..models import RankingScheme, RankingSnapshot
 from ..ranking import parse_quarter
-from .common import QUARTER_NAMES
+from .common import QUARTER_NAMES, TOP_PER_TRACK
 
 # --- rankings -----------------------------------------------------------------------------------
 
@@ -295,3 +295,53 @@ def ranking_drill(
     unit = Unit.objects.filter(code=unit_code).first()
     out["unit"] = unit
     return out
+
+
+def ranking_url(quarter: str, scheme_code: str) -> str:
+    """The full 竞赛榜 page of a quarter of a scheme."""
+    return f"{reverse('goals:ranking', args=[quarter])}?scheme={scheme_code}"
+
+
+def ranking_card(
+    ranking: dict[str, Any] | None, *, unit_code: str | None = None, top: int = TOP_PER_TRACK
+) -> dict[str, Any] | None:
+    """A published ranking (``selectors.ranking_latest``) as a compact card per track: the first
+    `top` rows (名次 · 单位 · 总分 · 较上期), and the row of `unit_code` after them when it ranks
+    lower. With `unit_code`, only the tracks that unit competes in. None without a ranking.
+
+    ``{"quarter", "title", "scheme", "url", "tracks": [{"name", "of", "rows": [{"rank", "unit",
+    "short_name", "total", "rank_change", "previous_rank", "own"}]}]}``
+    """
+    if not ranking:
+        return None
+    tracks = []
+    for track in ranking["tracks"]:
+        units = track["units"]
+        if unit_code and not any(r["unit"] == unit_code for r in units):
+            continue
+        shown = [r for n, r in enumerate(units) if n < top or r["unit"] == unit_code]
+        tracks.append(
+            {
+                "name": track["name"],
+                "of": len(units),
+                "rows": [
+                    {
+                        "rank": r["rank"],
+                        "unit": r["unit"],
+                        "short_name": r.get("short_name") or r["unit_name"],
+                        "total": Decimal(r["total"]),
+                        "rank_change": r.get("rank_change"),
+                        "previous_rank": r.get("previous_rank"),
+                        "own": r["unit"] == unit_code,
+                    }
+                    for r in shown
+                ],
+            }
+        )
+    return {
+        "quarter": ranking["quarter"],
+        "title": quarter_title(ranking["quarter"]),
+        "scheme": ranking["scheme"]["name"],
+        "url": ranking_url(ranking["quarter"], ranking["scheme"]["code"]),
+        "tracks": tracks,
+    }

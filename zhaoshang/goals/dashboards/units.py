@@ -92,7 +92,9 @@ def _overdue_filter(on: dt.date) -> Q:
 
 
 def behind_schedule(projects: QuerySet, on: dt.date, limit: int = 20) -> tuple[list[dict], int]:
-    """Live key projects with a milestone past due and not done (as in cockpit_data)."""
+    """Live key projects with a milestone past due and not done (as in cockpit_data), the
+    earliest overdue first: ``([{"id", "name", "unit", "unit_short", "overdue", "earliest_due",
+    "milestone" (the earliest overdue 节点's title), "days_late"}], count)``."""
     overdue = Milestone.objects.filter(
         project_id=OuterRef("pk"), done_on__isnull=True, due_on__lt=on
     )
@@ -108,13 +110,22 @@ def behind_schedule(projects: QuerySet, on: dt.date, limit: int = 20) -> tuple[l
     )
     rows = list(qs[:limit])
     count = qs.count() if len(rows) == limit else len(rows)
+    # The earliest overdue milestone of each project shown (its 节点 and how late it is).
+    first_overdue: dict[int, Milestone] = {}
+    for m in Milestone.objects.filter(
+        project_id__in=[p.pk for p in rows], done_on__isnull=True, due_on__lt=on
+    ).order_by("-due_on", "-id"):
+        first_overdue[m.project_id] = m
     return [
         {
             "id": p.pk,
             "name": p.name,
             "unit": p.unit.name,
+            "unit_short": p.unit.short_name,
             "overdue": p.overdue,
             "earliest_due": p.earliest_due,
+            "milestone": first_overdue[p.pk].title,
+            "days_late": (on - p.earliest_due).days,
         }
         for p in rows
     ], count

@@ -53,6 +53,13 @@ def cell(value: Any, kind: str = "text") -> str:
 
 
 @register.filter
+def points(value: Any) -> str:
+    """A score of the 竞赛榜 with its unit: 86.5 → "86.50 分"."""
+    amount = _decimal(value)
+    return EMPTY if amount is None else f"{amount:,.2f} 分"
+
+
+@register.filter
 def rank_change(value: Any) -> str:
     """Change of rank against the previous quarter: ↑2, ↓1, 持平, or — when there was none."""
     if value is None or value == "":
