@@ -82,17 +82,27 @@ def first_closes(period: Period) -> list[tuple[dt.date, dt.date, dt.datetime]]:
     return [(r["start"], r["end_exclusive"], r["first"]) for r in rows]
 
 
+def closable(period: str | Period) -> Period:
+    """The period named by `period` if it can be closed now (a finished month, quarter or year
+    not closed already); else a ValidationError keyed by ``period``. The page asks for
+    confirmation naming it before ``period_close``, which checks the same again."""
+    period = parse_period(period)
+    if period.kind not in CLOSABLE_KINDS:
+        raise ValidationError({"period": ["只能按月、季度或年度关账"]})
+    if period.end_exclusive > timezone.localdate():
+        raise ValidationError({"period": [f"{period.display}尚未结束，不能关账"]})
+    if PeriodClose.objects.filter(label=period.label, reopened_at__isnull=True).exists():
+        raise ValidationError({"period": [f"{period.display}已关账"]})
+    return period
+
+
 # --- writes -------------------------------------------------------------------------------------
 
 
 def period_close(*, actor: Any, period: str | Period, note: str = "") -> PeriodClose:
     """Close a finished month, quarter or year: its records can no longer be changed."""
     require(actor, "add", PeriodClose)
-    period = parse_period(period)
-    if period.kind not in CLOSABLE_KINDS:
-        raise ValidationError({"period": ["只能按月、季度或年度关账"]})
-    if period.end_exclusive > timezone.localdate():
-        raise ValidationError({"period": [f"{period.display}尚未结束，不能关账"]})
+    period = closable(period)
     with transaction.atomic():
         if PeriodClose.objects.filter(label=period.label, reopened_at__isnull=True).exists():
             raise ValidationError({"period": [f"{period.display}已关账"]})

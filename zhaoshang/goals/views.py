@@ -518,13 +518,27 @@ def periods(request: HttpRequest) -> HttpResponse:
     closes = Paginator(selectors.period_closes(user=request.user), 50).get_page(
         request.GET.get("page")
     )
+    can_close = has_model_permission(request.user, "add", PeriodClose)
+    # 关账 asks first: the form sends the period here (a read), the page names it and what
+    # closing it means, and only the confirmation's POST closes it.
+    confirm, close_error = None, ""
+    asked = request.GET.get("close", "").strip() if can_close else ""
+    if asked:
+        try:
+            confirm = closing.closable(asked)
+        except ValidationError as exc:
+            close_error = "；".join(exc.messages)
     return render(
         request,
         "goals/periods.html",
         {
             "page": closes,
-            "can_close": has_model_permission(request.user, "add", PeriodClose),
+            "can_close": can_close,
             "can_reopen": has_model_permission(request.user, "change", PeriodClose),
+            "confirm": confirm,
+            "asked": asked,
+            "note": request.GET.get("note", "").strip()[:300],
+            "close_error": close_error,
         },
     )
 
