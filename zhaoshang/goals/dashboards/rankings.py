@@ -171,6 +171,7 @@ def ranking_cells(ranking: dict[str, Any]) -> list[dict[str, Any]]:
                     {
                         "column": c["id"],
                         "kind": c["kind"],
+                        "unit": c.get("unit") or "",
                         "score": Decimal(row["scores"].get(c["id"], "0")),
                         "value": Decimal(row["values"].get(c["id"], "0")),
                         "rate": Decimal(row["rates"][c["id"]]) if c["id"] in row["rates"] else None,
