@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 
 from . import auditchain, context, masking
@@ -16,6 +20,83 @@ from .models import AuditAction, AuditEntry
 
 # Fields that change on every save and say nothing about the business change.
 _NOISE = {"updated_at"}
+
+
+# --- groups: the entries of a record and of the records that belong to it -------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    model: str  # "app_label.model"
+    search_field: str  # what an auditor finds it by, e.g. its name
+    index: Any = None  # a core.search.SearchIndex over that field, if the table has one
+
+
+_groups: dict[str, Group] = {}
+
+
+def group_under(key: str, *, model: str, search_field: str, index: Any = None) -> None:
+    """Declare a record type whose log an auditor reads as one: every entry about a record
+    with a foreign key to it (a project's funds records, stage changes, milestones …) names
+    that record as its parent, so `entries_of` is one indexed query. Called by the app that
+    owns the model (core knows none), e.g. `group_under("project", model="projects.project",
+    search_field="name")`."""
+    _groups[key] = Group(model.lower(), search_field, index)
+    _parent_field.cache_clear()
+
+
+def group(key: str) -> Group | None:
+    return _groups.get(key)
+
+
+def group_search(key: str, text: str) -> QuerySet | None:
+    """The records of group `key` whose search field contains `text` (through the table's
+    keyword index where it has one), or None while no app has declared the group."""
+    found = _groups.get(key)
+    if found is None:
+        return None
+    rows = apps.get_model(found.model)._default_manager.filter(
+        **{f"{found.search_field}__icontains": text}
+    )
+    narrowed = found.index.condition(text) if found.index is not None and text else None
+    return rows.filter(narrowed) if narrowed is not None else rows
+
+
+@cache
+def _parent_field(model: type[models.Model]) -> models.ForeignKey | None:
+    """The model's foreign key to a declared group (the one named after it first), if any."""
+    labels = {g.model for g in _groups.values()}
+    if model._meta.label_lower in labels:
+        return None  # a group's own entries are found by their object
+    keys = [
+        f
+        for f in model._meta.concrete_fields
+        if f.many_to_one
+        and hasattr(f.related_model, "_meta")
+        and f.related_model._meta.label_lower in labels
+    ]
+    keys.sort(key=lambda f: f.name != f.related_model._meta.model_name)
+    return keys[0] if keys else None
+
+
+def _parent(obj: models.Model | None) -> tuple[ContentType | None, str]:
+    key = _parent_field(type(obj)._meta.concrete_model) if obj is not None else None
+    value = getattr(obj, key.attname) if key is not None else None
+    if value is None:
+        return None, ""
+    return ContentType.objects.get_for_model(key.related_model), str(value)
+
+
+def entries_of(
+    queryset: QuerySet[AuditEntry], model: type[models.Model], ids: list[Any]
+) -> QuerySet[AuditEntry]:
+    """The entries about these records and about the records that belong to them: two
+    lookups by index (audit_object_idx, audit_parent_idx), no scan of the log."""
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    keys = [str(pk) for pk in ids]
+    return queryset.filter(
+        Q(content_type=ct, object_id__in=keys) | Q(parent_type=ct, parent_object_id__in=keys)
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -65,6 +146,7 @@ def record(
 ) -> AuditEntry:
     """Append one entry to the audit log for the current request, chained to the one before."""
     ctx = context.current()
+    parent_type, parent_object_id = _parent(obj)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         user=user,
@@ -80,6 +162,8 @@ def record(
         note=note,
         request_id=ctx.request_id,
         ip=ctx.ip,
+        parent_type=parent_type,
+        parent_object_id=parent_object_id,
     )
     return auditchain.append(entry)
 
@@ -103,6 +187,44 @@ def record_update(
 
 def record_delete(*, actor: Any, obj: models.Model, note: str = "") -> AuditEntry:
     return record(actor=actor, action=AuditAction.DELETE, obj=obj, before=snapshot(obj), note=note)
+
+
+# What an upload entry holds about its file (labels for the log).
+FILE_LABELS = {
+    "evidence_id": "证明材料ID",
+    "file_name": "文件名",
+    "file_kind": "材料类型",
+    "file_size": "大小（字节）",
+    "file_sha256": "SHA-256",
+}
+
+
+def record_file(
+    *,
+    actor: Any,
+    obj: models.Model,
+    file_id: Any,
+    name: str,
+    kind: str,
+    size: int,
+    sha256: str,
+    action: str = AuditAction.UPLOAD,
+) -> AuditEntry:
+    """One entry for one stored file under the record it proves (a stage change, a funds
+    record): its name, size and SHA-256, so the file can be checked against the log later."""
+    return record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        after={
+            "evidence_id": file_id,
+            "file_name": name,
+            "file_kind": kind,
+            "file_size": size,
+            "file_sha256": sha256,
+        },
+        note=f"{AuditAction(action).label}：{name}（{kind}，{size:,} 字节，SHA-256 {sha256}）",
+    )
 
 
 def history_for(obj: models.Model):

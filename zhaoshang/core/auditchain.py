@@ -44,6 +44,9 @@ HASHED_FIELDS = (
     "request_id",
     "ip",
 )
+# Stored fields added later: hashed after the others, and only when set, so the entries written
+# before they existed keep their hashes.
+LATER_HASHED_FIELDS = ("parent_type_id", "parent_object_id")
 HEAD_ID = 1
 
 
@@ -68,7 +71,8 @@ def _at(value: dt.datetime) -> str:
 
 
 def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
-    """The hash of one entry (its HASHED_FIELDS as stored) after `prev_hash`."""
+    """The hash of one entry (its HASHED_FIELDS as stored, then its LATER_HASHED_FIELDS when
+    set) after `prev_hash`."""
     content = [
         _at(values[f])
         if f == "at"
@@ -77,6 +81,8 @@ def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
         else values[f]
         for f in HASHED_FIELDS
     ]
+    if values.get("parent_type_id") is not None:
+        content.append([values.get(f) for f in LATER_HASHED_FIELDS])
     payload = json.dumps(
         [prev_hash, content], ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
@@ -121,7 +127,7 @@ def append(entry: AuditEntry) -> AuditEntry:
         entry.at = timezone.now()  # in chain order
         entry.before = _stored_json(entry.before)
         entry.after = _stored_json(entry.after)
-        values = {f: getattr(entry, f) for f in HASHED_FIELDS}
+        values = {f: getattr(entry, f) for f in (*HASHED_FIELDS, *LATER_HASHED_FIELDS)}
         entry.chain_hash = entry_hash(prev, values)
         entry.save(force_insert=True)
         AuditChainHead.objects.filter(pk=HEAD_ID).update(hash=entry.chain_hash)
@@ -152,7 +158,7 @@ class ChainCheck:
 
 
 def _rows() -> Iterator[dict[str, Any]]:
-    fields = ("id", "chain_hash", *HASHED_FIELDS)
+    fields = ("id", "chain_hash", *HASHED_FIELDS, *LATER_HASHED_FIELDS)
     qs = AuditEntry.objects.filter(seq__isnull=False).order_by("seq").values(*fields)
     yield from qs.iterator(chunk_size=5000)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
@@ -24,6 +23,16 @@ from django.views.decorators.http import require_GET
 
 from . import audit, exports
 from .admin_actions import administrator_actions
+from .audit_display import (
+    change_lines,
+    changed_fields,
+    local_time,
+    masked,
+    model_key,
+    model_label,
+    people_for,
+    person,
+)
 from .filters import AuditEntryFilter
 from .models import AuditAction, AuditEntry
 from .permissions import has_model_permission, restrict
@@ -56,57 +65,6 @@ def _audit_queryset(request: HttpRequest, *, administrators: bool = False) -> Au
     return AuditEntryFilter(request.GET or None, queryset=base)
 
 
-@lru_cache(maxsize=256)
-def _field_meta(app_label: str, model_name: str) -> dict[str, tuple[str, dict[str, str]]]:
-    """attname → (Chinese label, choice labels) for one model (e.g. stage → 当前阶段)."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return {}
-    meta: dict[str, tuple[str, dict[str, str]]] = {}
-    for field in model._meta.get_fields():
-        verbose = getattr(field, "verbose_name", None)
-        if not verbose:
-            continue
-        choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
-        meta[field.name] = (str(verbose), choices)
-        meta[getattr(field, "attname", field.name)] = (str(verbose), choices)
-    return meta
-
-
-def _show(value: Any, choices: dict[str, str] | None = None) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if choices and str(value) in choices:
-        return f"{choices[str(value)]}（{value}）"
-    return str(value)
-
-
-def changed_fields(entry: AuditEntry) -> list[dict[str, str]]:
-    """The changed fields of an entry, labelled in Chinese, with values before and after."""
-    meta: dict[str, tuple[str, dict[str, str]]] = {}
-    if entry.content_type_id:
-        meta = _field_meta(entry.content_type.app_label, entry.content_type.model)
-    rows = []
-    for key, before, after in entry.changed_fields():
-        label, choices = meta.get(key, (key, {}))
-        rows.append(
-            {
-                "field": key,
-                "label": label,
-                "before": _show(before, choices) if entry.before is not None else "",
-                "after": _show(after, choices) if entry.after is not None else "",
-            }
-        )
-    return rows
-
-
 # Pages of the record types readers of the log most often follow from an entry.
 _OBJECT_PAGES = {
     ("enterprises", "enterprise"): "enterprises:detail",
@@ -124,13 +82,6 @@ def _object_url(entry: AuditEntry, user: Any) -> str:
     if not name or model is None or not has_model_permission(user, "view", model):
         return ""
     return _url_or_empty(name, int(entry.object_id))
-
-
-def _model_label(entry: AuditEntry) -> str:
-    if not entry.content_type_id:
-        return ""
-    model = entry.content_type.model_class()
-    return str(model._meta.verbose_name) if model else entry.content_type.model
 
 
 @login_required
@@ -154,14 +105,19 @@ def audit_admin_actions(request: HttpRequest) -> HttpResponse:
 def _audit_context(request: HttpRequest, filterset: AuditEntryFilter) -> dict[str, Any]:
     paginator = Paginator(filterset.qs, AUDIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    people = people_for(entries)
     rows = [
         {
             "entry": entry,
-            "model_label": _model_label(entry),
+            "at": local_time(entry.at),
+            "person": person(entry.user, entry.username),
+            "model_label": model_label(entry.content_type),
+            "model_key": model_key(entry.content_type),
             "object_url": _object_url(entry, request.user),
-            "changes": changed_fields(entry),
+            "changes": changed_fields(entry, people),
         }
-        for entry in page.object_list
+        for entry in entries
     ]
     query = request.GET.copy()
     query.pop("page", None)
@@ -174,33 +130,59 @@ def _audit_context(request: HttpRequest, filterset: AuditEntryFilter) -> dict[st
     }
 
 
-def _export_rows(entries: Iterable[AuditEntry]) -> Iterable[list[Any]]:
+def _chunks(entries: Iterable[AuditEntry], size: int = 500) -> Iterable[list[AuditEntry]]:
+    chunk: list[AuditEntry] = []
     for entry in entries:
-        changes = changed_fields(entry)
-        yield [
-            timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-            entry.username,
-            entry.get_action_display(),
-            _model_label(entry),
-            entry.object_id,
-            entry.object_repr,
-            "、".join(c["label"] for c in changes),
-            json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
-            json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else "",
-            entry.note,
-            entry.request_id,
-            entry.ip,
-        ]
+        chunk.append(entry)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _raw(entry: AuditEntry, data: Any) -> str:
+    if data is None:
+        return ""
+    return json.dumps(masked(entry, data) if isinstance(data, dict) else data, ensure_ascii=False)
+
+
+def _export_rows(entries: Iterable[AuditEntry]) -> Iterable[list[Any]]:
+    for chunk in _chunks(entries):
+        people = people_for(chunk)  # one query per chunk, not per entry
+        for entry in chunk:
+            yield _export_row(entry, changed_fields(entry, people))
+
+
+def _export_row(entry: AuditEntry, changes: list[dict[str, str]]) -> list[Any]:
+    return [
+        local_time(entry.at),
+        entry.username,
+        person(entry.user, entry.username),
+        entry.get_action_display(),
+        model_label(entry.content_type),
+        entry.object_id,
+        entry.object_repr,
+        "、".join(c["label"] for c in changes),
+        change_lines(changes),
+        _raw(entry, entry.before),
+        _raw(entry, entry.after),
+        entry.note,
+        entry.request_id,
+        entry.ip,
+    ]
 
 
 EXPORT_HEADER = [
-    "时间",
+    "时间（北京时间）",
     "用户名",
+    "姓名（用户名）",
     "操作",
     "对象类型",
     "对象ID",
     "对象",
     "修改字段",
+    "修改内容",
     "修改前",
     "修改后",
     "说明",
@@ -225,7 +207,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     sheet = workbook.create_sheet("审计日志")
     sheet.freeze_panes = "A2"
     for width, column in zip(
-        (20, 14, 12, 14, 10, 30, 24, 40, 40, 30, 34, 16), "ABCDEFGHIJKL", strict=True
+        (20, 14, 20, 12, 14, 10, 30, 24, 40, 40, 40, 30, 34, 16),
+        "ABCDEFGHIJKLMN",
+        strict=True,
     ):
         sheet.column_dimensions[column].width = width
     sheet.append(exports.row(sheet, EXPORT_HEADER))

@@ -190,15 +190,27 @@ def test_audit_export_is_excel_of_filtered_entries_and_is_audited(client, users,
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:7] == ("时间", "用户名", "操作", "对象类型", "对象ID", "对象", "修改字段")
+    assert rows[0][:9] == (
+        "时间（北京时间）",
+        "用户名",
+        "姓名（用户名）",
+        "操作",
+        "对象类型",
+        "对象ID",
+        "对象",
+        "修改字段",
+        "修改内容",
+    )
     assert len(rows) == 2
-    assert rows[1][1:7] == (
+    assert rows[1][1:9] == (
+        "linqing",
         "linqing",
         "修改",
         "企业",
         str(entries.pk),
         "聊城精密轴承有限公司",
         "企业名称",
+        "企业名称：聊城轴承有限公司 → 聊城精密轴承有限公司",
     )
     export = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert export.username == "auditor"
@@ -210,7 +222,7 @@ def test_audit_export_keeps_formula_like_text_as_text(client, users):
     login(client, users["auditor"])
     response = client.get(reverse("core:audit-export"), {"action": "create"})
     sheet = load_workbook(BytesIO(response.content)).active
-    cell = sheet.cell(row=2, column=6)
+    cell = sheet.cell(row=2, column=7)
     assert cell.value == '=HYPERLINK("http://x")公司'
     assert cell.data_type == "s"
 

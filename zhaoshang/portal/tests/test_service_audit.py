@@ -466,7 +466,7 @@ CALLS: dict[
         lambda w: (w.signed, lambda: projects.funds_submit(
             actor=w.unit, project=w.signed, period=dt.date(2024, 2, 1), amount_wan=Decimal("50"),
             source="own", evidence=receipt(),
-        ))[1], "create", CREATE,
+        ))[1], ("upload", "create"), CREATE,  # the receipt (上传证明材料), then the record
     ),
     S("projects.services.funds", "funds_verify"): (
         lambda w: (w.funds, lambda: projects.funds_verify(actor=w.city, record=w.funds))[1],
@@ -720,11 +720,11 @@ CALLS.update(SERVICE_LOG_CALLS)
 
 # Services that write no audit entry of their own, and why.
 EXEMPT = {
-    S("projects.services.evidence", "store"): "stores the files of a service's own audited write",
+    S("projects.services.evidence", "store"): "logs each file (upload) inside the audited write it serves",
     S("enterprises.importing.service", "import_job_create"): "the job is audited when it runs",
     S("enterprises.importing.service", "import_job_confirm"): "audited by the run it starts",
     **{S("core.audit", n): "writes the audit entry itself" for n in
-       ("record", "record_create", "record_update", "record_delete")},
+       ("record", "record_create", "record_update", "record_delete", "record_file")},
     S("accounts.selectors", "users_for"): "a read: the users an actor may see",
     S("accounts.selectors", "role_edit_refusal"): "a read: why an actor may not edit a role",
     **{S(m, n): "a demo or reference loader, run by a command, not a user's write" for m, n in (

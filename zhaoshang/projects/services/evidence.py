@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
+from zhaoshang.core import audit
+
 from ..models import Evidence, EvidenceKind, Project
 from .content import content_error
 
@@ -73,4 +75,13 @@ def store(
         evidence.file.save(name, item.file, save=False)
         evidence.save()
         saved.append(evidence)
+        audit.record_file(  # under the record it proves, in the caller's transaction
+            actor=actor,
+            obj=next((owner for owner in links.values() if owner is not None), project),
+            file_id=evidence.pk,
+            name=evidence.original_name,
+            kind=evidence.get_kind_display(),
+            size=evidence.size,
+            sha256=evidence.sha256,
+        )
     return saved

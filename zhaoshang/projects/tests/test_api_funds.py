@@ -73,7 +73,8 @@ def test_funds_create_then_verify_by_another_city_user(users, signed, month):
     assert verified.json()["status"] == "verified"
     assert verified.json()["verified_by"] == "city2"
     assert FundsRecord.objects.get(pk=record["id"]).status == FundsStatus.VERIFIED
-    assert audit_actions(since) == [AuditAction.CREATE, AuditAction.VERIFY]
+    # The receipt's own entry (上传证明材料) comes first, in the same transaction.
+    assert audit_actions(since) == [AuditAction.UPLOAD, AuditAction.CREATE, AuditAction.VERIFY]
 
 
 def test_unit_staff_submits_and_the_city_verifies(users, signed, month):

@@ -267,7 +267,8 @@ def test_stage_post_with_a_contract_file_signs_the_project(users, make_project, 
     assert body["contracted_investment_wan"] == "18000.00"
     change = StageChange.objects.get(project=project, to_stage=Stage.SIGNED)
     assert [e.kind for e in change.evidence.all()] == [EvidenceKind.CONTRACT]
-    assert audit_actions(since) == [AuditAction.STAGE]
+    # The contract's entry (上传证明材料, with its SHA-256), then the stage change.
+    assert audit_actions(since) == [AuditAction.UPLOAD, AuditAction.STAGE]
 
 
 def test_stage_post_pairs_several_files_with_their_kinds(users, make_project, today):

@@ -57,7 +57,8 @@ def test_unit_submits_and_city_verifies(users, signed_project):
     record.refresh_from_db()
     assert (record.status, record.verified_by) == (FundsStatus.VERIFIED, users["city"])
     actions = list(audit.history_for(record).values_list("action", flat=True))
-    assert sorted(actions) == [AuditAction.CREATE, AuditAction.VERIFY]
+    # The receipt is logged under the record too (上传证明材料, with its SHA-256).
+    assert sorted(actions) == [AuditAction.CREATE, AuditAction.UPLOAD, AuditAction.VERIFY]
 
 
 def test_nobody_verifies_a_record_they_entered(users, signed_project):
