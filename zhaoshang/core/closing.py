@@ -20,8 +20,8 @@ from django.db.models import Min
 from django.utils import timezone
 
 from . import audit
-from .models import PeriodClose
-from .periods import Period, parse_period
+from .models import PeriodClose, StatisticsYear
+from .periods import MAX_YEAR, MIN_YEAR, Period, parse_period
 from .permissions import require
 
 CLOSABLE_KINDS = ("year", "quarter", "month")
@@ -147,3 +147,28 @@ def period_reopen(*, actor: Any, period: str | Period, reason: str) -> PeriodClo
         close.save()
         audit.record_update(actor=actor, obj=close, before=before, note=close.reason)
     return close
+
+
+def statistics_year_set(*, actor: Any, year: int | str) -> StatisticsYear:
+    """Set the city's current statistics year (统计年度), the year every page opens on."""
+    require(actor, "change", PeriodClose)
+    try:
+        value = int(str(year).strip())
+    except (TypeError, ValueError):
+        value = 0
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise ValidationError({"year": [f"统计年度应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份"]})
+    with transaction.atomic():
+        current = (
+            StatisticsYear.objects.select_for_update().filter(pk=StatisticsYear.SINGLETON).first()
+        )
+        if current is None:
+            current = StatisticsYear(year=value, updated_by=actor, updated_by_name=_name(actor))
+            current.save()
+            audit.record_create(actor=actor, obj=current)
+            return current
+        before = audit.snapshot(current)
+        current.year, current.updated_by, current.updated_by_name = value, actor, _name(actor)
+        current.save()
+        audit.record_update(actor=actor, obj=current, before=before)
+    return current

@@ -231,3 +231,31 @@ class WorkdayOverride(models.Model):
     def __str__(self) -> str:
         kind = "上班" if self.is_workday else "休息"
         return f"{self.date:%Y-%m-%d} {self.name}（{kind}）"
+
+
+class StatisticsYear(models.Model):
+    """The city's current statistics year (统计年度): the year every page opens on.
+
+    One row at most (pk 1), set by the city on the 关账 page; without it the pages open on
+    today's year (`core.periods.statistics_year`). A ``?year=`` in the address still wins.
+    """
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    year = models.PositiveSmallIntegerField("统计年度")
+    updated_at = models.DateTimeField("设置时间", auto_now=True)
+    updated_by = user_ref("设置人")
+    updated_by_name = models.CharField("设置人姓名", max_length=150, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_shared = True
+
+    class Meta:
+        verbose_name = "统计年度"
+        verbose_name_plural = "统计年度"
+        # Set by whoever may close periods (core.change_periodclose): no permissions of its own.
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"统计年度 {self.year}"

@@ -276,3 +276,22 @@ def _ytd_to_today(year: int, today: dt.date | None, text: str, field: str) -> Pe
         raise _invalid(text, field, f"{year}年尚未开始")
     end = min(today + dt.timedelta(days=1), year_end)
     return Period(start, end, f"{year}YTD", "ytd")
+
+
+# --- the statistics year ------------------------------------------------------------------------
+
+
+def statistics_year(today: dt.date | None = None) -> int:
+    """The city's current statistics year (统计年度): the year every page shows by default.
+
+    Set by the city on the 关账 page (`core.closing.statistics_year_set`); today's year until
+    then. Never inferred from the records: one record dated next year moves nothing. A page's
+    ``?year=`` still shows any other year.
+    """
+    from django.utils import timezone
+
+    from .models import StatisticsYear  # the models import this module
+
+    year = StatisticsYear.objects.filter(pk=StatisticsYear.SINGLETON).values_list("year", flat=True)
+    found = year.first()
+    return found if found else (today or timezone.localdate()).year

@@ -23,6 +23,7 @@ from zhaoshang.accounts.models import User
 from zhaoshang.accounts.reference import org_load
 from zhaoshang.accounts.services import role_groups_sync
 from zhaoshang.core import context
+from zhaoshang.core.closing import statistics_year_set
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.demo.ranking import publish_past_quarters, ranking_demo_setup
 from zhaoshang.enterprises.models import Enterprise
@@ -155,6 +156,8 @@ def demo_load(options: DemoOptions, *, stdout: TextIO | None = None) -> DemoSumm
             say(f"重点项目联席会议 {held} 次（{time.monotonic() - started:.1f} 秒）")
             say("设定2024年目标，发布各季度竞赛榜 …")
             schemes = ranking_demo_setup(actor=city)
+            # Every page opens on the demo's year, whatever the clock says.
+            statistics_year_set(actor=city, year=REFERENCE_DATE.year)
             for scheme in schemes.values():
                 publish_past_quarters(
                     actor=city,

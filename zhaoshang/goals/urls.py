@@ -24,4 +24,5 @@ urlpatterns = [
     path("periods/", views.periods, name="periods"),
     path("periods/close/", views.period_close, name="period-close"),
     path("periods/reopen/", views.period_reopen, name="period-reopen"),
+    path("periods/year/", views.statistics_year_update, name="statistics-year"),
 ]

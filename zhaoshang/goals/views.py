@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhaoshang.accounts.roles import Role
 from zhaoshang.core import audit, closing
 from zhaoshang.core.models import AuditAction, PeriodClose
-from zhaoshang.core.periods import parse_period
+from zhaoshang.core.periods import parse_period, statistics_year
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.models import Project
 
@@ -46,14 +46,14 @@ def _require(user: Any, action: str, model: Any) -> None:
 
 
 def _year(request: HttpRequest) -> tuple[int, list[int]]:
-    """The year asked for (?year=), else the latest year with the user's data; years offered."""
+    """The year asked for (?year=), else the city's statistics year; the years offered."""
     years = dashboards.years_offered()
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = 0
     if year not in years:
-        year = dashboards.default_year(user=request.user)
+        year = dashboards.default_year()
     return year, years
 
 
@@ -283,9 +283,7 @@ def indicator_records(request: HttpRequest, key: str) -> HttpResponse:
         if unit_code is None:
             raise Http404
     try:
-        period = parse_period(
-            request.GET.get("period") or str(dashboards.default_year(user=request.user))
-        )
+        period = parse_period(request.GET.get("period") or str(dashboards.default_year()))
         value = selectors.indicator_value(
             user=request.user, key=key, unit_code=unit_code, period=period
         )
@@ -539,8 +537,23 @@ def periods(request: HttpRequest) -> HttpResponse:
             "asked": asked,
             "note": request.GET.get("note", "").strip()[:300],
             "close_error": close_error,
+            "statistics_year": statistics_year(),
         },
     )
+
+
+@login_required
+@require_POST
+def statistics_year_update(request: HttpRequest) -> HttpResponse:
+    """Set the city's statistics year (统计年度): the year every page opens on."""
+    _require(request.user, "change", PeriodClose)
+    try:
+        setting = closing.statistics_year_set(actor=request.user, year=request.POST.get("year", ""))
+    except ValidationError as exc:
+        messages.error(request, "设置失败：" + "；".join(exc.messages))
+    else:
+        messages.success(request, f"统计年度已设为 {setting.year} 年，各页面默认显示该年度")
+    return _back(request, reverse("goals:periods"))
 
 
 @login_required

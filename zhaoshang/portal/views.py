@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.accounts.roles import Role
-from zhaoshang.core.permissions import Scope, has_model_permission
+from zhaoshang.core.periods import statistics_year
+from zhaoshang.core.permissions import Scope
 from zhaoshang.projects.figures import funds_totals_by_unit, key_projects
-from zhaoshang.projects.models import FundsRecord
-from zhaoshang.projects.selectors import home_figures, latest_funds_year, projects_for
+from zhaoshang.projects.selectors import home_figures, projects_for
 from zhaoshang.service.views.problems import department_home
 from zhaoshang.targeting.selectors import pending_for
 
@@ -96,15 +96,10 @@ HOME_YEARS_SHOWN = 6
 
 
 def _year(request: HttpRequest) -> tuple[int, list[int]]:
-    """The year asked for (?year=2024) and the years offered.
-
-    By default the latest year with funds records the user may see (this year once it has any).
-    """
-    this_year = timezone.localdate().year
-    years = list(range(this_year, this_year - HOME_YEARS_SHOWN, -1))
-    default = this_year
-    if has_model_permission(request.user, "view", FundsRecord):
-        default = latest_funds_year(user=request.user)
+    """The year asked for (?year=2024), else the city's statistics year; and the years offered."""
+    default = statistics_year()
+    top = max(timezone.localdate().year, default)
+    years = list(range(top, top - HOME_YEARS_SHOWN, -1))
     try:
         year = int(request.GET.get("year", default))
     except (TypeError, ValueError):

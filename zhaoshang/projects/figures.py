@@ -42,7 +42,6 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    Max,
     Min,
     OuterRef,
     Q,
@@ -427,25 +426,6 @@ def submitted_count(user: Any) -> int:
         return table.aggregate(n=Sum("record_count"))["n"] or 0
     rows = funds_rows(user, start=dt.date.min, end=dt.date.max, statuses=(FundsStatus.SUBMITTED,))
     return sum(r.count for r in rows)
-
-
-def latest_funds_month(*, user: Any, until: dt.date) -> dt.date | None:
-    """The latest month, not after `until`, with funds records (any status) the user may see;
-    from the monthly totals table for the city and a unit's staff."""
-    if getattr(user, "scope", None) == Scope.ALL and has_model_permission(
-        user, "view", FundsRecord
-    ):
-        table = FundsMonthlyTotal.objects.filter(period__lte=until).exclude(record_count=0)
-        return table.aggregate(last=Max("period"))["last"]
-    statuses = tuple(FundsStatus.values)
-    rows = funds_rows(user, start=dt.date.min, end=until + dt.timedelta(days=1), statuses=statuses)
-    return max((r.period for r in rows), default=None)
-
-
-def latest_verified_month(*, user: Any, until: dt.date) -> dt.date | None:
-    """The latest month, not after `until`, with verified funds the user may see."""
-    records = verified_records().restrict(user, "view").filter(period__lte=until)
-    return records.aggregate(last=Max("period"))["last"]
 
 
 # --- 到位资金: the fast path (the monthly totals table) ---------------------------------------------

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from zhaoshang.core import search
+from zhaoshang.core.periods import statistics_year
 from zhaoshang.core.permissions import has_model_permission
 
 from . import figures
@@ -105,20 +105,9 @@ def verification_queue_count(*, user: Any) -> int:
     return figures.submitted_count(user) - own.count()
 
 
-def latest_funds_year(*, user: Any) -> int:
-    """The latest year (not after this one) with funds records the user may see.
-
-    The home page opens on it, so a city whose records stop at last year's end (or a demo of
-    past years) does not open on a page of zeros.
-    """
-    this_year = timezone.localdate().year
-    latest = figures.latest_funds_month(user=user, until=dt.date(this_year, 12, 31))
-    return latest.year if latest else this_year
-
-
 def home_figures(*, user: Any, year: int | None = None) -> dict[str, Any]:
     """The figures on the user's home page, within their scope, for one year (see `figures`)."""
-    year = year or timezone.localdate().year
+    year = year or statistics_year()
     if not has_model_permission(user, "view", Project):
         return {"year": year, "visible": False}
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)

@@ -284,6 +284,13 @@ def test_funds_follow_the_rules_and_home_counts_only_verified(demo):
             assert figures["funds_verified_wan"] < everything["t"]
 
 
+def test_the_demo_city_opens_on_its_statistics_year_2024(demo):
+    from zhaoshang.core.periods import statistics_year
+
+    assert statistics_year() == 2024
+    assert home_figures(user=User.objects.get(username="city"))["year"] == 2024
+
+
 def test_unit_staff_see_only_their_unit(demo):
     linqing = User.objects.get(username="linqing")
     figures = home_figures(user=linqing, year=2024)

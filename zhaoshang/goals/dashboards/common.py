@@ -7,13 +7,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from zhaoshang.core.periods import Period, range_period, year_period
-from zhaoshang.projects.figures import latest_verified_month
-from zhaoshang.projects.models import Project
+from zhaoshang.core.periods import Period, range_period, statistics_year, year_period
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -80,27 +77,14 @@ def _link(name: str, *args: Any, query: str = "") -> str:
 
 
 def years_offered(today: dt.date | None = None) -> list[int]:
-    """This year and the five before it, newest first."""
-    this_year = (today or timezone.localdate()).year
-    return list(range(this_year, this_year - YEARS_OFFERED, -1))
+    """The statistics year or this year, whichever is later, and the five before it, newest first."""
+    top = max((today or timezone.localdate()).year, statistics_year(today))
+    return list(range(top, top - YEARS_OFFERED, -1))
 
 
-def default_year(*, user: Any, today: dt.date | None = None) -> int:
-    """The latest year, not after today, in which the user's verified funds or starts fall.
-
-    The demo's records end in 2024 while the clock runs on: opening the cockpit on an empty
-    year would show nothing. One index lookup each.
-    """
-    today = today or timezone.localdate()
-    funds = latest_verified_month(user=user, until=today)
-    started = (
-        Project.objects.restrict(user, "view")
-        .filter(started_on__lte=today)
-        .aggregate(last=Max("started_on"))["last"]
-    )
-    found = [d.year for d in (funds, started) if d is not None]
-    year = max(found) if found else today.year
-    return year if year in years_offered(today) else today.year
+def default_year(today: dt.date | None = None) -> int:
+    """The city's statistics year (`core.periods.statistics_year`), never the latest record's."""
+    return statistics_year(today)
 
 
 def year_to_date(year: int, on: dt.date | None = None) -> Period:

@@ -21,6 +21,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from zhaoshang.accounts.models import Unit
+from zhaoshang.core.closing import statistics_year_set
 from zhaoshang.core.models import AuditAction, AuditEntry
 from zhaoshang.goals import dashboards, selectors
 from zhaoshang.goals.services import goals_set
@@ -171,7 +172,10 @@ def test_cockpit_numbers_equal_the_selectors(users, goals):
     assert charts["funds_by_month"]["this_year"][2] == 62000.0
 
 
-def test_cockpit_year_defaults_to_the_latest_year_with_data(users, goals):
+def test_cockpit_year_defaults_to_the_citys_statistics_year_not_the_data(users, goals, today):
+    # The data is of 2024; without a configured statistics year the cockpit opens on this year.
+    assert client(users["city"]).get("/goals/").context["year"] == today.year
+    statistics_year_set(actor=users["city"], year=YEAR)
     response = client(users["city"]).get("/goals/")
     assert response.context["year"] == YEAR
     assert client(users["city"]).get("/goals/?year=1999").context["year"] == YEAR

@@ -416,6 +416,9 @@ CALLS: dict[
             actor=w.city, period="2024Q1", reason="补录"
         ))[1], "update", UPDATE,
     ),
+    S("core.closing", "statistics_year_set"): (
+        lambda w: lambda: closing.statistics_year_set(actor=w.city, year=2024), "create", CREATE,
+    ),
     S("industries.services", "chain_node_create"): (
         lambda w: (w.direction, lambda: industries.chain_node_create(
             actor=w.city, direction=w.direction, name="卷", stream="downstream"

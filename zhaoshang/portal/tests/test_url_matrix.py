@@ -139,6 +139,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "goals:leader": (302, 200, 200, 403, 403, 200),
     "goals:period-close": (302, 405, 405, 405, 405, 405),
     "goals:period-reopen": (302, 405, 405, 405, 405, 405),
+    "goals:statistics-year": (302, 405, 405, 405, 405, 405),
     "goals:periods": (302, 200, 200, 403, 403, 200),
     "goals:ranking": (302, 302, 302, 403, 403, 302),
     "goals:ranking-drill": (302, 404, 404, 403, 403, 404),

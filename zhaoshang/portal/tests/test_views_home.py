@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from zhaoshang.core.closing import statistics_year_set
 from zhaoshang.core.tests.support import PASSWORD, pdf_file
 from zhaoshang.projects.models import EvidenceKind, FundsSource, Stage
 from zhaoshang.projects.services import (
@@ -217,13 +218,15 @@ def test_home_year_selector_shows_that_years_verified_funds(client, users, make_
     assert response.context["figures"]["funds_verified_wan"] == Decimal("800.00")
     assert f'<option value="{last_year}" selected>' in response.content.decode()
     # A year outside the offered range, or not a number, falls back to the default: the
-    # latest year with funds records.
+    # city's statistics year (this year while none is set), whatever the records' years.
     for bad in ("1999", "abc"):
         response = client.get(reverse("portal:home"), {"year": bad})
-        assert response.context["figures"]["year"] == last_year
+        assert response.context["figures"]["year"] == today.year
 
 
-def test_home_opens_on_the_latest_year_with_funds(client, users, make_project, today):
+def test_home_opens_on_the_statistics_year_never_the_latest_records(
+    client, users, make_project, today
+):
     project = signed(users, make_project, today)
     funds_submit(
         actor=users["linqing"],
@@ -234,9 +237,12 @@ def test_home_opens_on_the_latest_year_with_funds(client, users, make_project, t
         evidence=[EvidenceFile(EvidenceKind.BANK_RECEIPT, pdf_file())],
     )
     login(client, users["linqing"])
-    assert client.get(reverse("portal:home")).context["figures"]["year"] == today.year - 2
-    login(client, users["dongchangfu"])
     assert client.get(reverse("portal:home")).context["figures"]["year"] == today.year
+    statistics_year_set(actor=users["city"], year=today.year - 3)
+    for who in ("linqing", "dongchangfu", "city"):
+        login(client, users[who])
+        figures = client.get(reverse("portal:home")).context["figures"]
+        assert figures["year"] == today.year - 3
 
 
 def test_home_shows_each_administrator_its_own_duties_and_pages(client, users):

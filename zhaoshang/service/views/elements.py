@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.converters import parse_id
 from zhaoshang.core.htmx import require_model_permission
+from zhaoshang.core.periods import statistics_year
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects import page_panels
 from zhaoshang.projects.models import Project
@@ -140,7 +141,7 @@ def project_elements_panel(request: HttpRequest, project: Project) -> page_panel
 
 def _year(request: HttpRequest) -> int:
     year = parse_id(request.GET.get("year"))
-    return year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
+    return year if year is not None and 2000 <= year <= 2100 else statistics_year()
 
 
 @login_required

@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -26,11 +25,11 @@ from openpyxl import Workbook
 from zhaoshang.accounts.models import Department, Unit, User
 from zhaoshang.core import audit, exports
 from zhaoshang.core.models import AuditAction
-from zhaoshang.core.periods import Period, parse_period
+from zhaoshang.core.periods import Period, parse_period, statistics_year
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.models import Project
 
-from ..models import ServiceLog, Task
+from ..models import Task
 from ..models.problems import Problem
 from ..selectors.figures import FIGURES, FIGURES_BY_KEY, GROUPINGS, figure_table
 from ..selectors.timings import (
@@ -51,20 +50,11 @@ def _require_figures(user: Any) -> None:
         raise PermissionDenied("您的角色不能查看服务指标")
 
 
-def _default_year(user: Any) -> int:
-    """The latest year with a problem raised or a service logged that the user may see."""
-    dates = [
-        Problem.objects.restrict(user, "view").aggregate(last=Max("raised_on"))["last"],
-        ServiceLog.objects.restrict(user, "view").aggregate(last=Max("on"))["last"],
-    ]
-    return max([d for d in dates if d] or [timezone.localdate()]).year
-
-
 def _period(request: HttpRequest) -> tuple[Period | None, str]:
-    """The period asked for (?period=2024Q3), or the latest year with problems; or an error."""
+    """The period asked for (?period=2024Q3), or the city's statistics year; or an error."""
     raw = (request.GET.get("period") or "").strip()
     if not raw:
-        return parse_period(str(_default_year(request.user))), ""
+        return parse_period(str(statistics_year())), ""
     try:
         return parse_period(raw), ""
     except ValidationError as exc:
