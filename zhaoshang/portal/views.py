@@ -6,15 +6,17 @@ The figures come from `projects.selectors.home_figures`, already narrowed to wha
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from zhaoshang.accounts.models import Unit
+from zhaoshang.accounts.models import Unit, UnitKind
 from zhaoshang.accounts.roles import Role
 from zhaoshang.core.periods import statistics_year
 from zhaoshang.core.permissions import Scope
@@ -48,17 +50,20 @@ def _key_projects(user: Any) -> list[Any]:
 
 
 def _funds_by_unit(user: Any, year: int) -> list[dict[str, Any]]:
-    """Verified and pending funds of the year per unit, within the user's scope.
+    """Verified and pending funds of the year per unit: every county-level unit and zone (the
+    table is the city's), zeros included, in their order; the city itself when it has records.
 
-    From the monthly totals table; a unit with records of the year appears even when they
-    were all rejected (as a GROUP BY over the records would show it)."""
+    From the monthly totals table."""
     sums = funds_totals_by_unit(user, start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1))
-    units = Unit.objects.filter(pk__in=sums).order_by("sort_order", "name")
+    units = Unit.objects.filter(~Q(kind=UnitKind.CITY) | Q(pk__in=sums)).order_by(
+        "sort_order", "code"
+    )
+    zero = {"verified_wan": Decimal(0), "pending_wan": Decimal(0)}
     return [
         {
             "unit": unit.name,
-            "verified": sums[unit.pk]["verified_wan"],
-            "pending": sums[unit.pk]["pending_wan"],
+            "verified": sums.get(unit.pk, zero)["verified_wan"],
+            "pending": sums.get(unit.pk, zero)["pending_wan"],
         }
         for unit in units
     ]

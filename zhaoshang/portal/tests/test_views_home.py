@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from zhaoshang.accounts.models import Unit, UnitKind
 from zhaoshang.core.closing import statistics_year_set
 from zhaoshang.core.tests.support import PASSWORD, pdf_file
 from zhaoshang.projects.models import EvidenceKind, FundsSource, Stage
@@ -102,10 +103,20 @@ def test_home_city_sees_all_units_funds_and_per_unit_table(client, users, two_un
     assert figures["verification_queue"] == 1  # 临清's 100 万元, entered by someone else
     html = response.content.decode()
     assert "3.12 亿元" in html
-    assert response.context["funds_by_unit"] == [
-        {"unit": "东昌府区", "verified": Decimal("30000.00"), "pending": Decimal("0")},
-        {"unit": "临清市", "verified": Decimal("1234.50"), "pending": Decimal("100.00")},
-    ]
+    # Every county-level unit and zone, zeros included, in the units' order.
+    rows = {
+        row["unit"]: (row["verified"], row["pending"]) for row in response.context["funds_by_unit"]
+    }
+    assert [row["unit"] for row in response.context["funds_by_unit"]] == list(
+        Unit.objects.exclude(kind=UnitKind.CITY)
+        .order_by("sort_order", "code")
+        .values_list("name", flat=True)
+    )
+    assert len(rows) == 11
+    assert rows["东昌府区"] == (Decimal("30000.00"), Decimal("0"))
+    assert rows["临清市"] == (Decimal("1234.50"), Decimal("100.00"))
+    assert rows["茌平区"] == (Decimal("0"), Decimal("0"))
+    assert sum(verified for verified, _pending in rows.values()) == Decimal("31234.50")
     assert [p.name for p in response.context["key_projects"]] == [
         "东昌府新能源项目",
         "临清轴承项目",
