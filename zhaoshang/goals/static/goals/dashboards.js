@@ -19,6 +19,9 @@
       minimumFractionDigits: digits || 0, maximumFractionDigits: digits === undefined ? 2 : digits
     });
   }
+  // An axis tick: as many decimals as the tick needs, at most two (0, 0.2, 0.4 … 亿元, never
+  // "0, 0, 0, 0, 1" for a scale under one unit).
+  function tick(v) { return num(v); }
   function money(wan) {  // 万元 → shown in 亿元 once large
     return Math.abs(wan) >= 10000 ? num(wan / 10000, 2) + " 亿元" : num(wan, 2) + " 万元";
   }
@@ -66,7 +69,7 @@
         legend: { top: 0, data: [d.year + "年", (d.year - 1) + "年"] },
         grid: { left: 60, right: 16, top: 36, bottom: 28 },
         xAxis: { type: "category", data: d.months },
-        yAxis: { type: "value", name: "万元", axisLabel: { formatter: function (v) { return num(v, 0); } } },
+        yAxis: { type: "value", name: "万元", axisLabel: { formatter: tick } },
         series: [
           { name: d.year + "年", type: "bar", data: d.this_year, barMaxWidth: 28 },
           { name: (d.year - 1) + "年", type: "line", data: d.last_year, smooth: true, symbolSize: 6 }
@@ -102,7 +105,7 @@
         legend: { top: 0, data: ["在库项目", "本年到位资金"] },
         grid: { left: 48, right: 64, top: 36, bottom: 48 },
         xAxis: { type: "category", data: items.map(function (r) { return r.name; }), axisLabel: { interval: 0, rotate: items.length > 8 ? 30 : 0 } },
-        yAxis: [{ type: "value", name: "个", minInterval: 1 }, { type: "value", name: "亿元", axisLabel: { formatter: function (v) { return num(v, 0); } } }],
+        yAxis: [{ type: "value", name: "个", minInterval: 1 }, { type: "value", name: "亿元", axisLabel: { formatter: tick } }],
         series: [
           { name: "在库项目", type: "bar", data: items.map(function (r) { return r.value; }), barMaxWidth: 22 },
           { name: "本年到位资金", type: "line", yAxisIndex: 1, data: items.map(function (r) { return Math.round(r.funds / 100) / 100; }),
@@ -118,10 +121,12 @@
       names.reverse(); totals.reverse();
       return base({
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        grid: { left: 150, right: 48, top: 8, bottom: 24 },
-        xAxis: { type: "value" },
+        grid: { left: 150, right: 72, top: 8, bottom: 24 },
+        xAxis: { type: "value", name: "分", axisLabel: { formatter: tick } },
         yAxis: { type: "category", data: names },
-        series: [{ name: "总分", type: "bar", data: totals, barMaxWidth: 18, label: { show: true, position: "right" } }]
+        series: [{ name: "总分", type: "bar", data: totals, barMaxWidth: 18,
+                   tooltip: { valueFormatter: function (v) { return num(v, 2) + " 分"; } },
+                   label: { show: true, position: "right", formatter: function (p) { return num(p.value, 2) + " 分"; } } }]
       });
     },
     map: function (d) {
