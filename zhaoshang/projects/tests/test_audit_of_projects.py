@@ -215,12 +215,21 @@ def test_project_filter_asks_for_more_of_a_name_matching_too_many(
     assert 'id="id_project_error"' in html
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
 def test_project_filter_reads_the_log_by_its_indexes(users, bearing):
     entries = audit.entries_of(AuditEntry.objects.all(), Project, [bearing.pk])
     sql, params = entries.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        if connection.vendor == "postgresql":
+            # A test table is tiny: a scan would win; the plan must be able to do without.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-    assert "audit_object_idx" in plan
     assert "audit_parent_idx" in plan
+    if connection.vendor == "postgresql":
+        # One bitmap over both sides; on a tiny table the object side may take the
+        # content-type index rather than audit_object_idx, an index all the same.
+        assert "BitmapOr" in plan and "Seq Scan" not in plan
+    else:
+        assert "audit_object_idx" in plan
