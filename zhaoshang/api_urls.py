@@ -15,6 +15,7 @@ from zhaoshang.goals.api import (
 from zhaoshang.industries.api import IndustryViewSet
 from zhaoshang.notices.api import NotificationViewSet
 from zhaoshang.projects.api import FundsViewSet, ProjectViewSet
+from zhaoshang.service.api.carry import ElementNeedViewSet, ServiceLogViewSet, TeamViewSet
 from zhaoshang.service.api.meetings import MeetingViewSet
 from zhaoshang.service.api.problems import ProblemViewSet
 from zhaoshang.service.api.reviews import ReviewViewSet
@@ -42,6 +43,9 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("problems", ProblemViewSet, basename="problem")
+router.register("teams", TeamViewSet, basename="team")
+router.register("element-needs", ElementNeedViewSet, basename="element-need")
+router.register("service-logs", ServiceLogViewSet, basename="service-log")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -18,7 +18,7 @@ import enum
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -59,30 +59,61 @@ def _paths(model: type[models.Model], key: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _scope_paths(user: Any, model: type[models.Model]) -> list[tuple[str, Any]]:
+    """(path, the user's value) pairs any of which puts a record of `model` in the scope."""
+    scope = getattr(user, "scope", Scope.NONE)
+    pairs: list[tuple[str, Any]] = []
+    if scope == Scope.UNIT and user.unit_id:
+        pairs += [(path, user.unit_id) for path in _paths(model, "unit")]
+    if scope == Scope.DEPARTMENT and user.department_id:
+        pairs += [(path, user.department_id) for path in _paths(model, "department")]
+    if scope in (Scope.UNIT, Scope.ASSIGNED):
+        pairs += [(path, user.pk) for path in _paths(model, "assigned")]
+    return pairs
+
+
 def scope_filter(user: Any, model: type[models.Model]) -> Q:
     """The Q object selecting the records of `model` within the user's scope."""
     scope = getattr(user, "scope", Scope.NONE)
     if scope == Scope.ALL or getattr(model, "scope_shared", False):
         return Q()
     q = _NOTHING
-    if scope == Scope.UNIT and user.unit_id:
-        for path in _paths(model, "unit"):
-            q |= Q(**{path: user.unit_id})
-    if scope == Scope.DEPARTMENT and user.department_id:
-        for path in _paths(model, "department"):
-            q |= Q(**{path: user.department_id})
-    if scope in (Scope.UNIT, Scope.ASSIGNED):
-        for path in _paths(model, "assigned"):
-            q |= Q(**{path: user.pk})
+    for path, value in _scope_paths(user, model):
+        q |= Q(**{path: value})
     return q
 
 
+def _crosses_many(model: type[models.Model], path: str) -> bool:
+    """Whether a lookup path walks a to-many relation (a join that can repeat a row)."""
+    current: Any = model
+    for part in path.split("__"):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:  # a lookup such as `in` or `isnull` ends the path
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        current = field.related_model
+    return False
+
+
 def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models.QuerySet:
-    """Narrow `queryset` to what `user` may perform `action` on; empty when not permitted."""
+    """Narrow `queryset` to what `user` may perform `action` on; empty when not permitted.
+
+    A scope path through a to-many relation (a team's members' departments) is applied as a
+    subquery on the primary key, never as a join: a record matched twice is still one row, so a
+    list never shows it twice and a `get()` never finds it twice."""
     if not has_model_permission(user, action, queryset.model):
         return queryset.none()
-    q = scope_filter(user, queryset.model)
-    return queryset.filter(q) if q else queryset
+    model = queryset.model
+    q = scope_filter(user, model)
+    if not q:
+        return queryset
+    if any(_crosses_many(model, path) for path, _value in _scope_paths(user, model)):
+        return queryset.filter(pk__in=model._base_manager.filter(q).values("pk"))
+    return queryset.filter(q)
 
 
 class RestrictedQuerySet(models.QuerySet):

@@ -295,6 +295,12 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "task-close": (401, 405, 405, 403, 403, 405),
     "task-cancel": (401, 405, 405, 403, 403, 405),
     "task-extend": (401, 405, 405, 403, 403, 405),
+    "team-list": (401, 200, 200, 403, 403, 200),
+    "team-detail": (401, 404, 404, 403, 403, 404),
+    "element-need-list": (401, 200, 200, 403, 403, 200),
+    "element-need-detail": (401, 404, 404, 403, 403, 404),
+    "service-log-list": (401, 200, 200, 403, 403, 200),
+    "service-log-detail": (401, 404, 404, 403, 403, 404),
 }  # fmt: skip
 
 
@@ -453,6 +459,9 @@ KWARGS: dict[str, dict[str, object]] = {
             "service:problem-photo",
             "service:workday-delete",
             "service:department",
+            "team-detail",
+            "element-need-detail",
+            "service-log-detail",
         ],
         {"pk": UNKNOWN},
     ),
