@@ -59,3 +59,58 @@ def csv_value(value: Any) -> Any:
 
 def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_value(v) for v in values]
+
+
+# --- the download token: the page knows when a download has started ------------------------------
+#
+# An Excel or PDF link marked ``data-download`` (static/js/zhaoshang.js) shows 正在生成… and
+# ignores further clicks until the file starts: it adds ``download_token=<random>`` to the link,
+# and the answer to that request, whatever view made it, sets the cookie ``download_token`` to the
+# same value, which the page watches for. The middleware below takes the parameter off the
+# request before any view sees it (filters, the export's audit entry and the page cache read the
+# query string as it was) and echoes it on the response.
+
+DOWNLOAD_TOKEN = "download_token"
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+def take_download_token(request: Any) -> str | None:
+    """Remove ``download_token`` from the request's query and return it (None when absent or
+    not 1–40 letters, digits, ``_`` or ``-``)."""
+    if DOWNLOAD_TOKEN not in request.GET:
+        return None
+    query = request.GET.copy()
+    token = query.pop(DOWNLOAD_TOKEN)[-1]
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
+    if not 0 < len(token) <= 40 or not set(token) <= _TOKEN_CHARS:
+        return None
+    return token
+
+
+def echo_download_token(request: Any, response: Any, token: str) -> None:
+    """Set the ``download_token`` cookie the page is waiting for (readable by its script, a
+    minute long, this site only)."""
+    response.set_cookie(
+        DOWNLOAD_TOKEN,
+        token,
+        max_age=60,
+        path="/",
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=False,
+    )
+
+
+class DownloadTokenMiddleware:
+    """Echoes a link's ``download_token`` as a cookie on the answer (see above)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        token = take_download_token(request)
+        response = self.get_response(request)
+        if token:
+            echo_download_token(request, response, token)
+        return response

@@ -52,3 +52,62 @@ document.addEventListener("htmx:configRequest", function (event) {
     }
   });
 });
+
+// data-download on an Excel or PDF link: the file takes seconds to make (a PDF notice ~3 s), so
+// the link shows 正在生成… and ignores further clicks until the download starts. The link is
+// sent with download_token=<random>; the answer sets the cookie download_token to that value
+// (core/exports.py, for every view), which is the sign that the file has started. Without the
+// cookie (an old server, an error page in another tab) the link comes back after 60 s.
+(function () {
+  var COOKIE = "download_token";
+  var GIVE_UP_MS = 60000;
+
+  function cookieValue() {
+    var match = document.cookie.match(/(?:^|;\s*)download_token=([^;]*)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function restore(link) {
+    link.removeAttribute("aria-busy");
+    link.removeAttribute("aria-disabled");
+    link.classList.remove("disabled", "zs-downloading");
+    if (link.dataset.downloadLabel !== undefined) {
+      link.innerHTML = link.dataset.downloadLabel;
+      delete link.dataset.downloadLabel;
+    }
+    delete link.dataset.downloadToken;
+  }
+
+  function busy(link) {
+    link.dataset.downloadLabel = link.innerHTML;
+    link.setAttribute("aria-busy", "true");
+    link.setAttribute("aria-disabled", "true");
+    link.classList.add("zs-downloading");
+    var spinner = document.createElement("span");
+    spinner.className = "spinner-border spinner-border-sm me-1";
+    spinner.setAttribute("aria-hidden", "true");
+    link.replaceChildren(spinner, document.createTextNode("正在生成…"));
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-download]");
+    if (!link) { return; }
+    if (link.dataset.downloadToken) { event.preventDefault(); return; }
+    var token = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+    var url = new URL(link.href, window.location.href);
+    url.searchParams.set(COOKIE, token);
+    link.href = url.toString();
+    link.dataset.downloadToken = token;
+    busy(link);
+    var started = Date.now();
+    var timer = window.setInterval(function () {
+      if (cookieValue() === token || Date.now() - started > GIVE_UP_MS || !link.isConnected) {
+        window.clearInterval(timer);
+        if (cookieValue() === token) {
+          document.cookie = COOKIE + "=; Max-Age=0; path=/; SameSite=Lax";
+        }
+        restore(link);
+      }
+    }, 250);
+  });
+})();
