@@ -180,40 +180,40 @@ def test_a_county_leaders_card_marks_their_unit_and_keeps_it_when_it_ranks_lower
     ]
     assert 'aria-current="true" data-unit="371581"' in response.content.decode()
     # with only the first shown, the county's own row still follows it
-    card = dashboards.ranking_card(
-        {
-            "quarter": "2024Q1",
-            "scheme": {"code": "test", "name": "测试办法"},
-            "tracks": [
-                {
-                    "name": "县市区",
-                    "units": [
-                        {
-                            "unit": u,
-                            "unit_name": n,
-                            "short_name": n,
-                            "total": t,
-                            "rank": k,
-                            "rank_change": c,
-                        }
-                        for u, n, t, k, c in [
-                            (DCF, "东昌府", "90.00", 1, 1),
-                            (CP, "茌平", "80.00", 2, -1),
-                            (L, "临清", "70.00", 3, None),
-                        ]
-                    ],
-                },
-                {
-                    "name": "功能区",
-                    "units": [{"unit": "LCZ01", "unit_name": "开发区", "total": "50", "rank": 1}],
-                },
-            ],
-        },
-        unit_code=L,
-        top=1,
-    )
+    ranking = {
+        "quarter": "2024Q1",
+        "scheme": {"code": "test", "name": "测试办法"},
+        "tracks": [
+            {
+                "name": "县市区",
+                "units": [
+                    {
+                        "unit": u,
+                        "unit_name": n,
+                        "short_name": n,
+                        "total": t,
+                        "rank": k,
+                        "rank_change": c,
+                    }
+                    for u, n, t, k, c in [
+                        (DCF, "东昌府", "90.00", 1, 1),
+                        (CP, "茌平", "80.00", 2, -1),
+                        (L, "临清", "70.00", 3, None),
+                    ]
+                ],
+            },
+            {
+                "name": "功能区",
+                "units": [{"unit": "LCZ01", "unit_name": "开发区", "total": "50", "rank": 1}],
+            },
+        ],
+    }
+    card = dashboards.ranking_card(ranking, unit_code=L, top=1)
     assert [(r["rank"], r["short_name"], r["own"]) for t in card["tracks"] for r in t["rows"]] == [
         (1, "东昌府", False),
         (3, "临清", True),
     ]
     assert card["url"] == "/goals/rankings/2024Q1/?scheme=test"
+    # a city leader sees every track; a unit in none of them, none
+    assert [t["name"] for t in dashboards.ranking_card(ranking)["tracks"]] == ["县市区", "功能区"]
+    assert dashboards.ranking_card(ranking, unit_code="LCZ02")["tracks"] == []
