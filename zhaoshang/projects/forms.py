@@ -37,6 +37,7 @@ from .stage_rules import FUNDS_EVIDENCE, STAGE_RULES, evidence_label, is_backwar
 
 ACCEPT_EVIDENCE = ".pdf,.ofd,.jpg,.jpeg,.png,.webp,.heic,.doc,.docx,.xls,.xlsx,.wps,.et"
 ACCEPT_PHOTOS = ".jpg,.jpeg,.png,.webp,.heic"
+CONFIRM_EARLY = "确认该月份早于签约日期"
 
 
 # --- widgets and fields -------------------------------------------------------------------
@@ -482,14 +483,44 @@ class FundsForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="仅当累计到位资金超过项目总投资时填写（市级管理员）",
     )
+    # Shown once the service warns that the month is before the project's signing date.
+    confirm_early = forms.BooleanField(label=CONFIRM_EARLY, required=False)
 
-    def __init__(self, data: Any = None, files: Any = None, *, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        user: User,
+        project: Project | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("period", timezone.localdate().replace(day=1))
         super().__init__(data, files, **kwargs)
+        self.project = project
         if not user.has_perm("projects.override_funds_cap"):
             del self.fields["override_reason"]
         select_kinds(self, "evidence", sorted(FUNDS_EVIDENCE))
+
+    def clean(self) -> dict[str, Any]:
+        """A month before the project's signing date is most often a typo: warned about, and
+        accepted once the submitter ticks `confirm_early` (a warning, never a refusal)."""
+        data = super().clean()
+        period = data.get("period")
+        signed = self.project.signed_on if self.project is not None else None
+        if period and signed and period < signed.replace(day=1) and not data.get("confirm_early"):
+            self.add_error(
+                "confirm_early",
+                f"所属月份 {period:%Y-%m} 早于项目签约日期 {signed:%Y-%m-%d}，请核对；"
+                f"确属签约前到位的，请勾选“{CONFIRM_EARLY}”后再提交",
+            )
+        return data
+
+    @property
+    def asks_early_confirmation(self) -> bool:
+        """The "month before signing" checkbox is shown: warned about, or already ticked."""
+        return bool(self["confirm_early"].errors or self["confirm_early"].value())
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -501,6 +532,41 @@ class FundsForm(BootstrapFormMixin, forms.Form):
             "note": data.get("note") or "",
             "override_reason": data.get("override_reason") or "",
         }
+
+
+class FundsEditForm(VersionedFormMixin, FundsForm):
+    """Correct a 待核实 record, or correct and resubmit a 退回 one: the same fields, its evidence
+    kept (new files are added to it), the version it was read at."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        user: User,
+        record: Any,
+        version: str = "",
+    ) -> None:
+        initial = {
+            "period": record.period,
+            "amount_wan": record.amount_wan,
+            "source": record.source,
+            "note": record.note,
+            "override_reason": record.override_reason,
+        }
+        super().__init__(
+            data, files, user=user, project=record.project, initial=initial, version=version
+        )
+        self.fields["evidence"].required = False
+        self.fields["evidence"].help_text = "已上传的材料保留；如需补充或更正，请上传新的材料"
+        select_kinds(self, "evidence", sorted(FUNDS_EVIDENCE))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "version": self.cleaned_data.get("version") or ""}
+
+
+class FundsWithdrawForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label="撤回说明（可不填）", max_length=300, required=False)
 
 
 class RejectForm(BootstrapFormMixin, forms.Form):

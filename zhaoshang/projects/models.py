@@ -302,6 +302,11 @@ class FundsStatus(models.TextChoices):
     SUBMITTED = "submitted", "待核实"
     VERIFIED = "verified", "已核实"
     REJECTED = "rejected", "已退回"
+    WITHDRAWN = "withdrawn", "已撤回"  # by the submitting unit before the city decided; kept
+
+
+# Statuses of a funds record that no longer claims its month (a new one may be submitted).
+FUNDS_DEAD = ("rejected", "withdrawn")
 
 
 class FundsRecord(models.Model):
@@ -370,7 +375,7 @@ class FundsRecord(models.Model):
             models.CheckConstraint(condition=Q(amount_wan__gt=0), name="funds_amount_positive"),
             models.UniqueConstraint(
                 fields=["project", "period"],
-                condition=~Q(status="rejected"),
+                condition=~Q(status__in=FUNDS_DEAD),
                 name="funds_one_live_record_per_month",
             ),
         ]

@@ -27,6 +27,8 @@ urlpatterns = [
     path("funds/verify/", funds.verify_queue, name="verify-queue"),
     path("funds/<id:pk>/verify/", funds.funds_verify_view, name="funds-verify"),
     path("funds/<id:pk>/reject/", funds.funds_reject_view, name="funds-reject"),
+    path("funds/<id:pk>/edit/", funds.funds_edit, name="funds-edit"),
+    path("funds/<id:pk>/withdraw/", funds.funds_withdraw_view, name="funds-withdraw"),
     path("evidence/<id:pk>/", evidence.evidence_download, name="evidence"),
     path("evidence/<id:pk>/preview/", evidence.evidence_preview, name="evidence-preview"),
 ]

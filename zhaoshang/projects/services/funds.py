@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from zhaoshang.core import audit
 from zhaoshang.core.closing import closed_message, ensure_open
+from zhaoshang.core.concurrency import check_version
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import require, require_perm
 
-from ..models import FundsRecord, FundsSource, FundsStatus, Project, Stage
+from ..models import FUNDS_DEAD, FundsRecord, FundsSource, FundsStatus, Project, Stage
 from ..stage_rules import FUNDS_EVIDENCE, FUNDS_STAGES, evidence_label
 from .evidence import EvidenceFile, check_files, store
 from .files import discard_on_failure
@@ -30,8 +31,8 @@ def month_start(value: dt.date) -> dt.date:
 
 
 def live_total(project: Project, *, exclude_pk: int | None = None) -> Decimal:
-    """Submitted plus verified funds of a project (rejected ones do not count)."""
-    qs = project.funds_records.exclude(status=FundsStatus.REJECTED)
+    """Submitted plus verified funds of a project (rejected and withdrawn ones do not count)."""
+    qs = project.funds_records.exclude(status__in=FUNDS_DEAD)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.aggregate(total=Sum("amount_wan"))["total"] or Decimal("0")
@@ -46,8 +47,15 @@ def _validate(
     evidence: list[EvidenceFile],
     actor: Any,
     override_reason: str,
+    record: FundsRecord | None = None,
 ) -> Decimal:
+    """The amount, cleaned; a ValidationError keyed by field for anything wrong. `record` is the
+    record being corrected or resubmitted: its own month, amount and evidence do not count
+    against it."""
     errors: dict[str, list[str]] = {}
+    others = project.funds_records.exclude(status__in=FUNDS_DEAD)
+    if record is not None:
+        others = others.exclude(pk=record.pk)
     try:
         amount = Decimal(str(amount_wan)).quantize(CENT)
     except (InvalidOperation, ValueError, TypeError):
@@ -65,12 +73,15 @@ def _validate(
         errors.setdefault("project", []).append(
             f"项目当前为“{Stage(project.stage).label}”阶段，签约后才能填报到位资金"
         )
-    if not any(e.kind in FUNDS_EVIDENCE for e in evidence):
+    kept = set(record.evidence.values_list("kind", flat=True)) if record is not None else set()
+    if not any(e.kind in FUNDS_EVIDENCE for e in evidence) and not kept & FUNDS_EVIDENCE:
         errors["evidence"] = [f"请上传证明材料：{evidence_label(FUNDS_EVIDENCE)}"]
-    elif project.funds_records.filter(period=period).exclude(status=FundsStatus.REJECTED).exists():
-        errors["period"] = [f"{period:%Y年%m月}已有到位资金记录，如需更正请先由市级退回"]
+    elif others.filter(period=period).exists():
+        errors["period"] = [
+            f"{period:%Y年%m月}已有到位资金记录；待核实的可修改或撤回，已核实的须先由市级退回"
+        ]
     if amount is not None and amount > 0 and not errors.get("project"):
-        cumulative = live_total(project) + amount
+        cumulative = live_total(project, exclude_pk=record.pk if record else None) + amount
         if cumulative > project.total_investment_wan:
             may_override = actor.has_perm("projects.override_funds_cap")
             if not (may_override and override_reason.strip()):
@@ -199,3 +210,183 @@ def funds_reject(*, actor: Any, record: FundsRecord, reason: str) -> FundsRecord
             note=record.reject_reason,
         )
     return record
+
+
+# --- the submitting unit's own record: withdraw, correct, resubmit -----------------------------
+
+
+def _own_record(*, actor: Any, record: FundsRecord, status: str, verb: str) -> FundsRecord:
+    """The record locked for the submitting side's write: by the project's unit (or the person
+    who submitted it), while it is `status`; its month must still be open."""
+    require(actor, "change", record)
+    # The project first, as `funds_submit` locks it: the two never wait on each other crosswise.
+    Project.objects.select_for_update().filter(pk=record.project_id).first()
+    record = FundsRecord.objects.select_for_update().select_related("project").get(pk=record.pk)
+    if record.project.unit_id != getattr(actor, "unit_id", None) and record.submitted_by_id != (
+        actor.pk
+    ):
+        raise ValidationError({"status": [f"只有填报单位可以{verb}该记录"]})
+    if record.status != status:
+        raise ValidationError(
+            {"status": [f"该记录{record.get_status_display()}，不能{verb}"]}, code="status"
+        )
+    ensure_open(record.period, field="period")
+    return record
+
+
+def funds_withdraw(
+    *, actor: Any, record: FundsRecord, version: str | None = None, reason: str = ""
+) -> FundsRecord:
+    """The submitting unit takes back a 待核实 record: it leaves the verification queue and every
+    total, and stays on file as 已撤回 (its evidence and history kept); the month is free again."""
+    with transaction.atomic():
+        record = _own_record(actor=actor, record=record, status=FundsStatus.SUBMITTED, verb="撤回")
+        check_version(record, version)
+        before = audit.snapshot(record)
+        record.status = FundsStatus.WITHDRAWN
+        record.save(update_fields=["status"])
+        totals_move_status(
+            record=record,
+            unit_id=record.project.unit_id,
+            old=FundsStatus.SUBMITTED,
+            new=FundsStatus.WITHDRAWN,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=record,
+            before=before,
+            after=audit.snapshot(record),
+            note=("撤回：" + reason.strip())[:300] if reason.strip() else "撤回",
+        )
+    return record
+
+
+def _rewrite(
+    *,
+    actor: Any,
+    record: FundsRecord,
+    status: str,
+    verb: str,
+    period: dt.date,
+    amount_wan: Any,
+    source: str,
+    evidence: list[EvidenceFile],
+    note: str,
+    version: str | None,
+    override_reason: str,
+) -> FundsRecord:
+    period = month_start(period)
+    with transaction.atomic():
+        record = _own_record(actor=actor, record=record, status=status, verb=verb)
+        check_version(
+            record,
+            version,
+            submitted={"period": period, "amount_wan": amount_wan, "source": source, "note": note},
+        )
+        project = record.project
+        amount = _validate(
+            project=project,
+            period=period,
+            amount_wan=amount_wan,
+            source=source,
+            evidence=evidence,
+            actor=actor,
+            override_reason=override_reason,
+            record=record,
+        )
+        before = audit.snapshot(record)
+        old_period, old_amount = record.period, record.amount_wan
+        record.period = period
+        record.amount_wan = amount
+        record.source = source
+        record.note = note[:300]
+        record.override_reason = override_reason.strip()[:300]
+        record.status = FundsStatus.SUBMITTED
+        record.submitted_by = actor  # the latest maker: never its checker
+        fields = ["period", "amount_wan", "source", "note", "override_reason", "status"]
+        fields.append("submitted_by")
+        if status == FundsStatus.REJECTED:  # a new submission: the queue's clock starts again
+            record.submitted_at = timezone.now()
+            record.verified_by = None
+            record.verified_at = None
+            fields += ["submitted_at", "verified_by", "verified_at"]
+        try:
+            with transaction.atomic():
+                record.save(update_fields=fields)
+        except IntegrityError as exc:  # a concurrent entry for the same month
+            raise ValidationError({"period": ["该月份已有到位资金记录"]}) from exc
+        unit_id = project.unit_id
+        totals_add(unit_id=unit_id, period=old_period, status=status, amount=-old_amount, count=-1)
+        totals_add(
+            unit_id=unit_id, period=period, status=FundsStatus.SUBMITTED, amount=amount, count=1
+        )
+        with discard_on_failure() as saved:
+            saved += store(project=project, files=evidence, actor=actor, funds_record=record)
+            audit.record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=record,
+                before=before,
+                after=audit.snapshot(record),
+                note=verb + (f"；新增证明材料 {len(saved)} 份" if saved else ""),
+            )
+    return record
+
+
+def funds_correct(
+    *,
+    actor: Any,
+    record: FundsRecord,
+    period: dt.date,
+    amount_wan: Any,
+    source: str,
+    evidence: list[EvidenceFile],
+    note: str = "",
+    version: str | None = None,
+    override_reason: str = "",
+) -> FundsRecord:
+    """The submitting unit corrects a 待核实 record (month, amount, source, more evidence) before
+    the city decides; the totals follow; a stale page (`version`) writes nothing."""
+    return _rewrite(
+        actor=actor,
+        record=record,
+        status=FundsStatus.SUBMITTED,
+        verb="修改",
+        period=period,
+        amount_wan=amount_wan,
+        source=source,
+        evidence=evidence,
+        note=note,
+        version=version,
+        override_reason=override_reason,
+    )
+
+
+def funds_resubmit(
+    *,
+    actor: Any,
+    record: FundsRecord,
+    period: dt.date,
+    amount_wan: Any,
+    source: str,
+    evidence: list[EvidenceFile],
+    note: str = "",
+    version: str | None = None,
+    override_reason: str = "",
+) -> FundsRecord:
+    """The submitting unit corrects a 退回 record and submits it again: it is 待核实 and back in
+    the city's queue (the reason it was sent back stays on it, and in the audit log)."""
+    return _rewrite(
+        actor=actor,
+        record=record,
+        status=FundsStatus.REJECTED,
+        verb="重新提交",
+        period=period,
+        amount_wan=amount_wan,
+        source=source,
+        evidence=evidence,
+        note=note,
+        version=version,
+        override_reason=override_reason,
+    )

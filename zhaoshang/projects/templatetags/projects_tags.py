@@ -8,10 +8,11 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.core.templatetags import zs
 from zhaoshang.core.templatetags.zs import EMPTY as _EMPTY
 from zhaoshang.core.templatetags.zs import _decimal
-from zhaoshang.projects.models import FundsStatus, Stage
+from zhaoshang.projects.models import FundsRecord, FundsStatus, Stage
 
 register = template.Library()
 
@@ -49,6 +50,7 @@ _STATUS_HINT = {
     FundsStatus.SUBMITTED: "text-bg-warning",
     FundsStatus.VERIFIED: "text-bg-success",
     FundsStatus.REJECTED: "text-bg-danger",
+    FundsStatus.WITHDRAWN: "text-bg-secondary",
 }
 
 
@@ -59,6 +61,21 @@ def funds_status_badge(status: str) -> str:
     return format_html(
         '<span class="badge {}">{}</span>', _STATUS_HINT[status], FundsStatus(status).label
     )
+
+
+@register.simple_tag
+def funds_actions(record: FundsRecord, user: Any, unit_id: int | None = None) -> dict[str, bool]:
+    """Which of 修改 / 撤回 / 重新提交 the user may take on a funds record: the submitting side
+    (the project's unit, or the person who submitted it), while the city has not decided (or
+    has sent it back). The services check the same again."""
+    if unit_id is None:
+        unit_id = record.project.unit_id
+    own = unit_id == getattr(user, "unit_id", None) or record.submitted_by_id == user.pk
+    may = own and has_model_permission(user, "change", FundsRecord)
+    return {
+        "correct": may and record.status == FundsStatus.SUBMITTED,
+        "resubmit": may and record.status == FundsStatus.REJECTED,
+    }
 
 
 @register.filter

@@ -85,7 +85,7 @@ def test_a_failed_submission_leaves_totals_unchanged(users, signed_project):
     submit(users, signed_project, "300")
     before = from_table()
     with pytest.raises(
-        ValidationError, match="2024年03月已有到位资金记录，如需更正请先由市级退回"
+        ValidationError, match="2024年03月已有到位资金记录；待核实的可修改或撤回"
     ):  # the same month again
         submit(users, signed_project, "100")
     with pytest.raises(

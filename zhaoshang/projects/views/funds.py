@@ -21,18 +21,27 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core import htmx
+from zhaoshang.core.concurrency import version_of
 from zhaoshang.core.converters import parse_id
 from zhaoshang.core.permissions import Scope, require_perm
 
 from .. import selectors
 from ..figures import funds_of_records, verified_funds_by_project
-from ..forms import BootstrapFormMixin, FundsForm, RejectForm
-from ..models import FundsRecord, FundsSource, FundsStatus, Project
-from ..services import funds_reject, funds_submit, funds_verify
+from ..forms import BootstrapFormMixin, FundsEditForm, FundsForm, FundsWithdrawForm, RejectForm
+from ..models import FUNDS_DEAD, FundsRecord, FundsSource, FundsStatus, Project
+from ..services import (
+    funds_correct,
+    funds_reject,
+    funds_resubmit,
+    funds_submit,
+    funds_verify,
+    funds_withdraw,
+)
 from .common import (
     CountedPaginator,
     apply_service_errors,
@@ -55,7 +64,7 @@ def funds_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     detail_url = reverse("projects:detail", args=[project.pk])
     if request.method == "POST":
-        form = FundsForm(request.POST, request.FILES, user=request.user)
+        form = FundsForm(request.POST, request.FILES, user=request.user, project=project)
         if form.is_valid():
             try:
                 record = funds_submit(actor=request.user, project=project, **form.service_kwargs())
@@ -67,7 +76,7 @@ def funds_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return done(request, detail_url)
     else:
-        form = FundsForm(user=request.user)
+        form = FundsForm(user=request.user, project=project)
     return htmx.render_dialog(
         request,
         "projects/dialogs/funds.html",
@@ -156,7 +165,7 @@ def _add_live_totals(records: Any) -> None:
     ids = {r.project_id for r in records}
     live = dict(
         FundsRecord.objects.filter(project_id__in=ids)
-        .exclude(status=FundsStatus.REJECTED)
+        .exclude(status__in=FUNDS_DEAD)
         .order_by()
         .values_list("project_id")
         .annotate(live=Sum("amount_wan"))
@@ -303,4 +312,102 @@ def funds_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
             return _decided(request, record, f"已退回：{record_label(record)}")
     return _decision_dialog(
         request, record, form, template="projects/dialogs/verify_reject.html", title="退回到位资金"
+    )
+
+
+# --- the submitting unit: withdraw, correct, resubmit --------------------------------------------
+
+
+def _own_target(request: HttpRequest, pk: int) -> FundsRecord:
+    """A funds record the user may see and change (the service checks unit and status)."""
+    require_all(request.user, [("view", FundsRecord), ("change", FundsRecord)])
+    qs = FundsRecord.objects.restrict(request.user, "view").select_related(
+        "project", "project__unit"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _back(request: HttpRequest, record: FundsRecord) -> str:
+    """Where the dialog returns: the page it was opened from (`next`), else the project's funds."""
+    target = request.GET.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return target
+    return reverse("projects:detail", args=[record.project_id]) + "#funds"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def funds_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改待核实的到位资金记录，或修改后重新提交已退回的记录（回到市级核实队列）。"""
+    record = _own_target(request, pk)
+    back = _back(request, record)
+    resubmit = record.status == FundsStatus.REJECTED
+    verb = "重新提交" if resubmit else "修改"
+    if request.method == "POST":
+        form = FundsEditForm(
+            request.POST, request.FILES, user=request.user, record=record,
+            version=version_of(record),
+        )  # fmt: skip
+        if form.is_valid():
+            service = funds_resubmit if resubmit else funds_correct
+            try:
+                record = service(actor=request.user, record=record, **form.service_kwargs())
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"已{verb} {record.period_label} 到位资金（{amount_text(record.amount_wan)}"
+                    "万元），待市级核实后计入统计",
+                )
+                return done(request, back)
+    else:
+        form = FundsEditForm(user=request.user, record=record, version=version_of(record))
+    return htmx.render_dialog(
+        request,
+        "projects/dialogs/funds_edit.html",
+        {
+            "form": form,
+            "project": record.project,
+            "record": record,
+            "resubmit": resubmit,
+            "evidence": record.evidence.order_by("uploaded_at", "id"),
+        },
+        title=f"{verb}到位资金：{record.project.name} {record.period_label}",
+        back_url=back,
+        breadcrumbs=project_trail(record.project),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def funds_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤回待核实的到位资金记录：退出核实队列和统计，记录保留为“已撤回”。"""
+    record = _own_target(request, pk)
+    back = _back(request, record)
+    label = record_label(record)
+    if request.method == "POST":
+        form = FundsWithdrawForm(request.POST, version=version_of(record))
+        if form.is_valid():
+            try:
+                funds_withdraw(
+                    actor=request.user,
+                    record=record,
+                    version=form.cleaned_data.get("version") or "",
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"已撤回：{label}")
+                return done(request, back)
+    else:
+        form = FundsWithdrawForm(version=version_of(record))
+    return htmx.render_dialog(
+        request,
+        "projects/dialogs/funds_withdraw.html",
+        {"form": form, "record": record, "label": label},
+        title="撤回到位资金",
+        back_url=back,
+        breadcrumbs=project_trail(record.project),
     )
