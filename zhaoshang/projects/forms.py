@@ -82,6 +82,19 @@ class MonthField(forms.Field):
         return dt.date(year, month, 1)
 
 
+class DirectionSelect(forms.Select):
+    """The 细分方向 select: each option names its 产业 (`data-industry`), so the page lists only
+    the directions of the chosen industry (projects/direction_filter.js); the service refuses a
+    direction of another industry whatever is posted."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-industry"] = str(instance.industry_id)
+        return option
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -245,6 +258,7 @@ class ProjectForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
                 Project,
                 fields=EDITABLE_FIELDS,
                 widgets={
+                    "direction": DirectionSelect(attrs={"data-industry-select": "id_industry"}),
                     "description": forms.Textarea(attrs={"rows": 4}),
                     "team": forms.TextInput(
                         attrs={"placeholder": "例如：张三（组长）、李四、王五"}
