@@ -7,8 +7,10 @@ one or more files, so that a service error keyed `evidence` lands next to the up
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -31,7 +33,8 @@ from .models import (
     Project,
     Stage,
 )
-from .services import EvidenceFile
+from .services import EvidenceFile, staging
+from .services.evidence import check_files
 from .services.projects import EDITABLE_FIELDS
 from .stage_rules import FUNDS_EVIDENCE, STAGE_RULES, evidence_label, is_backward
 
@@ -133,14 +136,20 @@ class EvidenceWidget(forms.Widget):
         self.kinds = list(kinds)
         self.accept = accept
         self.selected: list[str] = []
+        self.kept: dict[int, list[tuple[int, str]]] = {}  # row → (kept id, file name)
+        self.row_errors: dict[int, list[str]] = {}
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[tuple[str, Any]]:
-        pairs: list[tuple[str, Any]] = []
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[tuple[int, str, Any]]:
+        """(row, kind, file) for each file chosen, and (row, kind, `Kept`) for each file kept
+        from a failed submission and still ticked."""
+        items: list[tuple[int, str, Any]] = []
         for i in range(self.rows):
             kind = data.get(f"{name}-{i}-kind", "")
+            kept = data.getlist(f"{name}-{i}-kept") if hasattr(data, "getlist") else []
+            items += [(i, kind, Kept(pk)) for v in kept if (pk := parse_id(v)) is not None]
             uploaded = files.getlist(f"{name}-{i}-file") if hasattr(files, "getlist") else []
-            pairs += [(kind, f) for f in uploaded if f]
-        return pairs
+            items += [(i, kind, f) for f in uploaded if f]
+        return items
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return False
@@ -159,6 +168,8 @@ class EvidenceWidget(forms.Widget):
                 "index": i,
                 "number": i + 1,
                 "kind": self.selected[i] if i < len(self.selected) else default,
+                "kept": self.kept.get(i, []),
+                "errors": self.row_errors.get(i, []),
             }
             for i in range(self.rows)
         ]
@@ -167,13 +178,27 @@ class EvidenceWidget(forms.Widget):
         return context
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A file kept from a failed submission (`StagedUpload`), by id."""
+
+    pk: int
+
+
 class EvidenceField(forms.Field):
-    """Evidence files, each with the kind of material it is; cleaned to `EvidenceFile`s."""
+    """Evidence files, each with the kind of material it is; cleaned to `EvidenceFile`s.
+
+    Each file is checked on its own (`check_files`): a file in error is marked on its row, the
+    others are `accepted`, so that a dialog sent back keeps them (`keep_chosen_files`).
+    `owner` (the form's user) may use the files kept for them (`services.staging`).
+    """
 
     default_error_messages = {
         "required": "请上传证明材料",
         "kind": "请为每个上传的文件选择材料类型",
+        "expired": "暂存的文件已过期，请重新选择",
     }
+    owner: Any = None
 
     def __init__(
         self,
@@ -190,12 +215,36 @@ class EvidenceField(forms.Field):
 
     def to_python(self, value: Any) -> list[EvidenceFile]:
         allowed = {k for k, _ in self.kinds}
-        files = []
-        for kind, uploaded in value or []:
+        self.accepted: list[tuple[int, str, EvidenceFile, int | None]] = []
+        self.row_errors: dict[int, list[str]] = {}
+        items = list(value or [])
+        kept = staging.kept_files(
+            owner=self.owner, ids=[item.pk for _, _, item in items if isinstance(item, Kept)]
+        )
+        for row, kind, item in items:
             if kind not in allowed:
-                raise ValidationError(self.error_messages["kind"], code="kind")
-            files.append(EvidenceFile(kind=kind, file=uploaded))
-        return files
+                self.row_errors.setdefault(row, []).append(self.error_messages["kind"])
+                continue
+            if isinstance(item, Kept):
+                if item.pk not in kept:
+                    self.row_errors.setdefault(row, []).append(self.error_messages["expired"])
+                    continue
+                file = EvidenceFile(kind=kind, file=staging.opened(kept[item.pk]))
+                self.accepted.append((row, kind, file, item.pk))
+                continue
+            file = EvidenceFile(kind=kind, file=item)
+            try:
+                check_files([file])
+            except ValidationError as exc:
+                self.row_errors.setdefault(row, []).extend(exc.messages)
+                continue
+            self.accepted.append((row, kind, file, None))
+        self.widget.row_errors = self.row_errors
+        if self.row_errors:  # each message on its row too (the widget), the others kept
+            raise ValidationError(
+                [m for row in sorted(self.row_errors) for m in self.row_errors[row]]
+            )
+        return [file for _, _, file, _ in self.accepted]
 
     def validate(self, value: list[EvidenceFile]) -> None:
         if self.required and not value:
@@ -203,6 +252,27 @@ class EvidenceField(forms.Field):
 
     def bound_data(self, data: Any, initial: Any) -> Any:
         return data
+
+
+def keep_chosen_files(form: forms.Form, *, owner: Any, name: str = "evidence") -> None:
+    """A dialog sent back with errors: keep its checked files for the next submission (shown
+    as ticked rows) and mark only the rows whose files failed their checks."""
+    field = form.fields[name]
+    widget = field.widget
+    kept: dict[int, list[tuple[int, str]]] = {}
+    for row, kind, file, pk in getattr(field, "accepted", []):
+        if pk is None:
+            pk = staging.keep(owner=owner, kind=kind, upload=file.file).pk
+        kept.setdefault(row, []).append((pk, os.path.basename(file.file.name or "")))
+    widget.kept = kept
+    widget.row_errors = getattr(field, "row_errors", {})
+
+
+def discard_kept_files(form: forms.Form, *, owner: Any, name: str = "evidence") -> None:
+    """After a successful submission: the kept files it used are evidence now; remove them."""
+    used = [pk for _, _, _, pk in getattr(form.fields[name], "accepted", []) if pk is not None]
+    if used:
+        staging.discard(owner=owner, ids=used)
 
 
 def select_kinds(form: forms.Form, name: str, defaults: Sequence[str]) -> None:
@@ -423,6 +493,7 @@ class StageForm(BootstrapFormMixin, forms.Form):
             if s != project.stage and (may_revert or not is_backward(project.stage, s))
         ]
         self.fields["to"].choices = [("", "（请选择）"), *choices]
+        self.fields["evidence"].owner = user
         if not self.is_bound and "to" not in self.initial:
             self.initial["to"] = _next_stage(project.stage, {c for c, _ in choices})
         select_kinds(self, "evidence", self._default_kinds(self.chosen_stage))
@@ -513,6 +584,7 @@ class FundsForm(BootstrapFormMixin, forms.Form):
         kwargs["initial"].setdefault("period", timezone.localdate().replace(day=1))
         super().__init__(data, files, **kwargs)
         self.project = project
+        self.fields["evidence"].owner = user
         if not user.has_perm("projects.override_funds_cap"):
             del self.fields["override_reason"]
         select_kinds(self, "evidence", sorted(FUNDS_EVIDENCE))

@@ -643,3 +643,34 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.on}"
+
+
+class StagedUpload(models.Model):
+    """A file chosen in a dialog that was sent back with errors, kept for its next submission.
+
+    Browsers cannot re-fill a file input, so a dialog that fails (a wrong date, another file's
+    content) would otherwise lose every file chosen. The files that passed their own checks are
+    kept here, owned by the person who chose them, and shown again as ticked rows; the next
+    submission uses them as if chosen again, and removes them. Never evidence by itself: nothing
+    counts or is linked until a service stores it as `Evidence`. Rows older than a day, or
+    beyond the newest few of one person, are removed (`services.staging`).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=24, choices=EvidenceKind.choices)
+    file = models.FileField("文件", upload_to="staged/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "暂存的上传文件"
+        verbose_name_plural = "暂存的上传文件"
+        default_permissions = ()  # owned by one person; never granted, never listed
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="staged_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -480,6 +480,25 @@ CALLS: dict[
             actor=w.city, record=w.funds, reason="进账单不清"
         ))[1], "reject", UPDATE,
     ),
+    S("projects.services.funds", "funds_withdraw"): (
+        lambda w: (w.funds, lambda: projects.funds_withdraw(actor=w.unit, record=w.funds))[1],
+        "update", UPDATE,
+    ),
+    S("projects.services.funds", "funds_correct"): (
+        lambda w: (w.funds, lambda: projects.funds_correct(
+            actor=w.unit, record=w.funds, period=w.funds.period, amount_wan=Decimal("90"),
+            source="own", evidence=[],
+        ))[1], "update", UPDATE,
+    ),
+    S("projects.services.funds", "funds_resubmit"): (
+        lambda w: (
+            projects.funds_reject(actor=w.city, record=w.funds, reason="进账单不清"),
+            lambda: projects.funds_resubmit(
+                actor=w.unit, record=w.funds, period=w.funds.period, amount_wan=Decimal("90"),
+                source="own", evidence=receipt(),
+            ),
+        )[1], "update", UPDATE,
+    ),
     S("projects.services.plans", "plan_save"): (
         lambda w: (w.project, lambda: projects.plan_save(
             actor=w.unit, project=w.project, content="三月完成环评"

@@ -190,6 +190,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "projects:funds-create": (302, 200, 200, 403, 403, 403),
     "projects:funds-list": (302, 200, 200, 403, 403, 200),
     "projects:funds-reject": (302, 200, 403, 403, 403, 403),
+    "projects:funds-edit": (302, 403, 200, 403, 403, 403),
+    "projects:funds-withdraw": (302, 403, 200, 403, 403, 403),
     "projects:funds-verify": (302, 200, 403, 403, 403, 403),
     "projects:investor-search": (302, 200, 200, 403, 403, 200),
     "projects:list": (302, 200, 200, 403, 403, 200),
@@ -350,6 +352,8 @@ KWARGS: dict[str, dict[str, object]] = {
         [
             "projects:funds-verify",
             "projects:funds-reject",
+            "projects:funds-edit",
+            "projects:funds-withdraw",
             "funds-detail",
             "funds-reject",
             "funds-verify",

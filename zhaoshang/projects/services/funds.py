@@ -215,6 +215,14 @@ def funds_reject(*, actor: Any, record: FundsRecord, reason: str) -> FundsRecord
 # --- the submitting unit's own record: withdraw, correct, resubmit -----------------------------
 
 
+def is_submitting_side(user: Any, record: FundsRecord, unit_id: int | None = None) -> bool:
+    """Whether `user` stands on the record's submitting side: staff of the project's unit
+    (`unit_id`, read from the record when not given), or the person who submitted it."""
+    if unit_id is None:
+        unit_id = record.project.unit_id
+    return unit_id == getattr(user, "unit_id", None) or record.submitted_by_id == user.pk
+
+
 def _own_record(*, actor: Any, record: FundsRecord, status: str, verb: str) -> FundsRecord:
     """The record locked for the submitting side's write: by the project's unit (or the person
     who submitted it), while it is `status`; its month must still be open."""
@@ -222,9 +230,7 @@ def _own_record(*, actor: Any, record: FundsRecord, status: str, verb: str) -> F
     # The project first, as `funds_submit` locks it: the two never wait on each other crosswise.
     Project.objects.select_for_update().filter(pk=record.project_id).first()
     record = FundsRecord.objects.select_for_update().select_related("project").get(pk=record.pk)
-    if record.project.unit_id != getattr(actor, "unit_id", None) and record.submitted_by_id != (
-        actor.pk
-    ):
+    if not is_submitting_side(actor, record):
         raise ValidationError({"status": [f"只有填报单位可以{verb}该记录"]})
     if record.status != status:
         raise ValidationError(

@@ -13,6 +13,7 @@ from zhaoshang.core.templatetags import zs
 from zhaoshang.core.templatetags.zs import EMPTY as _EMPTY
 from zhaoshang.core.templatetags.zs import _decimal
 from zhaoshang.projects.models import FundsRecord, FundsStatus, Stage
+from zhaoshang.projects.services.funds import is_submitting_side
 
 register = template.Library()
 
@@ -68,10 +69,9 @@ def funds_actions(record: FundsRecord, user: Any, unit_id: int | None = None) ->
     """Which of 修改 / 撤回 / 重新提交 the user may take on a funds record: the submitting side
     (the project's unit, or the person who submitted it), while the city has not decided (or
     has sent it back). The services check the same again."""
-    if unit_id is None:
-        unit_id = record.project.unit_id
-    own = unit_id == getattr(user, "unit_id", None) or record.submitted_by_id == user.pk
-    may = own and has_model_permission(user, "change", FundsRecord)
+    may = is_submitting_side(user, record, unit_id) and has_model_permission(
+        user, "change", FundsRecord
+    )
     return {
         "correct": may and record.status == FundsStatus.SUBMITTED,
         "resubmit": may and record.status == FundsStatus.REJECTED,

@@ -323,3 +323,12 @@ def test_a_month_before_signing_is_warned_about_and_accepted_once_confirmed(
     data["evidence-0-file"] = pdf_file("进账单.pdf")
     assert client.post(url, {**data, "confirm_early": "on"}).status_code == 302
     assert FundsRecord.objects.get().period == early
+
+
+def test_another_unit_or_the_city_cannot_open_the_dialogs(client, users, signed_project, months):
+    record = submit(users, signed_project, "300", period=months[0])
+    for who, status in (("city", 403), ("dongchangfu", 404), ("inspector", 403)):
+        client.force_login(users[who])
+        for name in ("projects:funds-edit", "projects:funds-withdraw"):
+            assert client.get(reverse(name, args=[record.pk])).status_code == status, (who, name)
+    assert FundsRecord.objects.get().status == FundsStatus.SUBMITTED

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -32,7 +32,15 @@ from zhaoshang.core.permissions import Scope, require_perm
 
 from .. import selectors
 from ..figures import funds_of_records, verified_funds_by_project
-from ..forms import BootstrapFormMixin, FundsEditForm, FundsForm, FundsWithdrawForm, RejectForm
+from ..forms import (
+    BootstrapFormMixin,
+    FundsEditForm,
+    FundsForm,
+    FundsWithdrawForm,
+    RejectForm,
+    discard_kept_files,
+    keep_chosen_files,
+)
 from ..models import FUNDS_DEAD, FundsRecord, FundsSource, FundsStatus, Project
 from ..services import (
     funds_correct,
@@ -42,6 +50,7 @@ from ..services import (
     funds_verify,
     funds_withdraw,
 )
+from ..services.funds import is_submitting_side
 from .common import (
     CountedPaginator,
     apply_service_errors,
@@ -71,10 +80,12 @@ def funds_create(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
+                discard_kept_files(form, owner=request.user)
                 messages.success(
                     request, f"已填报 {record.period_label} 到位资金，待市级核实后计入统计"
                 )
                 return done(request, detail_url)
+        keep_chosen_files(form, owner=request.user)  # sent back: the chosen files stay chosen
     else:
         form = FundsForm(user=request.user, project=project)
     return htmx.render_dialog(
@@ -324,7 +335,10 @@ def _own_target(request: HttpRequest, pk: int) -> FundsRecord:
     qs = FundsRecord.objects.restrict(request.user, "view").select_related(
         "project", "project__unit"
     )
-    return get_object_or_404(qs, pk=pk)
+    record = get_object_or_404(qs, pk=pk)
+    if not is_submitting_side(request.user, record):
+        raise PermissionDenied("只有填报单位可以修改、撤回或重新提交该记录")
+    return record
 
 
 def _back(request: HttpRequest, record: FundsRecord) -> str:
@@ -355,12 +369,14 @@ def funds_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
+                discard_kept_files(form, owner=request.user)
                 messages.success(
                     request,
                     f"已{verb} {record.period_label} 到位资金（{amount_text(record.amount_wan)}"
                     "万元），待市级核实后计入统计",
                 )
                 return done(request, back)
+        keep_chosen_files(form, owner=request.user)  # sent back: the chosen files stay chosen
     else:
         form = FundsEditForm(user=request.user, record=record, version=version_of(record))
     return htmx.render_dialog(

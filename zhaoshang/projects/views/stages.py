@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from zhaoshang.core import htmx
 
 from .. import selectors
-from ..forms import StageForm, stage_requirements
+from ..forms import StageForm, discard_kept_files, keep_chosen_files, stage_requirements
 from ..models import Project, Stage, StageChange
 from ..services import project_advance_stage
 from .common import apply_service_errors, done, project_trail, require_all
@@ -35,11 +35,13 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
+                discard_kept_files(form, owner=request.user)
                 messages.success(
                     request,
                     f"项目已变更为“{Stage(change.to_stage).label}”（{change.on:%Y-%m-%d}）",
                 )
                 return done(request, detail_url)
+        keep_chosen_files(form, owner=request.user)  # sent back: the chosen files stay chosen
     else:
         initial = {"to": request.GET["to"]} if request.GET.get("to") in Stage.values else {}
         form = StageForm(user=request.user, project=project, initial=initial)
