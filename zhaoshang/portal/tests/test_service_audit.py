@@ -497,7 +497,7 @@ CALLS: dict[
                 actor=w.unit, record=w.funds, period=w.funds.period, amount_wan=Decimal("90"),
                 source="own", evidence=receipt(),
             ),
-        )[1], "update", UPDATE,
+        )[1], ("upload", "update"), UPDATE,  # the new receipt, then the record
     ),
     S("projects.services.plans", "plan_save"): (
         lambda w: (w.project, lambda: projects.plan_save(

@@ -188,7 +188,12 @@ def test_a_rejected_record_is_corrected_resubmitted_and_back_in_the_queue(
     assert record.reject_reason == "进账单金额不符"  # still shown as 上次退回
     assert queue_ids(users["city"]) == [record.pk]
     assert table(org["linqing"].pk) == {(this, FundsStatus.SUBMITTED): (Decimal("280.00"), 1)}
-    actions = list(audit.history_for(record).order_by("seq").values_list("action", "note"))
+    history = audit.history_for(record).order_by("seq")
+    uploads = [
+        n.split("（")[0] for n in history.filter(action="upload").values_list("note", flat=True)
+    ]
+    assert uploads == ["上传证明材料：进账单.pdf", "上传证明材料：新进账单.pdf"]
+    actions = list(history.exclude(action="upload").values_list("action", "note"))
     assert actions == [
         (AuditAction.CREATE, ""),
         (AuditAction.REJECT, "进账单金额不符"),
