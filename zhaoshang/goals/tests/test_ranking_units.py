@@ -66,3 +66,12 @@ def test_the_drill_down_shows_each_record_in_the_unit_of_the_figure(users, reque
     page = signed.content.decode()
     assert '<span data-figure="drill-value">2 个</span>' in page
     assert re.findall(r'<td class="text-end text-nowrap">(.*?)</td>', page) == ["1 个", "1 个"]
+
+
+def test_a_units_dashboard_shows_its_ranking_card_and_row_in_points(users, request):
+    request.getfixturevalue("published")
+    html = client(users["linqing"]).get(f"/goals/units/{L}/", {"year": "2024"}).content.decode()
+    assert "测试赛道 · 总分 96.00 分 · 较上期 —" in html
+    row = re.search(r'<table class="table table-sm mb-0" id="own-ranking">.*?</table>', html, re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0))
+    assert cells[0] == "22.00 分" and cells[-2:] == ["96.00 分", "第2名 / 4（测试赛道）"]
