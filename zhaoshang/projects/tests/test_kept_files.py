@@ -176,3 +176,19 @@ def test_in_the_browser_a_refused_file_is_marked_and_the_contract_need_not_be_ch
     project.refresh_from_db()
     assert project.stage == Stage.SIGNED
     assert [e.original_name for e in Evidence.objects.all()] == ["投资合同.pdf"]
+
+
+def test_the_sweep_command_removes_only_the_stale_kept_files(users):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    stale = staging.keep(owner=users["linqing"], kind="contract", upload=pdf_file("旧.pdf"))
+    fresh = staging.keep(owner=users["linqing"], kind="contract", upload=pdf_file("新.pdf"))
+    StagedUpload.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    out = StringIO()
+    call_command("sweep_staged_uploads", stdout=out)
+    assert out.getvalue() == "已删除暂存上传文件 1 个\n"
+    assert list(StagedUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
