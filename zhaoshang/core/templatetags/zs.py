@@ -1,4 +1,8 @@
-"""Template filters for Chinese money and personal data: 万元 / 亿元, masked phone numbers."""
+"""Template filters for Chinese money and personal data: 万元 / 亿元, masked phone numbers.
+
+One unit per column and per figure: ``wan`` is always 万元, ``yi`` always 亿元; a page chooses
+one of them for each column (total investment in 亿元, funds in 万元), never a filter that
+switches unit with the amount ("8,700.00 万元" above "3.79 亿元" in one column)."""
 
 from __future__ import annotations
 
@@ -40,22 +44,18 @@ def num(value: Any) -> str:
 
 @register.filter
 def wan(value: Any) -> str:
-    """An amount in 万元, shown in 亿元 once it reaches 10,000 万元.
+    """An amount in 万元, always shown in 万元 (one unit per column: never switched to 亿元).
 
-    1234.5 → "1,234.50 万元"; 50000 → "5.00 亿元"; None → "—".
+    1234.5 → "1,234.50 万元"; 50000 → "50,000.00 万元"; None → "—".
     """
     amount = _decimal(value)
-    if amount is None:
-        return EMPTY
-    amount = amount.quantize(_CENT)
-    if abs(amount) >= YI_IN_WAN:
-        return f"{_grouped(amount / YI_IN_WAN)} 亿元"
-    return f"{_grouped(amount)} 万元"
+    return EMPTY if amount is None else f"{_grouped(amount)} 万元"
 
 
 @register.filter
 def yi(value: Any) -> str:
-    """An amount in 万元, always shown in 亿元: 12345 → "1.23 亿元"."""
+    """An amount in 万元, always shown in 亿元 with two decimals: 12345 → "1.23 亿元";
+    8700 → "0.87 亿元" (a column of 亿元 stays in 亿元, however small the amount)."""
     amount = _decimal(value)
     if amount is None:
         return EMPTY

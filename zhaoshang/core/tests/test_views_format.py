@@ -14,25 +14,28 @@ from zhaoshang.core.templatetags.zs import mask_phone, num, wan, yi
         (Decimal("1234.5"), "1,234.50 万元"),
         (Decimal("0"), "0.00 万元"),
         (Decimal("9999.99"), "9,999.99 万元"),
-        (Decimal("9999.999"), "1.00 亿元"),  # rounds to 10,000.00 万元 = 1 亿元
-        (Decimal("10000"), "1.00 亿元"),
-        (Decimal("50000"), "5.00 亿元"),
-        (Decimal("2529640"), "252.96 亿元"),
-        (Decimal("-20000"), "-2.00 亿元"),
+        (Decimal("9999.999"), "10,000.00 万元"),
+        (Decimal("10000"), "10,000.00 万元"),
+        (Decimal("50000"), "50,000.00 万元"),
+        (Decimal("2529640"), "2,529,640.00 万元"),
+        (Decimal("-20000"), "-20,000.00 万元"),
         ("1500", "1,500.00 万元"),
         (None, "—"),
         ("", "—"),
         ("abc", "—"),
     ],
 )
-def test_wan_shows_wan_below_one_yi_and_yi_above(value, shown):
+def test_wan_is_always_in_wan_however_large(value, shown):
     assert wan(value) == shown
 
 
-def test_yi_always_in_yi():
+def test_yi_is_always_in_yi_however_small():
     assert yi(Decimal("12345")) == "1.23 亿元"
     assert yi(Decimal("5000000")) == "500.00 亿元"
-    assert yi(None) == "—"
+    assert yi(Decimal("8700")) == "0.87 亿元"
+    assert yi(Decimal("0")) == "0.00 亿元"
+    assert yi(Decimal("-20000")) == "-2.00 亿元"
+    assert yi(None) == "—" and yi("abc") == "—"
 
 
 def test_num_has_separators_and_two_decimals():
@@ -59,4 +62,4 @@ def test_filters_load_in_templates():
     out = Template("{% load zs %}{{ a|wan }}|{{ b|mask_phone }}").render(
         Context({"a": Decimal("50000"), "b": "13812345678"})
     )
-    assert out == "5.00 亿元|138****5678"
+    assert out == "50,000.00 万元|138****5678"

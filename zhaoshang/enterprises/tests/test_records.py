@@ -102,8 +102,8 @@ def test_detail_page_shows_the_full_record(client, users, firm):
     enterprise_update(actor=users["city"], enterprise=firm, parent=parent)
     client.force_login(users["linqing"])
     html = client.get(reverse("enterprises:detail", args=[firm.pk])).content.decode()
-    for text in ("张三", "5.00 亿元", "2001-06-18", "C3216", "电解铝、铝板带的生产、销售",
-                 "100亿元以上", "5000人以上", "320.00 亿元", "山东省茌平区", "聊城乡贤",
+    for text in ("张三", "50,000.00 万元", "2001-06-18", "C3216", "电解铝、铝板带的生产、销售",
+                 "100亿元以上", "5000人以上", "3,200,000.00 万元", "山东省茌平区", "聊城乡贤",
                  "信源集团", "信源集团有限公司"):  # fmt: skip
         assert text in html, text
     parent_html = client.get(reverse("enterprises:detail", args=[parent.pk])).content.decode()

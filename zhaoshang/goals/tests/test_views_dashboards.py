@@ -266,7 +266,7 @@ def test_unit_dashboard_shows_the_gap_and_the_calendar(users, goals):
     assert lacking["funds_verified"]["behind_calendar"] == Decimal("13500.00")
     assert page["figures"]["funds_year_wan"] == Decimal("6500.00")
     html = response.content.decode()
-    assert "距全年目标尚差" in html and "1.35 亿元" in html
+    assert "距全年目标尚差" in html and "13,500.00 万元" in html
     assert page == {**page, "unit": Unit.objects.get(code=L)}
     # the city may open any unit's dashboard, with the same figures
     city_page = client(users["city"]).get(f"/goals/units/{L}/?year=2024").context["page"]

@@ -88,7 +88,7 @@ def test_home_shows_only_own_unit_funds_for_county_user(client, users, two_units
     assert figures["funds_pending_count"] == 1
     html = response.content.decode()
     assert "1,234.50 万元" in html
-    assert "3.00 亿元" not in html  # 东昌府's 30,000 万元
+    assert "30,000.00 万元" not in html  # 东昌府's 30,000 万元
     assert "东昌府新能源项目" not in html
     assert [p.name for p in response.context["key_projects"]] == ["临清轴承项目"]
     assert "funds_by_unit" not in response.context  # the per-unit table is for the city
@@ -102,7 +102,8 @@ def test_home_city_sees_all_units_funds_and_per_unit_table(client, users, two_un
     assert figures["funds_pending_wan"] == Decimal("100.00")
     assert figures["verification_queue"] == 1  # 临清's 100 万元, entered by someone else
     html = response.content.decode()
-    assert "3.12 亿元" in html
+    # The card and the per-unit table show the funds in one unit, 万元.
+    assert html.count("31,234.50 万元") == 2 and "3.12 亿元" not in html
     # Every county-level unit and zone, zeros included, in the units' order.
     rows = {
         row["unit"]: (row["verified"], row["pending"]) for row in response.context["funds_by_unit"]

@@ -19,6 +19,7 @@ register = template.Library()
 
 # Money formatting has one home (core's `zs` filters); the project pages reuse it.
 register.filter("wan", zs.wan)
+register.filter("yi", zs.yi)
 register.filter("wan_number", zs.num)
 
 

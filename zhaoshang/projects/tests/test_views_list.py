@@ -59,7 +59,8 @@ def test_city_sees_every_units_projects_with_totals_in_yi(client, users, three_p
     assert names(response) == ["农产品冷链仓储", "新能源电池材料", "高端轴承基地"]
     html = response.content.decode()
     assert 'id="figure-investment">3.80 亿元<' in html
-    assert "2.00 亿元" in html and "3,000.00 万元" in html
+    # One unit down the column: 3,000 万元 reads 0.30 亿元 beside 2.00 亿元.
+    assert "2.00 亿元" in html and "0.30 亿元" in html and "3,000.00 万元" not in html
 
 
 def test_filter_by_stage(client, users, three_projects):

@@ -22,9 +22,9 @@
   // An axis tick: as many decimals as the tick needs, at most two (0, 0.2, 0.4 … 亿元, never
   // "0, 0, 0, 0, 1" for a scale under one unit).
   function tick(v) { return num(v); }
-  function money(wan) {  // 万元 → shown in 亿元 once large
-    return Math.abs(wan) >= 10000 ? num(wan / 10000, 2) + " 亿元" : num(wan, 2) + " 万元";
-  }
+  // One unit per figure, never switched by size (as the pages' `wan` and `yi` filters).
+  function wan(v) { return num(v, 2) + " 万元"; }            // funds
+  function yi(v) { return num(v / 10000, 2) + " 亿元"; }     // total investment, given in 万元
   function json(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -65,7 +65,7 @@
     },
     funds_months: function (d) {
       return base({
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return money(v); } },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return wan(v); } },
         legend: { top: 0, data: [d.year + "年", (d.year - 1) + "年"] },
         grid: { left: 60, right: 16, top: 36, bottom: 28 },
         xAxis: { type: "category", data: d.months },
@@ -79,7 +79,7 @@
     funnel: function (items) {
       return base({
         tooltip: { trigger: "item", formatter: function (p) {
-          return p.name + "：" + num(p.value) + " 个<br>总投资 " + money(p.data.investment);
+          return p.name + "：" + num(p.value) + " 个<br>总投资 " + yi(p.data.investment);
         } },
         series: [{
           type: "funnel", sort: "none", left: "8%", width: "84%", top: 8, bottom: 8, minSize: "18%", gap: 2,
