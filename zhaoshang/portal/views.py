@@ -93,6 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["stage_chart"] = {
             "labels": [label for _value, label, _n in figures["by_stage"]],
             "values": [n for _value, _label, n in figures["by_stage"]],
+            "stages": [value for value, _label, _n in figures["by_stage"]],
         }
     return render(request, "portal/home.html", context)
 

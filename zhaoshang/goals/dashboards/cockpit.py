@@ -423,7 +423,12 @@ def funds_month_chart(funds: dict[str, Any], year: int) -> dict[str, Any]:
 def pipeline_chart(pipeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The funnel: live stages only (终止 is not a step of it)."""
     return [
-        {"name": p["label"], "value": p["count"], "investment": _f(p["investment_wan"])}
+        {
+            "name": p["label"],
+            "value": p["count"],
+            "investment": _f(p["investment_wan"]),
+            "stage": p["stage"],  # its colour: --stage-<stage> (static/css/stages.css)
+        }
         for p in pipeline
         if p["stage"] != Stage.DROPPED
     ]

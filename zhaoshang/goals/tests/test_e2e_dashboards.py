@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from zhaoshang.core.closing import statistics_year_set
 from zhaoshang.goals.services import goals_set, scheme_create, snapshot_publish
 from zhaoshang.goals.tests.test_ranking import CONFIG
 from zhaoshang.projects.tests.test_e2e_lifecycle import login
@@ -26,6 +27,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def published(users, world):
+    statistics_year_set(actor=users["city"], year=2024)  # the city's statistics year, as the demo
     goals_set(
         actor=users["city"],
         year=2024,

@@ -139,6 +139,7 @@ def test_home_shows_stage_counts_in_chart_data_and_table(client, users, two_unit
     assert response.context["stage_chart"] == {
         "labels": ["线索", "洽谈", "签约", "开工", "投产", "终止"],
         "values": [1, 0, 3, 0, 0, 0],
+        "stages": ["lead", "negotiating", "signed", "started", "operating", "dropped"],
     }
     html = response.content.decode()
     assert 'id="stage-chart-data"' in html

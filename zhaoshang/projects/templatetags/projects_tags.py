@@ -28,23 +28,13 @@ def yesno_cn(value: Any) -> str:
     return "是" if value else "否"
 
 
-_STAGE_HINT = {
-    Stage.LEAD: "text-bg-secondary",
-    Stage.NEGOTIATING: "text-bg-info",
-    Stage.SIGNED: "text-bg-primary",
-    Stage.STARTED: "text-bg-warning",
-    Stage.OPERATING: "text-bg-success",
-    Stage.DROPPED: "text-bg-light border",
-}
-
-
 @register.simple_tag
 def stage_badge(stage: str) -> str:
-    """A coloured badge with the stage's Chinese label."""
+    """A badge with the stage's Chinese label, in the stage's colour (static/css/stages.css)."""
     if stage not in Stage.values:
         return _EMPTY
     return format_html(
-        '<span class="badge stage-badge {}">{}</span>', _STAGE_HINT[stage], Stage(stage).label
+        '<span class="badge stage-badge stage-{}">{}</span>', stage, Stage(stage).label
     )
 
 

@@ -25,6 +25,10 @@
   // One unit per figure, never switched by size (as the pages' `wan` and `yi` filters).
   function wan(v) { return num(v, 2) + " 万元"; }            // funds
   function yi(v) { return num(v / 10000, 2) + " 亿元"; }     // total investment, given in 万元
+  // A stage's colour, defined once in static/css/stages.css (as the badges use it).
+  function stageColour(stage) {
+    return getComputedStyle(document.documentElement).getPropertyValue("--stage-" + stage).trim() || null;
+  }
   function json(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -84,7 +88,10 @@
         series: [{
           type: "funnel", sort: "none", left: "8%", width: "84%", top: 8, bottom: 8, minSize: "18%", gap: 2,
           label: { show: true, position: "inside", formatter: function (p) { return p.name + " " + num(p.value); } },
-          data: items
+          data: items.map(function (item) {
+            var colour = stageColour(item.stage);
+            return colour ? Object.assign({ itemStyle: { color: colour } }, item) : item;
+          })
         }]
       });
     },
