@@ -10,6 +10,7 @@ from .views import (
     problems,
     reviews,
     servicelog,
+    settings,
     tasks,
     teams,
 )
@@ -17,6 +18,19 @@ from .views import (
 app_name = "service"
 
 urlpatterns: list = [
+    # 服务设置 (the city's reference data of the service system)
+    path("settings/", settings.service_settings, name="settings"),
+    path("settings/categories/add/", settings.category_edit, name="settings-category-add"),
+    path("settings/categories/<id:pk>/", settings.category_edit, name="settings-category"),
+    path("settings/leaders/<id:department_pk>/", settings.leader_edit, name="settings-leader"),
+    path("settings/elements/<id:pk>/", settings.element_kind_edit, name="settings-element-kind"),
+    path(
+        "settings/service-kinds/add/", settings.service_kind_edit, name="settings-service-kind-add"
+    ),
+    path(
+        "settings/service-kinds/<id:pk>/", settings.service_kind_edit, name="settings-service-kind"
+    ),
+    path("settings/rules/<id:pk>/", settings.rule_edit, name="settings-rule"),
     # 服务记录 (service log)
     path("projects/<id:pk>/log/", servicelog.project_log, name="servicelog-project"),
     path("projects/<id:pk>/log/add/", servicelog.log_create, name="servicelog-create"),

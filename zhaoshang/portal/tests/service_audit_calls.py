@@ -164,7 +164,44 @@ def _resolved(w: Any):
     )
 
 
+def _settings():
+    from zhaoshang.service.services import settings
+
+    return settings
+
+
+def _settings_row(model: str, **lookup):
+    from zhaoshang.service import models
+
+    return getattr(models, model).objects.get(**lookup)
+
+
 SERVICE_CALLS = {
+    S("service.services.settings", "problem_category_save"): (
+        lambda w: lambda: _settings().problem_category_save(
+            actor=w.city, name="人才引进", department=_department("zrzy"), limit_workdays=7,
+        ), "create", CREATE,
+    ),
+    S("service.services.settings", "supervising_leader_set"): (
+        lambda w: lambda: _settings().supervising_leader_set(
+            actor=w.city, department=_department("zrzy"), leader=w.users["leader"],
+        ), "create", CREATE,
+    ),
+    S("service.services.settings", "element_kind_save"): (
+        lambda w: lambda: _settings().element_kind_save(
+            actor=w.city, kind=_settings_row("ElementKind", code="water"), name="用水",
+            measure="吨/日", department=None, agenda_after_days=20,
+        ), "update", UPDATE,
+    ),
+    S("service.services.settings", "service_kind_save"): (
+        lambda w: lambda: _settings().service_kind_save(actor=w.city, name="视频会商"),
+        "create", CREATE,
+    ),
+    S("service.services.settings", "work_queue_rule_set"): (
+        lambda w: lambda: _settings().work_queue_rule_set(
+            actor=w.city, rule=_settings_row("WorkQueueRule", code="stale_project_days"), days=45,
+        ), "update", UPDATE,
+    ),
     S("service.services.teams", "team_save"): (
         lambda w: (lambda p: lambda: _team(w, p))(_key_project(w)),
         ("create", "update"), UPDATE,  # the team, then the project's leader and commissioner
