@@ -21,6 +21,7 @@ urlpatterns = [
     path("rankings/<str:quarter>/ranking.xlsx", views.ranking_xlsx, name="ranking-xlsx"),
     path("rankings/<str:quarter>/notice.pdf", views.ranking_pdf, name="ranking-pdf"),
     path("rankings/<str:quarter>/publish/", views.ranking_publish, name="ranking-publish"),
+    path("rankings/<str:quarter>/verify/", views.ranking_verify, name="ranking-verify"),
     path("periods/", views.periods, name="periods"),
     path("periods/close/", views.period_close, name="period-close"),
     path("periods/reopen/", views.period_reopen, name="period-reopen"),

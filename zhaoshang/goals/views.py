@@ -31,7 +31,7 @@ from zhaoshang.core.periods import parse_period, statistics_year
 from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects.models import Project
 
-from . import dashboards, exports, selectors, services
+from . import dashboards, exports, ranking_check, selectors, services
 from .indicators import INDICATORS
 from .models import Goal, RankingScheme, RankingSnapshot
 from .ranking import parse_quarter
@@ -586,3 +586,33 @@ def period_reopen(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"{close.period.display}已重新开放，理由：{close.reason}")
     return _back(request, reverse("goals:periods"))
+
+
+# --- 核验 of a published ranking, in the app ------------------------------------------------------
+
+
+@login_required
+@require_POST
+def ranking_verify(request: HttpRequest, quarter: str) -> HttpResponse:
+    """Run the 核验 of a published quarter (read-only) and show its result: a dialog over the
+    ranking page (htmx), or a page of its own without JavaScript."""
+    _require(request.user, "view", RankingSnapshot)
+    quarter = _quarter_or_404(quarter)
+    scheme = _scheme(request)
+    snapshot = (
+        RankingSnapshot.objects.restrict(request.user, "view")
+        .filter(quarter=quarter, scheme=scheme)
+        .select_related("scheme", "scheme_version")
+        .first()
+    )
+    if scheme is None or snapshot is None:
+        raise Http404("该季度没有已发布的竞赛榜")
+    context = {
+        "snapshot": snapshot,
+        "report": ranking_check.check_snapshot(snapshot),
+        "period": parse_quarter(quarter),
+        "ranking_url": _ranking_url(quarter, scheme),
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "goals/partials/ranking_verify_result.html", context)
+    return render(request, "goals/ranking_verify.html", context)
