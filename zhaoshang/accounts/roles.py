@@ -120,6 +120,18 @@ _TEAM_VIEW = [
     "service.view_elementallocation",
 ]
 
+# 登门拜访 (#12): who reads visits (each within its scope: a unit its own, the city all) and the
+# city's conflict window; units write their own, the city every unit's.
+_VISITS_VIEW = [
+    "activities.view_visit",
+    "activities.view_visitparticipant",
+    "activities.view_visitenterprise",
+    "activities.view_visitphoto",
+    "activities.view_organisation",
+    "activities.view_visitrules",
+]
+_VISITS_WRITE = ["activities.add_visit", "activities.change_visit", "activities.add_organisation"]
+
 # Model permissions granted to each role's group (app_label.codename). `*` = all of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -189,6 +201,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.add_elementneed",
         "service.change_elementneed",
         "service.view_elementquota",
+        *_VISITS_VIEW,
+        *_VISITS_WRITE,
     ],
     Role.LEADER: [
         *_REFERENCE_VIEW,
@@ -214,6 +228,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROBLEMS_RAISE,
         *_TEAM_VIEW,
         "service.view_elementquota",
+        *_VISITS_VIEW,
     ],
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,

@@ -92,6 +92,11 @@ class Enterprise(TimeStampedModel):
     is_local = models.BooleanField("本市企业", default=False, editable=False)
     province_code = models.CharField("省份代码", max_length=2, blank=True, editable=False)
     is_sample = models.BooleanField("示例数据", default=False)
+    # Not harassing enterprises (#12 §3): set by the city, shown to whoever plans a visit.
+    do_not_disturb = models.BooleanField("请勿打扰", default=False, db_default=False)
+    contact_preference = models.CharField(
+        "联系偏好", max_length=200, blank=True, db_default="", help_text="如：请先联系市投资促进局"
+    )
 
     scope_shared = True
 

@@ -7,6 +7,7 @@ from .enterprises import (
     enterprise_create,
     enterprise_update,
 )
+from .outreach import enterprise_contact_rules_set, may_set_contact_rules
 from .records import (
     PHONE_PERMISSION,
     can_reveal_contacts,
@@ -39,9 +40,11 @@ __all__ = [
     "contact_reveal",
     "contact_snapshot",
     "contact_update",
+    "enterprise_contact_rules_set",
     "enterprise_create",
     "enterprise_update",
     "is_curator",
+    "may_set_contact_rules",
     "placement_decide",
     "relation_create",
     "relation_delete",

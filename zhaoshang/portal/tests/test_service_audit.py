@@ -740,6 +740,11 @@ SERVICE_LOG_CALLS = {
 }  # fmt: skip
 CALLS.update(SERVICE_LOG_CALLS)
 
+# The outreach writes (#12), declared in a module of their own.
+from .service_audit_activities import ACTIVITIES_CALLS  # noqa: E402
+
+CALLS.update(ACTIVITIES_CALLS)
+
 # Services that write no audit entry of their own, and why.
 EXEMPT = {
     S("projects.services.evidence", "store"): "logs each file (upload) inside the audited write it serves",

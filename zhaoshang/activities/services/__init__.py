@@ -1,0 +1,39 @@
+"""Writes of the outreach records (#12), by topic; everything importable from here."""
+
+from .conflicts import (
+    ACKNOWLEDGE_FIELD,
+    Conflict,
+    ConflictsNotAcknowledged,
+    visit_conflicts,
+)
+from .visits import (
+    PHOTO_MAX_BYTES,
+    PHOTO_MAX_COUNT,
+    ParticipantInput,
+    check_photos,
+    visit_cancel,
+    visit_complete,
+    visit_create,
+    visit_create_lead,
+    visit_join,
+    visit_rules_update,
+    visit_update,
+)
+
+__all__ = [
+    "ACKNOWLEDGE_FIELD",
+    "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_COUNT",
+    "Conflict",
+    "ConflictsNotAcknowledged",
+    "ParticipantInput",
+    "check_photos",
+    "visit_cancel",
+    "visit_complete",
+    "visit_conflicts",
+    "visit_create",
+    "visit_create_lead",
+    "visit_join",
+    "visit_rules_update",
+    "visit_update",
+]
