@@ -26,6 +26,7 @@ urlpatterns = [
     path("goals/", include("zhaoshang.goals.urls")),
     path("targeting/", include("zhaoshang.targeting.urls")),
     path("service/", include("zhaoshang.service.urls")),
+    path("visits/", include("zhaoshang.activities.urls")),
     path("notices/", include("zhaoshang.notices.urls")),
     path("api/", include("zhaoshang.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

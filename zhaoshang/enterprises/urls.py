@@ -12,6 +12,7 @@ urlpatterns = [
     path("division/", views.division_lookup, name="division"),
     path("<id:pk>/", views.enterprise_detail, name="detail"),
     path("<id:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<id:pk>/contact-rules/", views.enterprise_contact_rules, name="contact-rules"),
     path("<id:pk>/contacts/new/", views.contact_create_view, name="contact-create"),
     path("contacts/<id:pk>/edit/", views.contact_edit_view, name="contact-edit"),
     path("contacts/<id:pk>/reveal/", views.contact_reveal_view, name="contact-reveal"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from zhaoshang.accounts.models import User
+from zhaoshang.activities.models import Visit
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.enterprises.models import Enterprise
@@ -91,6 +92,7 @@ def _items(user) -> list[NavItem]:
             "service:meeting-list",
             user.has_perm("service.view_jointmeeting"),
         ),
+        ("visits", "登门拜访", "activities:visit-list", has_model_permission(user, "view", Visit)),
         (
             "enterprises",
             "企业库",

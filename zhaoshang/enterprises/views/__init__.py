@@ -4,6 +4,7 @@ from ..selectors import division_label
 from .enterprises import (
     PAGE_SIZE,
     division_lookup,
+    enterprise_contact_rules,
     enterprise_create_view,
     enterprise_detail,
     enterprise_edit,
@@ -30,6 +31,7 @@ __all__ = [
     "contact_reveal_view",
     "division_label",
     "division_lookup",
+    "enterprise_contact_rules",
     "enterprise_create_view",
     "enterprise_detail",
     "enterprise_edit",

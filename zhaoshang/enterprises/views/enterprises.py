@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoshang.core import audit
 from zhaoshang.core.concurrency import version_of
-from zhaoshang.core.htmx import CountedPaginator
+from zhaoshang.core.forms import BootstrapFormMixin, VersionedFormMixin
+from zhaoshang.core.htmx import CountedPaginator, render_dialog, submitted
 from zhaoshang.core.models import AuditAction
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.core.views import changed_fields
@@ -50,7 +52,14 @@ from ..selectors import (
     signals_for,
     target_entries_for,
 )
-from ..services import can_reveal_contacts, enterprise_create, enterprise_update, is_curator
+from ..services import (
+    can_reveal_contacts,
+    enterprise_contact_rules_set,
+    enterprise_create,
+    enterprise_update,
+    is_curator,
+    may_set_contact_rules,
+)
 from .common import apply_service_errors
 
 PAGE_SIZE = 30
@@ -184,6 +193,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and has_model_permission(user, "change", Placement),
             "can_view_targets": has_model_permission(user, "view", TargetEntry),
             "can_add_target": is_curator(user),
+            "can_set_contact_rules": may_set_contact_rules(user),
         },
     )
 
@@ -288,3 +298,49 @@ def division_lookup(request: HttpRequest) -> HttpResponse:
             "target_id": "native-name" if field == "founder_native_code" else "division-name",
         },
     )
+
+
+class ContactRulesForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
+    do_not_disturb = forms.BooleanField(
+        label="请勿打扰", required=False,
+        help_text="各单位登记拜访该企业时将收到提醒，须确认后才能保存",
+    )  # fmt: skip
+    contact_preference = forms.CharField(
+        label="联系偏好", max_length=200, required=False,
+        help_text="如：请先联系市投资促进局；只接受书面预约",
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_contact_rules(request: HttpRequest, pk: int) -> HttpResponse:
+    """请勿打扰与联系偏好（市投资促进局设置，留痕）。"""
+    _require(request.user, "change")
+    if not may_set_contact_rules(request.user):
+        raise PermissionDenied("只有市投资促进局可以设置请勿打扰和联系偏好")
+    enterprise = enterprise_get(user=request.user, pk=pk, action="change")
+    back = reverse("enterprises:detail", args=[enterprise.pk])
+    form = ContactRulesForm(
+        request.POST or None,
+        initial={
+            "do_not_disturb": enterprise.do_not_disturb,
+            "contact_preference": enterprise.contact_preference,
+        },
+        version=version_of(enterprise),
+    )
+
+    def write() -> str:
+        data = form.cleaned_data
+        enterprise_contact_rules_set(
+            actor=request.user, enterprise=enterprise, version=data.get("version"),
+            do_not_disturb=data["do_not_disturb"], contact_preference=data["contact_preference"],
+        )  # fmt: skip
+        return f"已保存：{enterprise.name}的请勿打扰与联系偏好"
+
+    if response := submitted(request, form, write, back_url=back):
+        return response
+    return render_dialog(
+        request, "core/dialogs/form.html", {"form": form}, title=f"请勿打扰：{enterprise.name}",
+        back_url=back, breadcrumbs=[("企业库", reverse("enterprises:list")),
+                                    (enterprise.name, back)],
+    )  # fmt: skip

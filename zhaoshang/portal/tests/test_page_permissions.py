@@ -3,12 +3,16 @@ apps, the thresholds), one declaration each, checked by the shared harness."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
+from zhaoshang.activities.models import Visit
+from zhaoshang.activities.services import ParticipantInput, visit_create
 from zhaoshang.core.tests.harness import NOBODY, Page, PagePermissionCases
 from zhaoshang.core.tests.support import pdf_file
+from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.projects.models import EvidenceKind, FundsRecord, Project, Stage
 from zhaoshang.projects.services import (
     EvidenceFile,
@@ -69,6 +73,52 @@ class TestProjectPages(PagePermissionCases):
         return (*super().footprint(), Project.objects.count(), FundsRecord.objects.count())
 
 
+# 登门拜访 (#12): units write their own visits, the city every unit's; leaders and inspectors
+# read; departments and commissioners have none. The visit is linqing's, planned.
+NO_VISIT_WRITE = (*READ_ONLY, "leader", "linqing_leader", "commissioner")
+
+
+class TestVisitPages(PagePermissionCases):
+    pages = [
+        Page("activities:visit-list", denied=(*NO_BUSINESS, "commissioner")),
+        Page("activities:visit-create", write=True, denied=NO_VISIT_WRITE),
+        Page(
+            "activities:visit-detail", "visit", denied=(*NO_BUSINESS, "commissioner"), scoped=True
+        ),
+        Page("activities:visit-edit", "visit", write=True, denied=NO_VISIT_WRITE, scoped=True),
+        Page("activities:visit-complete", "visit", write=True, denied=NO_VISIT_WRITE, scoped=True),
+        Page("activities:visit-cancel", "visit", write=True, denied=NO_VISIT_WRITE, scoped=True),
+        Page(
+            "activities:visit-join",
+            "visit",
+            write=True,
+            denied=NO_VISIT_WRITE,
+            scoped=True,
+            post_only=True,
+        ),
+        Page(
+            "activities:visit-lead",
+            "visit",
+            write=True,
+            denied=NO_VISIT_WRITE,
+            scoped=True,
+            post_only=True,
+        ),
+        Page("activities:visit-rules", write=True, denied=("linqing", *NO_VISIT_WRITE)),
+        Page(
+            "enterprises:contact-rules",
+            "enterprise",
+            write=True,
+            denied=("linqing", *NO_VISIT_WRITE),
+        ),
+    ]
+    readers = ("linqing", "inspector", "leader", "linqing_leader")
+    writers = ("linqing", "city")
+
+    def footprint(self) -> tuple:
+        return (*super().footprint(), Visit.objects.count())
+
+
 @pytest.fixture
 def objects(users, make_project, today):
     project = make_project()
@@ -91,9 +141,16 @@ def objects(users, make_project, today):
     milestone = milestone_create(
         actor=users["linqing"], project=project, title="完成环评", due_on=today
     )
+    enterprise = Enterprise.objects.create(name="某企业")
+    visit = visit_create(
+        actor=users["linqing"], date=today + dt.timedelta(days=3), status="planned",
+        enterprises=[enterprise], participants=[ParticipantInput(name="王科长")],
+    )  # fmt: skip
     return {
         "project": project,
         "funds": funds,
         "milestone": milestone,
         "evidence": change.evidence.get(),
+        "enterprise": enterprise,
+        "visit": visit,
     }

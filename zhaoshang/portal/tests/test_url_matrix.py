@@ -256,6 +256,21 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "problem-confirm": (401, 405, 405, 403, 403, 405),
     "problem-reopen": (401, 405, 405, 403, 403, 405),
     "service:problem-create": (302, 200, 200, 403, 403, 403),
+    # 登门拜访 (#12): records asked for by an unknown pk (activities/tests hold the scope).
+    "activities:visit-list": (302, 200, 200, 403, 403, 200),
+    "activities:visit-create": (302, 200, 200, 403, 403, 403),
+    "activities:visit-rules": (302, 200, 403, 403, 403, 403),
+    "activities:enterprise-search": (302, 200, 200, 403, 403, 200),
+    "activities:visit-detail": (302, 404, 404, 403, 403, 404),
+    "activities:visit-photo": (302, 404, 404, 403, 403, 404),
+    "activities:visit-edit": (302, 404, 404, 403, 403, 403),
+    "activities:visit-complete": (302, 404, 404, 403, 403, 403),
+    "activities:visit-cancel": (302, 404, 404, 403, 403, 403),
+    "activities:visit-join": (302, 405, 405, 405, 405, 405),
+    "activities:visit-lead": (302, 405, 405, 405, 405, 405),
+    "enterprises:contact-rules": (302, 200, 403, 403, 403, 403),
+    "visit-list": (401, 200, 200, 403, 403, 200),
+    "visit-detail": (401, 404, 404, 403, 403, 404),
     "service:problem-department-home": (302, 200, 200, 403, 403, 200),
     "service:problem-detail": (302, 404, 404, 403, 403, 404),
     "service:problem-list": (302, 200, 200, 403, 403, 200),
@@ -512,6 +527,20 @@ KWARGS: dict[str, dict[str, object]] = {
         {"pk": UNKNOWN},
     ),
     "service:problem-step": {"pk": UNKNOWN, "step": "acknowledge"},
+    **each(
+        [
+            "activities:visit-detail",
+            "activities:visit-photo",
+            "activities:visit-edit",
+            "activities:visit-complete",
+            "activities:visit-cancel",
+            "activities:visit-join",
+            "activities:visit-lead",
+            "visit-detail",
+        ],
+        {"pk": UNKNOWN},
+    ),
+    "enterprises:contact-rules": {"pk": "@enterprise"},
     **each(
         [
             k
