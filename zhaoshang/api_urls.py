@@ -3,6 +3,7 @@
 from django.urls import path
 
 from zhaoshang.accounts.api import TokenView, UnitViewSet
+from zhaoshang.activities.api import VisitViewSet
 from zhaoshang.core.api import Router
 from zhaoshang.enterprises.api import EnterpriseViewSet, TargetEntryViewSet
 from zhaoshang.goals.api import (
@@ -46,6 +47,7 @@ router.register("problems", ProblemViewSet, basename="problem")
 router.register("teams", TeamViewSet, basename="team")
 router.register("element-needs", ElementNeedViewSet, basename="element-need")
 router.register("service-logs", ServiceLogViewSet, basename="service-log")
+router.register("visits", VisitViewSet, basename="visit")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from zhaoshang.activities.services import ParticipantInput, visit_create
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.tests.api_support import client_for
 from zhaoshang.core.tests.support import pdf_file
@@ -35,17 +36,26 @@ def objects(users, make_project, today):
         source="own",
         evidence=[EvidenceFile(EvidenceKind.BANK_RECEIPT, pdf_file())],
     )
+    enterprise = Enterprise.objects.create(name="某企业")
     return {
         "project": project,
         "funds": record,
-        "enterprise": Enterprise.objects.create(name="某企业"),
+        "enterprise": enterprise,
         "industry": Industry.objects.create(code="bearing", name="轴承"),
+        "visit": visit_create(
+            actor=users["linqing"],
+            date=today,
+            enterprises=[enterprise],
+            outcome="none",
+            participants=[ParticipantInput(name="王科长")],
+        ),
     }
 
 
 def endpoints(o) -> list[tuple[str, str]]:
     """Every API endpoint with a method it answers (writes with an empty body)."""
     p, f, e, i = o["project"].pk, o["funds"].pk, o["enterprise"].pk, o["industry"].pk
+    v = o["visit"].pk
     return [
         ("get", "/api/"),
         ("get", "/api/projects/"),
@@ -67,6 +77,9 @@ def endpoints(o) -> list[tuple[str, str]]:
         ("get", "/api/units/371581/"),
         ("get", "/api/industries/"),
         ("get", f"/api/industries/{i}/"),
+        ("get", "/api/visits/"),
+        ("post", "/api/visits/"),
+        ("get", f"/api/visits/{v}/"),
     ]
 
 
