@@ -49,8 +49,7 @@ class MonthFilter(django_filters.Filter):
     def filter(self, qs: QuerySet, value: dt.date | None) -> QuerySet:
         if not value:
             return qs
-        end = (value.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return qs.filter(date__gte=value, date__lt=end)
+        return qs.filter(date__year=value.year, date__month=value.month)
 
 
 class VisitFilter(FilterSet):

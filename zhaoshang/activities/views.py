@@ -266,8 +266,8 @@ def visit_join(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 STEPS = {
-    "complete": (CompleteForm, services.visit_complete, "登记为已拜访", "btn-success"),
-    "cancel": (CancelForm, services.visit_cancel, "取消拜访", "btn-outline-danger"),
+    "complete": (CompleteForm, services.visit_complete, "登记为已拜访"),
+    "cancel": (CancelForm, services.visit_cancel, "取消拜访"),
 }
 
 
@@ -276,7 +276,7 @@ def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, pk=pk, action="change")
     if request.method == "GET" and visit.status != VisitStatus.PLANNED:
         raise PermissionDenied("只有计划中的拜访可以进行此操作")
-    form_class, service, label, _button = STEPS[step]
+    form_class, service, label = STEPS[step]
     back = reverse("activities:visit-detail", args=[visit.pk])
     form = form_class(request.POST or None, version=version_of(visit))
 

@@ -82,12 +82,15 @@ def visit_conflicts(
     if not enterprises or on is None:
         return []
     days = VisitRules.current().conflict_days
+    window = dt.timedelta(days=days)
+    low = on - window if on > dt.date.min + window else dt.date.min
+    high = on + window if on < dt.date.max - window else dt.date.max
     links = (
         VisitEnterprise.objects.filter(
             enterprise__in=enterprises,
             visit__status__in=LIVE_STATUSES,
-            visit__date__gte=on - dt.timedelta(days=days),
-            visit__date__lte=on + dt.timedelta(days=days),
+            visit__date__gte=low,
+            visit__date__lte=high,
         )
         .exclude(visit__unit_id=unit_id)
         .select_related("visit__unit", "enterprise")

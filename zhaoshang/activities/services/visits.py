@@ -53,6 +53,8 @@ PHOTO_MAX_COUNT = 6
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 PARTICIPANTS_MAX = 30
+EARLIEST = dt.date(2000, 1, 1)  # a visit dated before is a typing error
+PLAN_AHEAD = dt.timedelta(days=730)  # planned at most two years ahead
 PHONE_PATTERN = re.compile(r"^[0-9+\-() ]{5,20}$")
 
 # Scalar fields a person types; the rest is derived or set by a step.
@@ -159,6 +161,10 @@ def _validate(
     today = timezone.localdate()
     if visit.date is None:
         errors.setdefault("date", []).append("请填写拜访日期")
+    elif not EARLIEST <= visit.date <= today + PLAN_AHEAD:
+        errors.setdefault("date", []).append(
+            f"拜访日期应在 {EARLIEST:%Y-%m-%d} 至 {today + PLAN_AHEAD:%Y-%m-%d} 之间"
+        )
     elif visit.status == VisitStatus.DONE and visit.date > today:
         errors.setdefault("date", []).append("已拜访的日期不能晚于今天；尚未成行请选择“计划”")
     elif visit.status == VisitStatus.PLANNED and date_moved and visit.date < today:

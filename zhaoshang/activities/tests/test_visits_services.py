@@ -94,6 +94,16 @@ def test_bad_input_is_refused_on_each_field_in_chinese_and_nothing_is_written(us
     )
 
 
+@pytest.mark.parametrize("day", [dt.date(1999, 12, 31), dt.date(9999, 12, 31)])
+def test_a_date_out_of_range_is_refused_on_the_field(users, firms, make_visit, today, day):
+    make_visit(by="dongchangfu", enterprises=[firms["haier"]])
+    with pytest.raises(ValidationError) as caught:
+        make_visit(enterprises=[firms["haier"]], on=day, status=VisitStatus.PLANNED)
+    assert caught.value.message_dict["date"] == [
+        f"拜访日期应在 2000-01-01 至 {today + dt.timedelta(days=730):%Y-%m-%d} 之间"
+    ]
+
+
 def test_a_photo_is_judged_by_its_content_not_its_name(users, firms, make_visit):
     fake = SimpleUploadedFile("合影.jpg", b"just some text", content_type="image/jpeg")
     with pytest.raises(ValidationError) as caught:
