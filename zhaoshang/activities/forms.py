@@ -89,6 +89,8 @@ class VisitForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
         projects = Project.objects.restrict(user, "view").exclude(stage=Stage.DROPPED)
         self.fields["projects"].queryset = projects.select_related("unit").order_by("name")
         self.fields["projects"].label_from_instance = lambda p: f"{p.name}（{p.unit.short_name}）"
+        if visit is not None:
+            del self.fields["status"]  # a planned visit is completed or cancelled by its steps
         if getattr(user, "scope", None) != Scope.ALL:
             del self.fields["unit"]  # a county enters its own unit's visits
         else:

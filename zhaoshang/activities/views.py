@@ -28,7 +28,7 @@ from zhaoshang.projects.models import Project
 
 from . import selectors, services
 from .forms import CancelForm, CompleteForm, RulesForm, VisitForm, visit_initial
-from .models import LeaderLevel, Visit, VisitPhoto, VisitRules, VisitStatus
+from .models import LeaderLevel, Organisation, Visit, VisitPhoto, VisitRules, VisitStatus
 
 PAGE_SIZE = 20
 SEARCH_LIMIT = 20
@@ -120,9 +120,7 @@ def _save(request: HttpRequest, form: VisitForm, visit: Visit | None) -> tuple[V
     return saved, []
 
 
-def _organisation_for(visit: Visit, data: dict[str, Any]):
-    from .models import Organisation
-
+def _organisation_for(visit: Visit, data: dict[str, Any]) -> Organisation:
     name = data["organisation_name"].strip()
     city = (data.get("organisation_city") or "").strip()
     found = Organisation.objects.filter(name=name, city=city).first()
