@@ -95,7 +95,7 @@ def negative(value: Any) -> bool:
 
 @register.filter
 def measure(value: Any, unit: str = "") -> str:
-    """A figure with its unit: 万元 as 万元/亿元, counts as whole numbers (33.00 → "33 个")."""
+    """A figure with its unit: 万元 always in 万元, counts as whole numbers (33.00 → "33 个")."""
     amount = _decimal(value)
     if amount is None:
         return EMPTY
