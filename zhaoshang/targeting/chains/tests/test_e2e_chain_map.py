@@ -86,3 +86,62 @@ def test_click_a_gap_node_then_the_city_adds_a_node(page, live_server, aluminium
     assert node.keywords == ["铝灰", "二次铝灰", "资源化"]
     assert page.url.endswith(f"?node={node.pk}")
     assert AuditEntry.objects.filter(object_id=str(node.pk), action="create").exists()
+
+
+GEOMETRY = """() => {
+    const chart = window.zhaoshangChainChart;
+    const box = (el) => {
+        const rect = el.getBoundingRect().clone();
+        rect.applyTransform(el.getComputedTransform());
+        return {x: rect.x, y: rect.y, width: rect.width, height: rect.height};
+    };
+    const legend = chart.getViewOfComponentModel(chart.getModel().getComponent("legend")).group;
+    const series = chart.getModel().getSeriesByIndex(0);
+    const data = series.getData();
+    const nodes = [];
+    data.each((i) => {
+        const item = data.getItemGraphicEl(i);
+        const symbol = item.getSymbolPath ? item.getSymbolPath() : item;
+        const label = symbol.getTextContent() || item.getTextContent();
+        nodes.push({name: data.getName(i), symbol: box(symbol), text: label.style.text,
+                    labelWidth: label.style.width, overflow: label.style.overflow,
+                    align: label.style.align});
+    });
+    return {width: chart.getWidth(), legend: box(legend), nodes: nodes};
+}"""
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def test_on_a_phone_the_legend_covers_no_node_and_no_label_is_cut(browser, live_server, aluminium):
+    al, _nodes = aluminium
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        login(page, live_server.url, "city")
+        page.goto(f"{live_server.url}/chains/{al.pk}/")
+        expect(page.locator("#chain-chart canvas")).to_be_visible()
+        geometry = page.evaluate(GEOMETRY)
+    finally:
+        context.close()
+    legend = geometry["legend"]
+    assert legend["height"] > 0 and legend["y"] >= 0
+    assert len(geometry["nodes"]) == 21
+    for node in geometry["nodes"]:
+        # the legend is above every node (the labels sit below their nodes)
+        assert not overlaps(legend, node["symbol"]), node["name"]
+        assert node["symbol"]["y"] >= legend["y"] + legend["height"], node["name"]
+        # the label wraps within a width that, centred under its node, stays on the canvas:
+        # no name is cut at the edge of a phone (the full name is in the label and the tooltip)
+        centre = node["symbol"]["x"] + node["symbol"]["width"] / 2
+        assert (node["align"], node["overflow"]) == ("center", "breakAll"), node["name"]
+        assert node["labelWidth"] / 2 <= min(centre, geometry["width"] - centre), node["name"]
+        assert node["text"].split("\n")[0] == node["name"]

@@ -15,8 +15,18 @@
   });
   gapRich.g_extend = Object.assign({}, gapRich.g_extend || {}, {color: "#000"});
   gapRich.g_strengthen = Object.assign({}, gapRich.g_strengthen || {}, {color: "#000"});
-  // Pixel coordinates matching the plot area, so that ECharts scales x and y alike.
-  var MARGIN = {x: 0.12, top: 30, bottom: 50};
+  // Pixel coordinates matching the plot area, so that ECharts scales x and y alike. The legend
+  // is a single line above the graph (scrolling sideways when it does not fit a phone), and the
+  // graph starts below it: the legend never covers a node or its label. Labels sit under their
+  // node and wrap within their column (the full name is also in the tooltip), so the outer
+  // columns' names are not cut at the canvas edge on a phone.
+  var LEGEND_HEIGHT = 28;
+  var MARGIN = {x: 0.12, top: LEGEND_HEIGHT + 22, bottom: 56};
+  function setMargin() { MARGIN.x = el.clientWidth < 576 ? 0.18 : 0.12; }
+  setMargin();
+  function labelWidth() {
+    return Math.max(56, Math.floor(2 * MARGIN.x * el.clientWidth) - 6);
+  }
   function place() {
     var w = el.clientWidth * (1 - 2 * MARGIN.x), h = el.clientHeight - MARGIN.top - MARGIN.bottom;
     var step = data.rows > 1 ? h / (data.rows - 1) : 0;
@@ -38,12 +48,13 @@
     },
     legend: [{
       data: data.categories.map(function (c) { return {name: c.name, icon: c.symbol === "circle" ? "circle" : c.symbol, itemStyle: c.itemStyle}; }),
-      bottom: 0, selectedMode: "multiple"
+      type: "scroll", top: 0, left: "center", height: LEGEND_HEIGHT, itemGap: 12,
+      textStyle: {fontSize: 12}, selectedMode: "multiple"
     }],
     series: [{
       type: "graph",
       layout: "none",
-      left: "12%", right: "12%", top: MARGIN.top, bottom: MARGIN.bottom,
+      left: (MARGIN.x * 100) + "%", right: (MARGIN.x * 100) + "%", top: MARGIN.top, bottom: MARGIN.bottom,
       preserveAspect: "contain",
       roam: true,
       data: data.nodes,
@@ -54,6 +65,7 @@
       lineStyle: {color: "#adb5bd", width: 1.2, curveness: 0.12, opacity: 0.8},
       label: {
         show: true, position: "bottom", distance: 4, fontSize: 12, color: "#212529",
+        width: labelWidth(), overflow: "breakAll", lineHeight: 15, align: "center",
         formatter: function (p) { return p.data.name + "\n{g_" + p.data.gap + "|" + p.data.gapLabel + "}"; },
         rich: gapRich
       },
@@ -69,9 +81,20 @@
       if (panel && window.innerWidth < 1200) { panel.scrollIntoView({behavior: "smooth"}); }
     });
   });
-  window.addEventListener("resize", function () {
+  // Laid out again whenever the chart's box changes (a window resize, or the page settling
+  // after the first drawing: a phone's scroll bar, the fonts).
+  var width = el.clientWidth;
+  function relayout() {
+    if (el.clientWidth === width && chart.getWidth() === width) { return; }
+    width = el.clientWidth;
+    setMargin();
     chart.resize();
-    chart.setOption({series: [{data: place()}]});
-  });
+    chart.setOption({series: [{
+      data: place(), label: {width: labelWidth()},
+      left: (MARGIN.x * 100) + "%", right: (MARGIN.x * 100) + "%"
+    }]});
+  }
+  if (window.ResizeObserver) { new ResizeObserver(relayout).observe(el); }
+  window.addEventListener("resize", relayout);
   window.zhaoshangChainChart = chart;
 })();
