@@ -80,7 +80,8 @@ def _parent_field(model: type[models.Model]) -> models.ForeignKey | None:
 
 
 def _parent(obj: models.Model | None) -> tuple[ContentType | None, str]:
-    key = _parent_field(type(obj)._meta.concrete_model) if obj is not None else None
+    # `obj._meta`, not `type(obj)`: a request's user is a lazy proxy of the model
+    key = _parent_field(obj._meta.concrete_model) if obj is not None else None
     value = getattr(obj, key.attname) if key is not None else None
     if value is None:
         return None, ""
