@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewOutcomeEnum": "zhaoshang.service.models.ReviewOutcome",
         "ReviewVerdictEnum": "zhaoshang.service.models.Verdict",
         "TaskStatusEnum": "zhaoshang.service.models.TaskStatus",
+        "VisitOutcomeEnum": "zhaoshang.activities.models.VisitOutcome",
     },
 }
 

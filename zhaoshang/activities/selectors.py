@@ -9,6 +9,8 @@ from itertools import groupby
 from typing import Any
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Case, IntegerField, Min, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
@@ -43,6 +45,7 @@ def top_rank() -> Min:
     )
 
 
+@extend_schema_field(OpenApiTypes.STR)  # e.g. 2024-10
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
 

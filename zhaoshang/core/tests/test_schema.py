@@ -63,7 +63,12 @@ def test_project_and_funds_shapes_are_documented(schema):
     assert project["total_investment_wan"]["type"] == "string"
     funds = components["FundsRecord"]["properties"]
     assert {"id", "project", "period", "amount_wan", "status"} <= set(funds)
-    assert set(components["FundsStatusEnum"]["enum"]) == {"submitted", "verified", "rejected"}
+    assert set(components["FundsStatusEnum"]["enum"]) == {
+        "submitted",
+        "verified",
+        "rejected",
+        "withdrawn",
+    }
     list_params = {p["name"] for p in schema["paths"]["/api/projects/"]["get"]["parameters"]}
     assert {"q", "unit", "stage", "is_over_100m", "signed_on_after", "page"} <= list_params
     stage_body = schema["paths"]["/api/projects/{id}/stage/"]["post"]["requestBody"]["content"]

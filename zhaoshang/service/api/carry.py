@@ -19,19 +19,30 @@ from zhaoshang.core.filtersets import FilterBackend, FilterSet
 from zhaoshang.core.masking import mask_phone
 from zhaoshang.projects.models import Project
 
-from ..models import ElementKind, ElementNeed, ServiceKind, ServiceLog, ServiceTeam, TeamLevel
+from ..models import (
+    ElementAllocation,
+    ElementKind,
+    ElementNeed,
+    ServiceKind,
+    ServiceLog,
+    ServiceTeam,
+    TeamLevel,
+    TeamMember,
+)
 
 # --- 五个一 teams -------------------------------------------------------------------------------
 
 
-class TeamMemberSerializer(serializers.Serializer):
+class TeamMemberSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
     user = serializers.PrimaryKeyRelatedField(read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    duty = serializers.CharField(read_only=True)
-    joined_on = serializers.DateField(read_only=True)
-    left_on = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = TeamMember
+        fields = ["name", "user", "unit", "department", "duty", "joined_on", "left_on"]
+        read_only_fields = fields
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -103,11 +114,13 @@ class TeamViewSet(
 # --- 要素保障 needs -----------------------------------------------------------------------------
 
 
-class AllocationSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    allocated_on = serializers.DateField(read_only=True)
+class AllocationSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    note = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ElementAllocation
+        fields = ["amount", "allocated_on", "department", "note"]
+        read_only_fields = fields
 
 
 class ElementNeedSerializer(serializers.ModelSerializer):
