@@ -9,10 +9,10 @@ from itertools import groupby
 from typing import Any
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from django.db.models import Case, IntegerField, Min, Prefetch, QuerySet, Value, When
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from zhaoshang.accounts.models import Unit
 from zhaoshang.core.filtersets import FilterSet
