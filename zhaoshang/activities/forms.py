@@ -14,6 +14,7 @@ from zhaoshang.core.permissions import Scope
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.projects.forms import MultipleFileField, MultipleFileInput
 from zhaoshang.projects.models import Campaign, Project, Stage
+from zhaoshang.projects.services.photos import PHOTO_HELP
 
 from .models import (
     LeaderLevel,
@@ -22,7 +23,7 @@ from .models import (
     VisitOutcome,
     VisitStatus,
 )
-from .services import PHOTO_MAX_BYTES, PHOTO_MAX_COUNT, ParticipantInput
+from .services import ParticipantInput
 
 PARTICIPANT_ROWS = 4
 ACCEPT_PHOTOS = "image/jpeg,image/png,image/webp"
@@ -77,8 +78,7 @@ class VisitForm(VersionedFormMixin, BootstrapFormMixin, forms.Form):
     photos = MultipleFileField(
         label="现场照片", required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT_PHOTOS}),
-        help_text=f"可选，最多{PHOTO_MAX_COUNT}张，每张不超过"
-        f"{PHOTO_MAX_BYTES // 1048576} MB（JPEG、PNG、WebP）",
+        help_text=PHOTO_HELP,
     )  # fmt: skip
     acknowledge_conflicts = forms.BooleanField(label="我已知晓以上提示，仍要保存", required=False)
 

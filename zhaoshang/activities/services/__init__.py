@@ -7,10 +7,7 @@ from .conflicts import (
     visit_conflicts,
 )
 from .visits import (
-    PHOTO_MAX_BYTES,
-    PHOTO_MAX_COUNT,
     ParticipantInput,
-    check_photos,
     visit_cancel,
     visit_complete,
     visit_create,
@@ -22,12 +19,9 @@ from .visits import (
 
 __all__ = [
     "ACKNOWLEDGE_FIELD",
-    "PHOTO_MAX_BYTES",
-    "PHOTO_MAX_COUNT",
     "Conflict",
     "ConflictsNotAcknowledged",
     "ParticipantInput",
-    "check_photos",
     "visit_cancel",
     "visit_complete",
     "visit_conflicts",

@@ -10,8 +10,6 @@ audit entry keeps the warnings that were acknowledged.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,7 +30,7 @@ from zhaoshang.core.permissions import has_model_permission, require, restrict
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.projects.models import AttractionMode, Campaign, Project
 from zhaoshang.projects.services import project_create
-from zhaoshang.projects.services.content import content_error
+from zhaoshang.projects.services.photos import PHOTO_MAX_COUNT, check_photos, store_photos
 
 from ..models import (
     LIVE_STATUSES,
@@ -49,9 +47,7 @@ from ..models import (
 )
 from .conflicts import Conflict, ConflictsNotAcknowledged, visit_conflicts
 
-PHOTO_MAX_COUNT = 6
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+VISIT_PHOTOS_TOO_MANY = f"每次拜访最多{PHOTO_MAX_COUNT}张照片"
 PARTICIPANTS_MAX = 30
 EARLIEST = dt.date(2000, 1, 1)  # a visit dated before is a typing error
 PLAN_AHEAD = dt.timedelta(days=730)  # planned at most two years ahead
@@ -96,57 +92,6 @@ def _participants(items: Sequence[ParticipantInput], errors: dict[str, list[str]
     elif len(cleaned) > PARTICIPANTS_MAX:
         errors.setdefault("participants", []).append(f"拜访人员最多{PARTICIPANTS_MAX}名")
     return cleaned
-
-
-def check_photos(photos: Sequence[File], *, existing: int = 0) -> list[tuple[File, str]]:
-    """Photos bounded in count and size, their content checked against their extension
-    (`projects.services.content`): JPEG, PNG or WebP."""
-    errors: list[str] = []
-    if existing + len(photos) > PHOTO_MAX_COUNT:
-        errors.append(f"每次拜访最多{PHOTO_MAX_COUNT}张照片")
-    checked = []
-    for photo in photos:
-        name = os.path.basename(getattr(photo, "name", "") or "") or "(未命名)"
-        ext = os.path.splitext(name)[1].lower()
-        size = getattr(photo, "size", None) or 0
-        if ext not in PHOTO_EXTENSIONS:
-            errors.append(f"不是照片：{name}（支持 JPEG、PNG、WebP）")
-        elif size == 0:
-            errors.append(f"照片为空：{name}")
-        elif size > PHOTO_MAX_BYTES:
-            errors.append(f"照片过大：{name}（上限 {PHOTO_MAX_BYTES // 1048576} MB）")
-        elif problem := content_error(photo):
-            errors.append(problem)
-        else:
-            kind = (
-                "image/png" if ext == ".png" else "image/webp" if ext == ".webp" else "image/jpeg"
-            )
-            checked.append((photo, kind))
-    if errors:
-        raise ValidationError({"photos": errors})
-    return checked
-
-
-def _store_photos(visit: Visit, photos: list[tuple[File, str]], actor: Any) -> list[VisitPhoto]:
-    saved = []
-    for photo, kind in photos:
-        digest = hashlib.sha256()
-        for chunk in photo.chunks() if hasattr(photo, "chunks") else [photo.read()]:
-            digest.update(chunk)
-        photo.seek(0)
-        name = os.path.basename(photo.name)[:200]
-        row = VisitPhoto(
-            visit=visit,
-            original_name=name,
-            content_type=kind,
-            size=photo.size,
-            sha256=digest.hexdigest(),
-            uploaded_by=actor,
-        )
-        row.file.save(name, photo, save=False)
-        row.save()
-        saved.append(row)
-    return saved
 
 
 def _validate(
@@ -332,7 +277,7 @@ def visit_create(
     _validate(visit, actor=actor, enterprises=enterprises, projects=projects, date_moved=True,
               errors=errors)  # fmt: skip
     try:
-        checked = check_photos(photos)
+        checked = check_photos(photos, too_many=VISIT_PHOTOS_TOO_MANY)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         checked = []
@@ -358,7 +303,7 @@ def visit_create(
                 [VisitParticipant(visit=visit, user=p.user, name=p.name, level=p.level)
                  for p in people]
             )  # fmt: skip
-            saved = _store_photos(visit, checked, actor)
+            saved = store_photos(VisitPhoto, checked, actor=actor, visit=visit)
             audit.record(actor=actor, action=AuditAction.CREATE, obj=visit,
                          after=_after(visit), note=_ack_note(conflicts))  # fmt: skip
     except BaseException:
@@ -422,7 +367,9 @@ def visit_update(
             _validate(visit, actor=actor, enterprises=chosen, projects=linked,
                       date_moved=visit.date != old_date, errors=errors)  # fmt: skip
             try:
-                checked = check_photos(photos, existing=visit.photos.count())
+                checked = check_photos(
+                    photos, existing=visit.photos.count(), too_many=VISIT_PHOTOS_TOO_MANY
+                )
             except ValidationError as exc:
                 errors.update(exc.message_dict)
                 checked = []
@@ -463,7 +410,7 @@ def visit_update(
                     [VisitParticipant(visit=visit, user=p.user, name=p.name, level=p.level)
                      for p in people]
                 )  # fmt: skip
-            saved = _store_photos(visit, checked, actor)
+            saved = store_photos(VisitPhoto, checked, actor=actor, visit=visit)
             note = "；".join(
                 n for n in (_ack_note(conflicts),
                             masking.masked_changes(visit, {"met_phone": before.get("met_phone")},

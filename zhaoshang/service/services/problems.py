@@ -10,8 +10,6 @@ step's date is today (`timezone.localdate()`; the demo's simulated clock moves i
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +29,7 @@ from zhaoshang.core.permissions import Scope, has_model_permission, require
 from zhaoshang.notices import kinds, reminders
 from zhaoshang.notices.services import notify
 from zhaoshang.projects.models import Project
+from zhaoshang.projects.services.photos import check_photos, store_photos
 
 from ..models.problems import (
     CLOSED_STATUSES,
@@ -69,8 +68,6 @@ CHANNEL_BY_ROLE: dict[str, str] = {
 REMINDER_CODE = "service.problems"
 THRESHOLDS = {"due_soon": 1, "level1": 1, "level2": 3, "level3": 5}
 
-PHOTO_MAX_COUNT = 6
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
 TITLE_MAX = 100
 TEXT_MAX = 4000
 
@@ -263,65 +260,6 @@ def _text(value: str, field: str, missing: str, *, limit: int = TEXT_MAX) -> str
     return value
 
 
-def _sniff_image(head: bytes) -> str | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def check_photos(photos: Sequence[File], field: str = "photos") -> list[tuple[File, str]]:
-    """Photos bounded in count and size, their type read from their content (JPEG/PNG/WebP)."""
-    errors = []
-    if len(photos) > PHOTO_MAX_COUNT:
-        errors.append(f"最多上传{PHOTO_MAX_COUNT}张照片")
-    checked = []
-    for photo in photos:
-        name = os.path.basename(getattr(photo, "name", "") or "") or "(未命名)"
-        size = getattr(photo, "size", None) or 0
-        if size == 0:
-            errors.append(f"照片为空：{name}")
-            continue
-        if size > PHOTO_MAX_BYTES:
-            errors.append(f"照片过大：{name}（上限 {PHOTO_MAX_BYTES // 1048576} MB）")
-            continue
-        photo.seek(0)
-        kind = _sniff_image(photo.read(16))
-        photo.seek(0)
-        if kind is None:
-            errors.append(f"不是照片：{name}（支持 JPEG、PNG、WebP）")
-            continue
-        checked.append((photo, kind))
-    if errors:
-        raise ValidationError({field: errors})
-    return checked
-
-
-def _store_photos(problem: Problem, photos: list[tuple[File, str]], actor: Any) -> list:
-    saved = []
-    for photo, kind in photos:
-        digest = hashlib.sha256()
-        for chunk in photo.chunks() if hasattr(photo, "chunks") else [photo.read()]:
-            digest.update(chunk)
-        photo.seek(0)
-        name = os.path.basename(photo.name)[:200]
-        row = ProblemPhoto(
-            problem=problem,
-            original_name=name,
-            content_type=kind,
-            size=photo.size,
-            sha256=digest.hexdigest(),
-            uploaded_by=actor,
-        )
-        row.file.save(name, photo, save=False)
-        row.save()
-        saved.append(row)
-    return saved
-
-
 def due_date(category: ProblemCategory, raised_on: dt.date) -> dt.date:
     return workdays.add_workdays(raised_on, category.limit_workdays)
 
@@ -369,7 +307,7 @@ def problem_raise(
     try:
         with transaction.atomic():
             problem.save()
-            saved = _store_photos(problem, checked, actor)
+            saved = store_photos(ProblemPhoto, checked, actor=actor, problem=problem)
             _event(problem, kind=ProblemEventKind.RAISE, actor=actor, on=today,
                    department_id=problem.department_id, text=problem.description)  # fmt: skip
             audit.record_create(actor=actor, obj=problem)

@@ -97,7 +97,7 @@ def test_raising_keeps_photos_checked_by_content_and_refuses_a_renamed_file(rais
     fake = SimpleUploadedFile("假照片.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
     with pytest.raises(ValidationError) as caught:
         raise_problem(photos=[fake])
-    assert caught.value.message_dict == {"photos": ["不是照片：假照片.jpg（支持 JPEG、PNG、WebP）"]}
+    assert caught.value.message_dict == {"photos": ["文件内容不是 JPEG 图片：假照片.jpg"]}
     assert Problem.objects.count() == 1
 
 

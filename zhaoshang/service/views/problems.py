@@ -31,6 +31,7 @@ from zhaoshang.core.permissions import Scope, has_model_permission
 from zhaoshang.projects import page_panels
 from zhaoshang.projects.forms import MultipleFileField, MultipleFileInput
 from zhaoshang.projects.models import Project
+from zhaoshang.projects.services.photos import PHOTO_HELP
 
 from ..models.problems import (
     EscalationLevel,
@@ -65,8 +66,7 @@ class ProblemForm(BootstrapFormMixin, forms.Form):
         label="现场照片",
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT_PHOTOS, "capture": "environment"}),
-        help_text=f"可选，最多{services.PHOTO_MAX_COUNT}张，每张不超过"
-        f"{services.PHOTO_MAX_BYTES // 1048576} MB（JPEG、PNG、WebP）",
+        help_text=PHOTO_HELP,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
