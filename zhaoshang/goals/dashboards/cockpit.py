@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -145,7 +146,9 @@ def _cockpit_key(user: Any, year: int, indicator: str | None, on: dt.date) -> st
     # every city-scope user sees the same figures; others their own scope
     who = "all" if user.scope == Scope.ALL else f"user{user.pk}"
     ranking = int(has_model_permission(user, "view", RankingSnapshot))
-    return f"goals:cockpit:{data_version()}:{who}:{ranking}:{year}:{indicator or ''}:{on}"
+    # the indicator comes from the query string: hashed, so any text makes a short, safe key
+    chosen = hashlib.sha256((indicator or "").encode()).hexdigest()[:16]
+    return f"goals:cockpit:{data_version()}:{who}:{ranking}:{year}:{chosen}:{on}"
 
 
 def cockpit(
