@@ -3,7 +3,7 @@
 from django.urls import path
 
 from zhaoshang.accounts.api import TokenView, UnitViewSet
-from zhaoshang.activities.api import VisitViewSet
+from zhaoshang.activities.api import EventViewSet, TripViewSet, VisitViewSet
 from zhaoshang.core.api import Router
 from zhaoshang.enterprises.api import EnterpriseViewSet, TargetEntryViewSet
 from zhaoshang.goals.api import (
@@ -48,6 +48,8 @@ router.register("teams", TeamViewSet, basename="team")
 router.register("element-needs", ElementNeedViewSet, basename="element-need")
 router.register("service-logs", ServiceLogViewSet, basename="service-log")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("trips", TripViewSet, basename="trip")
+router.register("events", EventViewSet, basename="event")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewVerdictEnum": "zhaoshang.service.models.Verdict",
         "TaskStatusEnum": "zhaoshang.service.models.TaskStatus",
         "VisitOutcomeEnum": "zhaoshang.activities.models.VisitOutcome",
+        "LeaderLevelEnum": "zhaoshang.activities.models.LeaderLevel",
+        "EventKindEnum": "zhaoshang.activities.models.EventKind",
     },
 }
 

@@ -131,6 +131,19 @@ _VISITS_VIEW = [
     "activities.view_visitrules",
 ]
 _VISITS_WRITE = ["activities.add_visit", "activities.change_visit", "activities.add_organisation"]
+# 外出招商 and 集中活动 (#12 §2): read and written like visits.
+_TRIPS_VIEW = [
+    "activities.view_trip",
+    "activities.view_tripparticipant",
+    "activities.view_event",
+    "activities.view_eventparticipant",
+]
+_TRIPS_WRITE = [
+    "activities.add_trip",
+    "activities.change_trip",
+    "activities.add_event",
+    "activities.change_event",
+]
 
 # Model permissions granted to each role's group (app_label.codename). `*` = all of an app.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -203,6 +216,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "service.view_elementquota",
         *_VISITS_VIEW,
         *_VISITS_WRITE,
+        *_TRIPS_VIEW,
+        *_TRIPS_WRITE,
     ],
     Role.LEADER: [
         *_REFERENCE_VIEW,
@@ -229,6 +244,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_TEAM_VIEW,
         "service.view_elementquota",
         *_VISITS_VIEW,
+        *_TRIPS_VIEW,
     ],
     Role.COMMISSIONER: [
         *_REFERENCE_VIEW,

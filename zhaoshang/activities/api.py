@@ -1,4 +1,5 @@
-"""API of visits (#12 §6): `GET/POST /api/visits/`, `GET /api/visits/{id}/` (ETag).
+"""API of visits (#12 §6): `GET/POST /api/visits/`, `GET /api/visits/{id}/` (ETag); of trips
+and events: `GET/POST /api/trips/`, `GET/POST /api/events/` and their details (ETag).
 
 The same service and scope as the pages: a unit reads and writes its own visits, the city all;
 leaders and inspectors read. A visit that crowds an enterprise (another unit's visit within the
@@ -11,7 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -30,7 +37,16 @@ from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.projects.models import Campaign, Project
 
 from . import selectors, services
-from .models import LeaderLevel, OrganisationKind, Visit, VisitOutcome, VisitStatus
+from .models import (
+    Event,
+    EventKind,
+    LeaderLevel,
+    OrganisationKind,
+    Trip,
+    Visit,
+    VisitOutcome,
+    VisitStatus,
+)
 
 E409 = OpenApiResponse(
     description="与其他单位的拜访冲突或企业请勿打扰：未保存；`warnings` 逐条说明。"
@@ -239,3 +255,259 @@ class VisitViewSet(
             "warnings": [c.as_dict() for c in visit.acknowledged_conflicts],
         }
         return self.versioned(Response(body, status=status.HTTP_201_CREATED), fresh)
+
+
+# --- 外出招商 and 集中活动 (#12 §2): `GET/POST /api/trips/`, `GET/POST /api/events/` --------------
+
+
+class MemberSerializer(serializers.Serializer):
+    name = serializers.CharField(label="姓名", max_length=50)
+    level = serializers.ChoiceField(label="级别", choices=LeaderLevel.choices)
+
+
+class TripMemberSerializer(MemberSerializer):
+    leads = serializers.BooleanField(label="带队", default=False)
+
+
+class TripSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    leader = serializers.SerializerMethodField(help_text="带队领导姓名")
+    leader_level = serializers.SerializerMethodField(
+        help_text="带队领导级别：city_main、city、county_main、staff"
+    )
+    participants = serializers.SerializerMethodField(help_text="外出人员（姓名、级别、是否带队）")
+    person_times = serializers.SerializerMethodField(
+        help_text="本次外出计入的领导人次（工作人员以外每人1人次）"
+    )
+    visits = serializers.SerializerMethodField(help_text="本次外出中的拜访ID")
+    projects = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Trip
+        fields = [
+            "id", "unit", "starts_on", "ends_on", "cities", "purpose", "leader", "leader_level",
+            "participants", "person_times", "visits", "projects", "campaign",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_leader(self, trip: Trip) -> str:
+        leader = trip.leader
+        return leader.name if leader else ""
+
+    def get_leader_level(self, trip: Trip) -> str | None:
+        leader = trip.leader
+        return leader.level if leader else None
+
+    @extend_schema_field(TripMemberSerializer(many=True))
+    def get_participants(self, trip: Trip) -> list[dict[str, Any]]:
+        return [
+            {"name": p.name, "level": p.level, "leads": p.leads} for p in trip.participants.all()
+        ]
+
+    def get_person_times(self, trip: Trip) -> int:
+        return sum(1 for p in trip.participants.all() if p.level != LeaderLevel.STAFF)
+
+    def get_visits(self, trip: Trip) -> list[int]:
+        return sorted(v.pk for v in trip.visits.all())
+
+
+class TripCreateSerializer(serializers.Serializer):
+    starts_on = serializers.DateField(label="出发日期")
+    ends_on = serializers.DateField(label="返回日期", required=False, allow_null=True,
+                                    help_text="不填为出发当天")  # fmt: skip
+    unit = serializers.SlugRelatedField(
+        label="单位", slug_field="code", queryset=Unit.objects.all(), required=False,
+        help_text="单位代码；不填为本人单位（只有市投资促进局可为其他单位登记）",
+    )  # fmt: skip
+    cities = serializers.CharField(label="赴访城市", max_length=200)
+    purpose = serializers.CharField(label="外出目的", max_length=300, required=False,
+                                    allow_blank=True)  # fmt: skip
+    notes = serializers.CharField(label="情况记录", max_length=4000, required=False,
+                                  allow_blank=True)  # fmt: skip
+    participants = TripMemberSerializer(
+        label="外出人员", many=True, help_text="其中一人 leads=true（带队领导）"
+    )
+    projects = serializers.PrimaryKeyRelatedField(
+        label="推进的项目", queryset=Project.objects.none(), many=True, required=False
+    )
+    campaign = serializers.PrimaryKeyRelatedField(
+        label="招商会战", queryset=Campaign.objects.all(), required=False, allow_null=True
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["projects"].child_relation.queryset = Project.objects.restrict(
+                request.user, "view"
+            )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="外出招商列表（本人范围内；筛选：unit、month、level、campaign）"),
+    retrieve=extend_schema(
+        summary="外出招商详情（ETag 为当前版本）",
+        parameters=[ETAG],
+        responses={200: TripSerializer, 404: E404},
+    ),
+)
+@extend_schema(tags=["trips"])
+class TripViewSet(
+    VersionedViewSetMixin,
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Outbound trips (外出招商) of the units; another unit's is a 404."""
+
+    queryset = (
+        Trip.objects.select_related("unit")
+        .prefetch_related("participants", "projects", "visits")
+        .order_by("-starts_on", "-id")
+    )
+    serializer_class = TripSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = selectors.TripFilter
+
+    @extend_schema(
+        summary="登记外出招商",
+        request=TripCreateSerializer,
+        responses={201: TripSerializer, 400: E400, 403: E403},
+    )
+    def create(self, request, *args, **kwargs):
+        data = TripCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        people = [services.MemberInput(**p) for p in values.pop("participants")]
+        with service_errors():
+            trip = services.trip_create(actor=request.user, participants=people, **values)
+        fresh = self.get_queryset().get(pk=trip.pk)
+        return self.versioned(
+            Response(TripSerializer(fresh).data, status=status.HTTP_201_CREATED), fresh
+        )
+
+
+class SigningSerializer(serializers.Serializer):
+    project = serializers.IntegerField(help_text="项目ID")
+    name = serializers.CharField(help_text="项目名称")
+    contracted_investment_wan = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="合同投资（万元），取自项目的签约登记"
+    )
+
+
+class EventSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    enterprises = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    participants = serializers.SerializerMethodField(help_text="参加人员（姓名、级别）")
+    signings = serializers.SerializerMethodField(
+        help_text="现场签约项目及其合同投资（万元，取自项目）"
+    )
+    contracted_total_wan = serializers.SerializerMethodField(help_text="签约合同投资合计（万元）")
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "name", "kind", "date", "place", "unit", "outbound", "enterprises",
+            "participants", "signings", "contracted_total_wan", "campaign",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_participants(self, event: Event) -> list[dict[str, Any]]:
+        return [{"name": p.name, "level": p.level} for p in event.participants.all()]
+
+    @extend_schema_field(SigningSerializer(many=True))
+    def get_signings(self, event: Event) -> list[dict[str, Any]]:
+        rows, _ = selectors.event_signings(event)
+        return [
+            {"project": p.pk, "name": p.name, "contracted_investment_wan": str(amount)}
+            for p, amount in rows
+        ]
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_contracted_total_wan(self, event: Event) -> str:
+        return str(selectors.event_signings(event)[1])
+
+
+class EventCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(label="活动名称", max_length=200)
+    kind = serializers.ChoiceField(label="活动类型", choices=EventKind.choices)
+    date = serializers.DateField(label="活动日期")
+    place = serializers.CharField(label="活动地点", max_length=200)
+    unit = serializers.SlugRelatedField(
+        label="主办单位", slug_field="code", queryset=Unit.objects.all(), required=False,
+        help_text="单位代码；不填为本人单位（只有市投资促进局可为其他单位登记）",
+    )  # fmt: skip
+    outbound = serializers.BooleanField(label="外出举办（聊城市外）", default=False)
+    enterprises = serializers.PrimaryKeyRelatedField(
+        label="参会企业", queryset=Enterprise.objects.none(), many=True, required=False
+    )
+    participants = MemberSerializer(label="参加人员", many=True, required=False)
+    projects_signed = serializers.PrimaryKeyRelatedField(
+        label="现场签约项目", queryset=Project.objects.none(), many=True, required=False,
+        help_text="已签约的项目；合同投资取自项目，无需填写",
+    )  # fmt: skip
+    campaign = serializers.PrimaryKeyRelatedField(
+        label="招商会战", queryset=Campaign.objects.all(), required=False, allow_null=True
+    )
+    notes = serializers.CharField(label="情况记录", max_length=4000, required=False,
+                                  allow_blank=True)  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["enterprises"].child_relation.queryset = Enterprise.objects.restrict(
+                request.user, "view"
+            )
+            self.fields["projects_signed"].child_relation.queryset = Project.objects.restrict(
+                request.user, "view"
+            )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="集中活动列表（本人范围内；筛选：unit、month、kind、outbound、campaign）"
+    ),
+    retrieve=extend_schema(
+        summary="集中活动详情（ETag 为当前版本）",
+        parameters=[ETAG],
+        responses={200: EventSerializer, 404: E404},
+    ),
+)
+@extend_schema(tags=["events"])
+class EventViewSet(
+    VersionedViewSetMixin,
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Events (推介会 …) the units organised; another unit's is a 404."""
+
+    queryset = (
+        Event.objects.select_related("unit")
+        .prefetch_related("participants", "enterprises", "projects_signed")
+        .order_by("-date", "-id")
+    )
+    serializer_class = EventSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = selectors.EventFilter
+
+    @extend_schema(
+        summary="登记集中活动",
+        request=EventCreateSerializer,
+        responses={201: EventSerializer, 400: E400, 403: E403},
+    )
+    def create(self, request, *args, **kwargs):
+        data = EventCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        people = [services.MemberInput(**p) for p in values.pop("participants", [])]
+        with service_errors():
+            event = services.event_create(actor=request.user, participants=people, **values)
+        fresh = self.get_queryset().get(pk=event.pk)
+        return self.versioned(
+            Response(EventSerializer(fresh).data, status=status.HTTP_201_CREATED), fresh
+        )

@@ -3,10 +3,12 @@ enterprises, with the rule that keeps units from crowding one enterprise (the co
 
 A visit belongs to one unit; it is planned (the calendar, which makes a conflict visible before
 the trip), done (with its outcome) or cancelled. Who went is a list of participants with their
-level (市主要领导 … 工作人员): the indicators count leader 人次 from it. Trips and events come
-later (#12 §2): a visit made on an outbound trip will then cite its trip by a nullable foreign
-key on `Visit` (beside `campaign`), so nothing here has to change shape. Campaigns (会战) live
-in projects, which cite them; a visit cites one the same way.
+level (市主要领导 … 工作人员): the indicators count leader 人次 from it. Trips and events (#12
+§2): an outbound trip (外出招商) of a unit, its delegation (the same levels; one trip is one 人次
+per leader in it), the visits made on it (a visit cites its trip) and the projects it advanced;
+an event (推介会 …) with its participants and the projects signed at it, whose contracted amount
+is the project's own. Campaigns (会战) live in projects, which cite them; visits, trips and events
+cite one the same way.
 """
 
 from __future__ import annotations
@@ -146,7 +148,14 @@ class Visit(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="visits",
     )
-    # (#12 §2) trip = ForeignKey("activities.Trip", null=True, …) joins here when trips exist.
+    trip = models.ForeignKey(
+        "activities.Trip",
+        verbose_name="所属外出招商",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
     cancel_reason = models.CharField("取消原因", max_length=300, blank=True)
     created_by = user_ref("登记人")
 
@@ -156,6 +165,7 @@ class Visit(TimeStampedModel):
     version_fields = (
         "date", "unit", "status", "organisation", "city", "outbound", "purpose", "outcome",
         "notes", "follow_up_on", "met_name", "met_phone", "campaign", "lead", "cancel_reason",
+        "trip",
     )  # fmt: skip
 
     class Meta:
@@ -278,3 +288,165 @@ class VisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- 外出招商 and 集中活动 (#12 §2) ---------------------------------------------------------------
+
+
+class Trip(TimeStampedModel):
+    """An outbound trip (外出招商) of a unit's delegation: dates, cities, purpose, the visits made
+    on it (`Visit.trip`) and the projects it advanced."""
+
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="trips"
+    )
+    starts_on = models.DateField("出发日期", db_index=True)
+    ends_on = models.DateField("返回日期")
+    cities = models.CharField("赴访城市", max_length=200, help_text="多个城市用顿号分隔")
+    purpose = models.CharField("外出目的", max_length=300, blank=True)
+    notes = models.TextField("情况记录", max_length=4000, blank=True)
+    projects = models.ManyToManyField(
+        "projects.Project", verbose_name="推进的项目", blank=True, related_name="trips"
+    )
+    campaign = models.ForeignKey(
+        "projects.Campaign",
+        verbose_name="招商会战",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trips",
+    )
+    created_by = user_ref("登记人")
+
+    scope_paths: dict = {"unit": "unit"}
+    version_fields = ("unit", "starts_on", "ends_on", "cities", "purpose", "notes", "campaign")
+
+    class Meta:
+        verbose_name = "外出招商"
+        verbose_name_plural = "外出招商"
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["unit", "starts_on"], name="trip_unit_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="trip_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%Y-%m-%d} {self.cities}"
+
+    @property
+    def leader(self) -> TripParticipant | None:
+        """The one who led the delegation (uses prefetched participants when present)."""
+        return next((p for p in self.participants.all() if p.leads), None)
+
+
+class TripParticipant(models.Model):
+    """One member of a trip's delegation, with the visits' levels; one of them leads it."""
+
+    trip = models.ForeignKey(
+        Trip, verbose_name="外出招商", on_delete=models.CASCADE, related_name="participants"
+    )
+    user = user_ref("用户")
+    name = models.CharField("姓名", max_length=50)
+    level = models.CharField(
+        "级别", max_length=12, choices=LeaderLevel.choices, default=LeaderLevel.STAFF
+    )
+    leads = models.BooleanField("带队", default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths: dict = {"unit": "trip__unit"}
+
+    class Meta:
+        verbose_name = "外出招商人员"
+        verbose_name_plural = "外出招商人员"
+        ordering = ["-leads", "id"]
+        indexes = [models.Index(fields=["level"], name="trip_participant_level")]
+        constraints = [
+            models.UniqueConstraint(fields=["trip", "name"], name="trip_participant_once"),
+            models.UniqueConstraint(
+                fields=["trip"], condition=Q(leads=True), name="trip_one_leader"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_level_display()}）"
+
+
+class EventKind(models.TextChoices):
+    PROMOTION = "promotion", "推介会"
+    WEEK = "week", "招商周"
+    EXPO = "expo", "展会"
+    SIGNING = "signing", "签约仪式"
+    TEA = "tea", "下午茶"
+    SALON = "salon", "企业家沙龙"
+
+
+class Event(TimeStampedModel):
+    """A concentrated event (推介会, 招商周 …) a unit organised, in Liaocheng or outbound: who
+    took part (enterprises of the registry and people) and the projects signed at it. The
+    amount signed is each project's own contracted investment, never typed here again."""
+
+    name = models.CharField("活动名称", max_length=200)
+    kind = models.CharField("活动类型", max_length=12, choices=EventKind.choices)
+    date = models.DateField("活动日期", db_index=True)
+    place = models.CharField("活动地点", max_length=200)
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="主办单位", on_delete=models.PROTECT, related_name="events"
+    )
+    outbound = models.BooleanField("外出举办（聊城市外）", default=False)
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise", verbose_name="参会企业", blank=True, related_name="events"
+    )
+    projects_signed = models.ManyToManyField(
+        "projects.Project", verbose_name="现场签约项目", blank=True, related_name="signing_events"
+    )
+    campaign = models.ForeignKey(
+        "projects.Campaign",
+        verbose_name="招商会战",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    notes = models.TextField("情况记录", max_length=4000, blank=True)
+    created_by = user_ref("登记人")
+
+    scope_paths: dict = {"unit": "unit"}
+    version_fields = ("name", "kind", "date", "place", "unit", "outbound", "campaign", "notes")
+
+    class Meta:
+        verbose_name = "集中活动"
+        verbose_name_plural = "集中活动"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["unit", "date"], name="event_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class EventParticipant(models.Model):
+    """A person who took part in an event (a leader attending counts as one attendance)."""
+
+    event = models.ForeignKey(
+        Event, verbose_name="活动", on_delete=models.CASCADE, related_name="participants"
+    )
+    user = user_ref("用户")
+    name = models.CharField("姓名", max_length=50)
+    level = models.CharField(
+        "级别", max_length=12, choices=LeaderLevel.choices, default=LeaderLevel.STAFF
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths: dict = {"unit": "event__unit"}
+
+    class Meta:
+        verbose_name = "活动参加人员"
+        verbose_name_plural = "活动参加人员"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="event_participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_level_display()}）"

@@ -6,6 +6,7 @@ from .conflicts import (
     ConflictsNotAcknowledged,
     visit_conflicts,
 )
+from .trips import MemberInput, event_create, event_update, trip_create, trip_update
 from .visits import (
     ParticipantInput,
     visit_cancel,
@@ -21,7 +22,12 @@ __all__ = [
     "ACKNOWLEDGE_FIELD",
     "Conflict",
     "ConflictsNotAcknowledged",
+    "MemberInput",
     "ParticipantInput",
+    "event_create",
+    "event_update",
+    "trip_create",
+    "trip_update",
     "visit_cancel",
     "visit_complete",
     "visit_conflicts",

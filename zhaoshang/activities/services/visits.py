@@ -37,6 +37,7 @@ from ..models import (
     LeaderLevel,
     Organisation,
     OrganisationKind,
+    Trip,
     Visit,
     VisitEnterprise,
     VisitOutcome,
@@ -56,7 +57,7 @@ PHONE_PATTERN = re.compile(r"^[0-9+\-() ]{5,20}$")
 # Scalar fields a person types; the rest is derived or set by a step.
 EDITABLE_FIELDS = (
     "date", "unit", "organisation", "city", "outbound", "purpose", "outcome", "notes",
-    "follow_up_on", "met_name", "met_phone", "campaign",
+    "follow_up_on", "met_name", "met_phone", "campaign", "trip",
 )  # fmt: skip
 LIMITS = {"city": 50, "purpose": 300, "notes": 4000, "met_name": 50}
 
@@ -143,6 +144,8 @@ def _validate(
             errors.setdefault("projects", []).append("所选项目不在您的范围内")
     if visit.campaign is not None and not isinstance(visit.campaign, Campaign):
         errors.setdefault("campaign", []).append("请选择招商会战")
+    if visit.trip is not None and visit.trip.unit_id != visit.unit_id:
+        errors.setdefault("trip", []).append("只能选择本单位的外出招商")
 
 
 def _check_unit(actor: Any, unit: Unit | None, action: str) -> None:
@@ -252,6 +255,7 @@ def visit_create(
     met_phone: str = "",
     projects: Iterable[Project] = (),
     campaign: Campaign | None = None,
+    trip: Trip | None = None,
     photos: Sequence[File] = (),
     acknowledge_conflicts: bool = False,
 ) -> Visit:
@@ -271,7 +275,7 @@ def visit_create(
         date=date, unit=unit, status=status, organisation=organisation, city=city,
         outbound=bool(outbound), purpose=purpose, outcome=outcome or "", notes=notes,
         follow_up_on=follow_up_on, met_name=met_name, met_phone=met_phone, campaign=campaign,
-        created_by=actor,
+        trip=trip, created_by=actor,
     )  # fmt: skip
     people = _participants(participants, errors)
     _validate(visit, actor=actor, enterprises=enterprises, projects=projects, date_moved=True,

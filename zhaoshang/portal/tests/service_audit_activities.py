@@ -1,5 +1,5 @@
 """The audit matrix's calls (`test_service_audit.CALLS`) for the outreach writes (#12): visits,
-their steps, the conflict window, and the enterprise's 请勿打扰 set by the city."""
+their steps, the conflict window, the enterprise's 请勿打扰 set by the city, trips and events."""
 
 from __future__ import annotations
 
@@ -26,6 +26,20 @@ def _visit(w, **fields):
         actor=w.unit, enterprises=[w.enterprise],
         participants=[s.ParticipantInput(name="王科长")], **fields,
     )  # fmt: skip
+
+
+def _trip(w):
+    s = _visits()
+    return s.trip_create(
+        actor=w.unit, starts_on=w.today, ends_on=w.today, cities="深圳",
+        participants=[s.MemberInput(name="王县长", level="county_main", leads=True)],
+    )  # fmt: skip
+
+
+def _event(w):
+    return _visits().event_create(
+        actor=w.unit, name="轴承产业推介会", kind="promotion", date=w.today, place="深圳"
+    )
 
 
 def _planned(w):
@@ -67,5 +81,19 @@ ACTIVITIES_CALLS = {
             "zhaoshang.enterprises.services", fromlist=["x"]).enterprise_contact_rules_set(
             actor=w.city, enterprise=w.enterprise, do_not_disturb=True,
             contact_preference="请先联系市投资促进局"))[1], "update", UPDATE,
+    ),
+    S("activities.services.trips", "trip_create"): (
+        lambda w: lambda: _trip(w), "create", CREATE,
+    ),
+    S("activities.services.trips", "trip_update"): (
+        lambda w: (lambda t: lambda: _visits().trip_update(
+            actor=w.unit, trip=t, purpose="对接配套"))(_trip(w)), "update", UPDATE,
+    ),
+    S("activities.services.trips", "event_create"): (
+        lambda w: lambda: _event(w), "create", CREATE,
+    ),
+    S("activities.services.trips", "event_update"): (
+        lambda w: (lambda e: lambda: _visits().event_update(
+            actor=w.unit, event=e, place="广州"))(_event(w)), "update", UPDATE,
     ),
 }  # fmt: skip

@@ -80,6 +80,10 @@ def endpoints(o) -> list[tuple[str, str]]:
         ("get", "/api/visits/"),
         ("post", "/api/visits/"),
         ("get", f"/api/visits/{v}/"),
+        ("get", "/api/trips/"),
+        ("post", "/api/trips/"),
+        ("get", "/api/events/"),
+        ("post", "/api/events/"),
     ]
 
 

@@ -748,6 +748,7 @@ CALLS.update(ACTIVITIES_CALLS)
 # Services that write no audit entry of their own, and why.
 EXEMPT = {
     S("projects.services.evidence", "store"): "logs each file (upload) inside the audited write it serves",
+    S("projects.services.photos", "store_photos"): "stores the photos of the audited write it serves",
     S("enterprises.importing.service", "import_job_create"): "the job is audited when it runs",
     S("enterprises.importing.service", "import_job_confirm"): "audited by the run it starts",
     **{S("core.audit", n): "writes the audit entry itself" for n in
