@@ -1,8 +1,8 @@
-"""Outreach pages under /visits/ (namespace "activities")."""
+"""Outreach pages under /visits/ (namespace "activities"): visits, trips, events, campaigns."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_trips
 
 app_name = "activities"
 
@@ -18,4 +18,15 @@ urlpatterns = [
     path("<id:pk>/cancel/", views.visit_cancel, name="visit-cancel"),
     path("<id:pk>/join/", views.visit_join, name="visit-join"),
     path("<id:pk>/lead/", views.visit_lead, name="visit-lead"),
+    # 外出招商, 集中活动 and 会战成效 (#12 §2)
+    path("trips/", views_trips.trip_list, name="trip-list"),
+    path("trips/new/", views_trips.trip_create, name="trip-create"),
+    path("trips/<id:pk>/", views_trips.trip_detail, name="trip-detail"),
+    path("trips/<id:pk>/edit/", views_trips.trip_edit, name="trip-edit"),
+    path("events/", views_trips.event_list, name="event-list"),
+    path("events/new/", views_trips.event_create, name="event-create"),
+    path("events/<id:pk>/", views_trips.event_detail, name="event-detail"),
+    path("events/<id:pk>/edit/", views_trips.event_edit, name="event-edit"),
+    path("campaigns/", views_trips.campaign_list, name="campaign-list"),
+    path("campaigns/<id:pk>/", views_trips.campaign_detail, name="campaign-detail"),
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from zhaoshang.accounts.models import User
-from zhaoshang.activities.models import Visit
+from zhaoshang.activities.models import Event, Trip, Visit
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.permissions import has_model_permission
 from zhaoshang.enterprises.models import Enterprise
@@ -93,6 +93,8 @@ def _items(user) -> list[NavItem]:
             user.has_perm("service.view_jointmeeting"),
         ),
         ("visits", "登门拜访", "activities:visit-list", has_model_permission(user, "view", Visit)),
+        ("trips", "外出招商", "activities:trip-list", has_model_permission(user, "view", Trip)),
+        ("events", "集中活动", "activities:event-list", has_model_permission(user, "view", Event)),
         (
             "enterprises",
             "企业库",

@@ -8,12 +8,18 @@ from decimal import Decimal
 
 import pytest
 
-from zhaoshang.activities.models import Visit
-from zhaoshang.activities.services import ParticipantInput, visit_create
+from zhaoshang.activities.models import Event, Trip, Visit
+from zhaoshang.activities.services import (
+    MemberInput,
+    ParticipantInput,
+    event_create,
+    trip_create,
+    visit_create,
+)
 from zhaoshang.core.tests.harness import NOBODY, Page, PagePermissionCases
 from zhaoshang.core.tests.support import pdf_file
 from zhaoshang.enterprises.models import Enterprise
-from zhaoshang.projects.models import EvidenceKind, FundsRecord, Project, Stage
+from zhaoshang.projects.models import Campaign, EvidenceKind, FundsRecord, Project, Stage
 from zhaoshang.projects.services import (
     EvidenceFile,
     funds_submit,
@@ -119,6 +125,30 @@ class TestVisitPages(PagePermissionCases):
         return (*super().footprint(), Visit.objects.count())
 
 
+# 外出招商, 集中活动 and 会战成效 (#12 §2): like visits. The trip and the event are linqing's.
+NO_TRIP_READ = (*NO_BUSINESS, "commissioner")
+
+
+class TestTripPages(PagePermissionCases):
+    pages = [
+        Page("activities:trip-list", denied=NO_TRIP_READ),
+        Page("activities:trip-create", write=True, denied=NO_VISIT_WRITE),
+        Page("activities:trip-detail", "trip", denied=NO_TRIP_READ, scoped=True),
+        Page("activities:trip-edit", "trip", write=True, denied=NO_VISIT_WRITE, scoped=True),
+        Page("activities:event-list", denied=NO_TRIP_READ),
+        Page("activities:event-create", write=True, denied=NO_VISIT_WRITE),
+        Page("activities:event-detail", "event", denied=NO_TRIP_READ, scoped=True),
+        Page("activities:event-edit", "event", write=True, denied=NO_VISIT_WRITE, scoped=True),
+        Page("activities:campaign-list", denied=NO_TRIP_READ),
+        Page("activities:campaign-detail", "campaign", denied=NO_TRIP_READ),
+    ]
+    readers = ("linqing", "inspector", "leader", "linqing_leader")
+    writers = ("linqing", "city")
+
+    def footprint(self) -> tuple:
+        return (*super().footprint(), Trip.objects.count(), Event.objects.count())
+
+
 @pytest.fixture
 def objects(users, make_project, today):
     project = make_project()
@@ -146,6 +176,13 @@ def objects(users, make_project, today):
         actor=users["linqing"], date=today + dt.timedelta(days=3), status="planned",
         enterprises=[enterprise], participants=[ParticipantInput(name="王科长")],
     )  # fmt: skip
+    trip = trip_create(
+        actor=users["linqing"], starts_on=today, ends_on=today, cities="深圳",
+        participants=[MemberInput(name="王县长", level="county_main", leads=True)],
+    )  # fmt: skip
+    event = event_create(
+        actor=users["linqing"], name="轴承推介会", kind="promotion", date=today, place="深圳"
+    )
     return {
         "project": project,
         "funds": funds,
@@ -153,4 +190,7 @@ def objects(users, make_project, today):
         "evidence": change.evidence.get(),
         "enterprise": enterprise,
         "visit": visit,
+        "trip": trip,
+        "event": event,
+        "campaign": Campaign.objects.create(name="产业招商百日会战", year=today.year),
     }
