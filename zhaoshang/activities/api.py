@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -425,7 +424,7 @@ class EventSerializer(serializers.ModelSerializer):
             for p, amount in rows
         ]
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2))
     def get_contracted_total_wan(self, event: Event) -> str:
         return str(selectors.event_signings(event)[1])
 
