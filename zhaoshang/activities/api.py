@@ -83,7 +83,7 @@ class VisitSerializer(serializers.ModelSerializer):
         fields = [
             "id", "date", "unit", "status", "enterprise", "enterprises", "organisation_name",
             "outbound", "city", "leader_level", "purpose", "outcome", "follow_up_on", "project",
-            "projects",
+            "projects", "trip",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -148,6 +148,10 @@ class VisitCreateSerializer(serializers.Serializer):
     campaign = serializers.PrimaryKeyRelatedField(
         label="招商会战", queryset=Campaign.objects.all(), required=False, allow_null=True
     )
+    trip = serializers.PrimaryKeyRelatedField(
+        label="所属外出招商", queryset=Trip.objects.none(), required=False, allow_null=True,
+        help_text="外出招商途中的拜访：本单位那次外出的ID",
+    )  # fmt: skip
     force = serializers.BooleanField(
         label="确认冲突提示后仍保存", default=False,
         help_text="有冲突提示时须为 true 才保存（也可用查询参数 ?force=true）",
@@ -163,6 +167,7 @@ class VisitCreateSerializer(serializers.Serializer):
             self.fields["projects"].child_relation.queryset = Project.objects.restrict(
                 request.user, "view"
             )
+            self.fields["trip"].queryset = Trip.objects.restrict(request.user, "view")
 
 
 def _prefetched(queryset):

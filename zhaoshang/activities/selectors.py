@@ -209,13 +209,6 @@ def trip_get(*, user: Any, pk: int, action: str = "view") -> Trip:
     return trip
 
 
-def trip_choices(*, user: Any, unit: Unit | None) -> QuerySet[Trip]:
-    """The trips a visit of `unit` may cite (the unit's own, most recent first)."""
-    if unit is None:
-        return Trip.objects.none()
-    return restrict(Trip.objects.all(), user, "view").filter(unit=unit).order_by("-starts_on")
-
-
 def visible_events(*, user: Any) -> QuerySet[Event]:
     """The events the user may see, with their people, enterprises and signed projects."""
     return (

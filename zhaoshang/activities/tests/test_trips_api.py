@@ -148,3 +148,23 @@ def test_bad_event_input_is_a_400_in_chinese_and_another_units_event_is_a_404(
     city = client_for(users["city"]).get("/api/events/", {"kind": "salon"}).json()
     assert [r["id"] for r in city["results"]] == [theirs.pk]
     assert Event.objects.count() == 1
+
+
+def test_a_visit_posted_on_a_trip_cites_it_and_the_trips_filter_by_month(users, firms, today):
+    trip = trip_create(
+        actor=users["linqing"], starts_on=dt.date(2024, 3, 4), ends_on=dt.date(2024, 3, 6),
+        cities="深圳", participants=[MemberInput(name="张书记", level="county_main", leads=True)],
+    )  # fmt: skip
+    client = client_for(users["linqing"])
+    response = client.post(
+        "/api/visits/",
+        {"date": "2024-03-05", "enterprise": firms["haier"].pk, "outbound": True,
+         "city": "深圳", "outcome": "advancing", "trip": trip.pk},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.json()
+    assert response.json()["trip"] == trip.pk
+    assert client.get(f"/api/trips/{trip.pk}/").json()["visits"] == [response.json()["id"]]
+    assert client.get("/api/trips/", {"month": "2024-03"}).json()["count"] == 1
+    assert client.get("/api/trips/", {"month": "2024-04"}).json()["count"] == 0
+    assert client.get("/api/trips/", {"month": "三月"}).status_code == 400

@@ -28,7 +28,7 @@ def test_the_list_has_the_published_shape(users, firms, make_visit, today):
             "enterprise": firms["haier"].pk, "enterprises": [firms["haier"].pk],
             "organisation_name": "", "outbound": True, "city": "青岛",
             "leader_level": "county_main", "purpose": "", "outcome": "advancing",
-            "follow_up_on": None, "project": None, "projects": [],
+            "follow_up_on": None, "project": None, "projects": [], "trip": None,
         }
     ]  # fmt: skip
 
