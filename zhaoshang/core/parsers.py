@@ -3,7 +3,8 @@
 DRF's JSONParser reads any length, recurses as deep as the body nests (100,000 brackets raised a
 RecursionError: a 500 on every endpoint, the anonymous token endpoint included) and turns
 `1e999` into infinity and a 30-digit integer into a number no column can hold. This one refuses
-all of them with a 400 before a view sees the data.
+all of them with a 400 before a view sees the data, as it does a NUL character in any string
+(PostgreSQL text cannot hold one: a lookup by it was a 500).
 """
 
 from __future__ import annotations
@@ -57,6 +58,22 @@ def _too_deep(data: Any, limit: int) -> bool:
     return False
 
 
+def _has_nul(data: Any) -> bool:
+    """Whether any key or string of `data` holds a NUL character (no database text can)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def json_loads_bounded(raw: bytes, *, encoding: str = "utf-8", max_depth: int = MAX_DEPTH) -> Any:
     """Decode a JSON body; every refusal is a ParseError (400) in Chinese."""
     try:
@@ -78,6 +95,8 @@ def json_loads_bounded(raw: bytes, *, encoding: str = "utf-8", max_depth: int = 
         raise ParseError("JSON 中的数字超出范围（整数不超过 19 位，且须为有限数）") from exc
     if _too_deep(data, max_depth):
         raise ParseError(f"JSON 嵌套过深（不得超过 {max_depth} 层）")
+    if _has_nul(data):
+        raise ParseError("请求内容含有空字符（\\u0000），请删除后重试")
     return data
 
 

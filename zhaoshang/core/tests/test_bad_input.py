@@ -125,6 +125,9 @@ def test_json_nested_100000_deep_is_a_400(users, url):
             "JSON 中的数字超出范围（整数不超过 19 位，且须为有限数）",
         ),
         ('{"name": "x",', "JSON 格式有误（第 1 行第 14 列）"),
+        ('{"name": "a\\u0000b"}', "请求内容含有空字符（\\u0000），请删除后重试"),
+        ('{"tags": ["ok", "\\u0000"]}', "请求内容含有空字符（\\u0000），请删除后重试"),
+        ('{"a\\u0000": 1}', "请求内容含有空字符（\\u0000），请删除后重试"),
     ],
 )
 def test_the_api_s_json_parser_refuses_what_no_view_can_hold(users, body, message):
