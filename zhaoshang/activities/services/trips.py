@@ -126,6 +126,18 @@ def _projects_in_scope(
         errors.setdefault(field, []).append("所选项目不在您的范围内")
 
 
+def _projects_of_unit(
+    unit: Any, projects: list[Project], field: str, errors: dict[str, list[str]]
+) -> None:
+    """A county's trip or event lists only the county's own projects (its readers would see the
+    name and amount of any other); the city's may list any unit's."""
+    if not projects or unit is None or unit.is_city:
+        return
+    others = sorted(p.name for p in projects if p.unit_id != unit.pk)
+    if others:
+        errors.setdefault(field, []).append(f"只能选择{unit.name}的项目：" + "、".join(others))
+
+
 def _campaign(obj: Any, errors: dict[str, list[str]]) -> None:
     if obj.campaign is not None and not isinstance(obj.campaign, Campaign):
         errors.setdefault("campaign", []).append("请选择招商会战")
@@ -158,6 +170,7 @@ def _validate_trip(
         if len(leaders) != 1:
             errors.setdefault("leader", []).append("请指定一名带队领导")
     _projects_in_scope(actor, projects, "projects", errors)
+    _projects_of_unit(trip.unit if trip.unit_id else None, projects, "projects", errors)
     _campaign(trip, errors)
 
 
@@ -173,6 +186,7 @@ def _validate_event(
     if not event.place:
         errors.setdefault("place", []).append("请填写活动地点")
     _projects_in_scope(actor, projects, "projects_signed", errors)
+    _projects_of_unit(event.unit if event.unit_id else None, projects, "projects_signed", errors)
     unsigned = list(
         Project.objects.filter(pk__in=[p.pk for p in projects], signed_on__isnull=True)
         .order_by("name")

@@ -233,6 +233,29 @@ def test_an_events_signings_carry_the_projects_own_contracted_amounts(
     assert entry.after["projects_signed"] == sorted([bearing.pk, glass.pk])
 
 
+def test_a_countys_event_lists_only_the_countys_projects_the_citys_any(
+    users, org, make_project, today
+):
+    ours = make_project(name="高端轴承项目")
+    theirs = make_project("dongchangfu", name="东昌府新材料项目")
+    for project in (ours, theirs):
+        sign(project, users["city"], today - dt.timedelta(days=3), "5000")
+    with pytest.raises(ValidationError) as caught:
+        event_create(
+            actor=users["city"], name="临清推介会", kind=EventKind.PROMOTION, date=today,
+            place="临清", unit=org["linqing"], projects_signed=[ours, theirs],
+        )  # fmt: skip
+    # 临清's readers would otherwise see 东昌府's project and amount on 临清's event
+    assert caught.value.message_dict == {
+        "projects_signed": ["只能选择临清市的项目：东昌府新材料项目"]
+    }
+    event = event_create(
+        actor=users["city"], name="全市签约仪式", kind=EventKind.PROMOTION, date=today,
+        place="聊城", unit=org["city"], projects_signed=[ours, theirs],
+    )  # fmt: skip
+    assert event_signings(event)[1] == Decimal("10000.00")
+
+
 def test_an_event_refuses_unsigned_projects_and_bad_input_in_chinese(users, make_project, today):
     lead = make_project(name="新材料线索")
     with pytest.raises(ValidationError) as caught:
