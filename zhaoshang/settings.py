@@ -259,7 +259,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "zhaoshang.core.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "zhaoshang.core.parsers.NulFreeMultiPartParser",
     ],
     "EXCEPTION_HANDLER": "zhaoshang.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "zhaoshang.core.api_policy.StandardPagination",

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 # No request body of this API nests deeper than a few levels; 32 is generous.
 MAX_DEPTH = 32
@@ -69,7 +69,7 @@ def _has_nul(data: Any) -> bool:
         elif isinstance(value, dict):
             stack.extend(value.keys())
             stack.extend(value.values())
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
             stack.extend(value)
     return False
 
@@ -111,3 +111,15 @@ class BoundedJSONParser(JSONParser):
             raise ParseError(f"请求内容过大（JSON 不得超过 {max_bytes // 1024} KB）")
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         return json_loads_bounded(raw, encoding=encoding)
+
+
+class NulFreeMultiPartParser(MultiPartParser):
+    """DRF's multipart parser, refusing a NUL character in any form field or file name with a
+    Chinese 400 (the NUL middleware leaves multipart bodies to the parser that reads them)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        names = [getattr(f, "name", "") or "" for _, files in parsed.files.lists() for f in files]
+        if _has_nul([*parsed.data.lists(), *names]):
+            raise ParseError("请求内容含有空字符（\\u0000），请删除后重试")
+        return parsed

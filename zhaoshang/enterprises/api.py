@@ -19,7 +19,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from zhaoshang.core.api import (
@@ -34,6 +34,7 @@ from zhaoshang.core.api import (
 )
 from zhaoshang.core.converters import ID_PATTERN
 from zhaoshang.core.filtersets import FilterBackend, FilterSet
+from zhaoshang.core.parsers import NulFreeMultiPartParser
 from zhaoshang.core.permissions import has_model_permission
 
 from .filters import EnterpriseFilter
@@ -191,7 +192,7 @@ class EnterpriseViewSet(
         detail=False,
         methods=["post"],
         url_path="import",
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[NulFreeMultiPartParser, FormParser],
     )
     def import_file(self, request):
         serializer = ImportRequestSerializer(data=request.data)

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from zhaoshang.core.api import (
@@ -29,7 +29,7 @@ from zhaoshang.core.api import (
     service_errors,
 )
 from zhaoshang.core.filtersets import FilterBackend
-from zhaoshang.core.parsers import BoundedJSONParser
+from zhaoshang.core.parsers import BoundedJSONParser, NulFreeMultiPartParser
 from zhaoshang.enterprises.models import Enterprise
 
 from .filters import FundsFilter, ProjectFilter
@@ -54,7 +54,7 @@ from .services import (
     project_update,
 )
 
-UPLOAD_PARSERS = [MultiPartParser, FormParser, BoundedJSONParser]
+UPLOAD_PARSERS = [NulFreeMultiPartParser, FormParser, BoundedJSONParser]
 
 
 def _both(serializer: type[serializers.Serializer]) -> dict[str, Any]:

@@ -219,3 +219,14 @@ def test_an_id_past_the_columns_range_in_a_page_query_is_ignored(users, client, 
 )  # fmt: skip
 def test_parse_id_reads_only_what_the_id_converter_matches(value, expected):
     assert parse_id(value) == expected
+
+
+def test_a_nul_in_a_multipart_field_is_a_chinese_400_not_a_server_error(users):
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    body = encode_multipart(BOUNDARY, {"place": "a\x00b", "held_on": "2024-03-01"})
+    response = client_for(users["city"]).post(
+        "/api/meetings/", body, content_type=MULTIPART_CONTENT
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求内容含有空字符（\\u0000），请删除后重试"}
