@@ -1,5 +1,5 @@
 """The service system's writes (#10) in the audit matrix (`test_service_audit`): teams, tasks,
-批示, elements, 联评联审 and problems, each called once on a fresh world.
+批示, elements, 联评联审, problems, settings, 联席会议 and 服务记录, each called once on a fresh world.
 
 Kept beside the matrix so that its module stays readable; the entries have the matrix's shape:
 service → (a call given the world, the actions it leaves, which sides its last entry holds)."""
@@ -326,3 +326,178 @@ SERVICE_CALLS = {
         ))(_acknowledged(w)), "update", UPDATE,
     ),
 }  # fmt: skip
+
+
+# --- 联席会议 (service.services.meetings) --------------------------------------------------------
+
+
+def _meeting(w: Any, day: dt.date | None = None):
+    from zhaoshang.accounts.models import Department
+    from zhaoshang.service.services import meetings
+
+    return meetings.meeting_create(
+        actor=w.city, held_on=day or w.today, place="市政府第一会议室", chair=w.users["leader"],
+        departments=[Department.objects.get(code="zrzy")],
+    )  # fmt: skip
+
+
+def _free_item(w: Any, meeting=None):
+    from zhaoshang.service.services import meetings
+
+    meeting = meeting or _meeting(w)
+    return meetings.agenda_add_free(actor=w.city, meeting=meeting, title="园区供电规划")
+
+
+def _decision_task(w: Any):
+    from zhaoshang.accounts.models import Department
+    from zhaoshang.service.services.meetings import TaskSpec
+
+    return TaskSpec(
+        due_on=w.today + dt.timedelta(days=30), owner_department=Department.objects.get(code="gdgs")
+    )
+
+
+def _held_item(w: Any):
+    from zhaoshang.service.services import meetings
+
+    item = _free_item(w)
+    meetings.meeting_hold(actor=w.city, meeting=item.meeting)
+    item.meeting.refresh_from_db()
+    return item
+
+
+def _decision(w: Any):
+    from zhaoshang.service.services import meetings
+
+    item = _held_item(w)
+    return meetings.decision_record(
+        actor=w.city, item=item, text="编制规划", tasks=[_decision_task(w)]
+    )
+
+
+def _carried_candidate(w: Any):
+    """A meeting called before an earlier one's decision was taken: the decision is proposed."""
+    from zhaoshang.service.services import meetings
+
+    item = _held_item(w)
+    later = _meeting(w, w.today + dt.timedelta(days=7))
+    decision = meetings.decision_record(
+        actor=w.city, item=item, text="编制", tasks=[_decision_task(w)]
+    )
+    return later, decision
+
+
+def _meetings():
+    from zhaoshang.service.services import meetings
+
+    return meetings
+
+
+MEETING_CALLS = {
+    S("service.services.meetings", "meeting_create"): (
+        lambda w: lambda: _meeting(w), "create", CREATE,
+    ),
+    S("service.services.meetings", "meeting_update"): (
+        lambda w: (lambda m: lambda: _meetings().meeting_update(
+            actor=w.city, meeting=m, place="市政府第二会议室"
+        ))(_meeting(w)), "update", UPDATE,
+    ),
+    S("service.services.meetings", "agenda_add"): (
+        lambda w: (lambda later, d: lambda: _meetings().agenda_add(
+            actor=w.city, meeting=later, kind="carried", object_id=d.pk
+        ))(*_carried_candidate(w)), "create", CREATE,
+    ),
+    S("service.services.meetings", "agenda_add_free"): (
+        lambda w: (lambda m: lambda: _free_item(w, m))(_meeting(w)), "create", CREATE,
+    ),
+    S("service.services.meetings", "agenda_update"): (
+        lambda w: (lambda i: lambda: _meetings().agenda_update(
+            actor=w.city, item=i, presenter_unit=w.org["linqing"], presenter_department=None
+        ))(_free_item(w)), "update", UPDATE,
+    ),
+    S("service.services.meetings", "agenda_remove"): (
+        lambda w: (lambda i: lambda: _meetings().agenda_remove(actor=w.city, item=i))(
+            _free_item(w)
+        ), "delete", DELETE,
+    ),
+    S("service.services.meetings", "agenda_move"): (
+        lambda w: (lambda i: lambda: _meetings().agenda_move(actor=w.city, item=i, to=1))(
+            _free_item(w)
+        ), "update", UPDATE,
+    ),
+    S("service.services.meetings", "agenda_confirm"): (
+        lambda w: (lambda i: lambda: _meetings().agenda_confirm(actor=w.city, meeting=i.meeting))(
+            _free_item(w)
+        ), "update", UPDATE,
+    ),
+    S("service.services.meetings", "meeting_hold"): (
+        lambda w: (lambda i: lambda: _meetings().meeting_hold(actor=w.city, meeting=i.meeting))(
+            _free_item(w)
+        ), "update", UPDATE,
+    ),
+    S("service.services.meetings", "decision_record"): (
+        lambda w: (lambda i: lambda: _meetings().decision_record(
+            actor=w.city, item=i, text="编制规划", tasks=[_decision_task(w)]
+        ))(_held_item(w)), ("create", "create"), CREATE,  # the decision, then its task
+    ),
+    S("service.services.meetings", "decision_update"): (
+        lambda w: (lambda d: lambda: _meetings().decision_update(
+            actor=w.city, decision=d, text="四月底前编制规划"
+        ))(_decision(w)), "update", UPDATE,
+    ),
+    S("service.services.meetings", "decision_task_add"): (
+        lambda w: (lambda d: lambda: _meetings().decision_task_add(
+            actor=w.city, decision=d, spec=_decision_task(w)
+        ))(_decision(w)), "create", CREATE,
+    ),
+    S("service.services.meetings", "decision_delete"): (
+        lambda w: (lambda d: lambda: _meetings().decision_delete(actor=w.city, decision=d))(
+            _decision(w)
+        ), ("delete", "delete"), DELETE,  # its task, then the decision
+    ),
+    S("service.services.meetings", "minutes_issue"): (
+        lambda w: (lambda d: lambda: _meetings().minutes_issue(
+            actor=w.city, meeting=d.meeting, issued_on=w.today
+        ))(_decision(w)), ("update", "update"), UPDATE,  # the decision's number, the meeting
+    ),
+}  # fmt: skip
+
+
+# --- 服务记录 (service.services.servicelog) -------------------------------------------------------
+
+
+def _service_log(w: Any):
+    from zhaoshang.service.models import ServiceKind
+    from zhaoshang.service.services import servicelog
+
+    return servicelog.service_log_add(
+        actor=w.unit, project=w.project, on=w.today, kind=ServiceKind.objects.get(code="visit"),
+        note="走访企业", contact_name="王经理", contact_phone="13812345678",
+    )  # fmt: skip
+
+
+def _servicelog():
+    from zhaoshang.service.services import servicelog
+
+    return servicelog
+
+
+SERVICE_LOG_CALLS = {
+    S("service.services.servicelog", "service_log_add"): (
+        lambda w: (w.project, lambda: _service_log(w))[1], "create", CREATE,
+    ),
+    S("service.services.servicelog", "service_log_update"): (
+        lambda w: (lambda e: lambda: _servicelog().service_log_update(
+            actor=w.unit, entry=e, on=w.today, kind=e.kind, note="电话回访",
+            contact_phone="138****5678",
+        ))(_service_log(w)), "update", UPDATE,
+    ),
+    S("service.services.servicelog", "service_log_reveal"): (
+        lambda w: (lambda e: lambda: _servicelog().service_log_reveal(actor=w.unit, entry=e))(
+            _service_log(w)
+        ), "reveal", NEITHER,  # who saw the number, never the number
+    ),
+}  # fmt: skip
+
+SERVICE_CALLS.update(MEETING_CALLS)
+SERVICE_CALLS.update(SERVICE_LOG_CALLS)
